@@ -1,0 +1,26 @@
+namespace SmartCommunity.Protocol.Messages;
+
+/// <summary>A device's answer to a command, on <c>sc/v1/dev/{id}/ack</c>.</summary>
+public sealed record CommandAckMessage : IDeviceMessage
+{
+    public const string Accepted = "accepted";
+    public const string Done = "done";
+    public const string Failed = "failed";
+    public const string Expired = "expired";
+
+    public int V { get; init; } = ProtocolVersion.Current;
+
+    public long Ts { get; init; }
+
+    public long Seq { get; init; }
+
+    public long Boot { get; init; }
+
+    /// <summary>The <see cref="CommandMessage.Id"/> this answers.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary><c>accepted</c>, <c>done</c>, <c>failed</c> or <c>expired</c>.</summary>
+    public string Status { get; init; } = "";
+
+    public string? Detail { get; init; }
+}

@@ -1,0 +1,229 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using SmartCommunity.Protocol.Messages;
+using SmartCommunity.Protocol.Serialization;
+
+namespace SmartCommunity.Protocol.Validation;
+
+/// <summary>
+/// Turns payload bytes into validated messages. Every refusal names a <see cref="RejectReason"/> and says,
+/// in words an installer can act on, what was wrong. Never throws for bad input.
+/// </summary>
+public static class MessageDecoder
+{
+    public static DecodeResult<TelemetryMessage> DecodeTelemetry(ReadOnlySpan<byte> payload, DeviceKind kind, DateTimeOffset now, ValidationLimits limits)
+    {
+        var result = Deserialize(payload, ProtocolJsonContext.Default.TelemetryMessage, limits);
+        if (!result.IsSuccess)
+        {
+            return result;
+        }
+
+        var m = result.Message!;
+        var error = CheckEnvelope(m.V, m.Ts, m.Seq, m.Boot, now, limits);
+        if (error.Reason != RejectReason.None)
+        {
+            return DecodeResult<TelemetryMessage>.Fail(error.Reason, error.Text!);
+        }
+
+        var range = MessageRanges.CheckTelemetry(m, kind);
+        return range is null ? result : DecodeResult<TelemetryMessage>.Fail(range.Value.Reason, range.Value.Text);
+    }
+
+    public static DecodeResult<EventMessage> DecodeEvent(ReadOnlySpan<byte> payload, DeviceKind kind, DateTimeOffset now, ValidationLimits limits)
+    {
+        var result = Deserialize(payload, ProtocolJsonContext.Default.EventMessage, limits);
+        if (!result.IsSuccess)
+        {
+            return result;
+        }
+
+        var m = result.Message!;
+        var error = CheckEnvelope(m.V, m.Ts, m.Seq, m.Boot, now, limits);
+        if (error.Reason != RejectReason.None)
+        {
+            return DecodeResult<EventMessage>.Fail(error.Reason, error.Text!);
+        }
+
+        var range = MessageRanges.CheckEvent(m, kind, limits);
+        return range is null ? result : DecodeResult<EventMessage>.Fail(range.Value.Reason, range.Value.Text);
+    }
+
+    public static DecodeResult<StatusMessage> DecodeStatus(ReadOnlySpan<byte> payload, DateTimeOffset now, ValidationLimits limits)
+    {
+        var result = Deserialize(payload, ProtocolJsonContext.Default.StatusMessage, limits);
+        if (!result.IsSuccess)
+        {
+            return result;
+        }
+
+        var m = result.Message!;
+        if (m.V != ProtocolVersion.Current)
+        {
+            return DecodeResult<StatusMessage>.Fail(RejectReason.UnsupportedVersion, $"Schema version {m.V} is not supported; this gateway speaks v{ProtocolVersion.Current}.");
+        }
+
+        if (m.State is not (StatusMessage.Online or StatusMessage.Offline))
+        {
+            return DecodeResult<StatusMessage>.Fail(RejectReason.InvalidField, "Field 'state' must be \"online\" or \"offline\".");
+        }
+
+        if (m.Ts is { } ts)
+        {
+            var time = CheckTimestamp(ts, now, limits);
+            if (time.Reason != RejectReason.None)
+            {
+                return DecodeResult<StatusMessage>.Fail(time.Reason, time.Text!);
+            }
+        }
+
+        if (m.Seq is < 0 || m.Boot is < 0)
+        {
+            return DecodeResult<StatusMessage>.Fail(RejectReason.OutOfRange, "Fields 'seq' and 'boot' must not be negative.");
+        }
+
+        return result;
+    }
+
+    public static DecodeResult<CommandAckMessage> DecodeCommandAck(ReadOnlySpan<byte> payload, DateTimeOffset now, ValidationLimits limits)
+    {
+        var result = Deserialize(payload, ProtocolJsonContext.Default.CommandAckMessage, limits);
+        if (!result.IsSuccess)
+        {
+            return result;
+        }
+
+        var m = result.Message!;
+        var error = CheckEnvelope(m.V, m.Ts, m.Seq, m.Boot, now, limits);
+        if (error.Reason != RejectReason.None)
+        {
+            return DecodeResult<CommandAckMessage>.Fail(error.Reason, error.Text!);
+        }
+
+        if (string.IsNullOrEmpty(m.Id) || m.Id.Length > 64)
+        {
+            return DecodeResult<CommandAckMessage>.Fail(RejectReason.InvalidField, "Field 'id' must name the command (1–64 characters).");
+        }
+
+        if (m.Status is not (CommandAckMessage.Accepted or CommandAckMessage.Done or CommandAckMessage.Failed or CommandAckMessage.Expired))
+        {
+            return DecodeResult<CommandAckMessage>.Fail(RejectReason.InvalidField, "Field 'status' must be accepted, done, failed or expired.");
+        }
+
+        return m.Detail is { Length: var n } && n > limits.MaxTextLength
+            ? DecodeResult<CommandAckMessage>.Fail(RejectReason.OutOfRange, $"Field 'detail' is longer than {limits.MaxTextLength} characters.")
+            : result;
+    }
+
+    public static DecodeResult<PersonAckMessage> DecodePersonAck(ReadOnlySpan<byte> payload, DateTimeOffset now, ValidationLimits limits)
+    {
+        var result = Deserialize(payload, ProtocolJsonContext.Default.PersonAckMessage, limits);
+        if (!result.IsSuccess)
+        {
+            return result;
+        }
+
+        var m = result.Message!;
+        if (m.V != ProtocolVersion.Current)
+        {
+            return DecodeResult<PersonAckMessage>.Fail(RejectReason.UnsupportedVersion, $"Schema version {m.V} is not supported; this gateway speaks v{ProtocolVersion.Current}.");
+        }
+
+        var time = CheckTimestamp(m.Ts, now, limits);
+        if (time.Reason != RejectReason.None)
+        {
+            return DecodeResult<PersonAckMessage>.Fail(time.Reason, time.Text!);
+        }
+
+        if (string.IsNullOrEmpty(m.AlertId) || m.AlertId.Length > 64)
+        {
+            return DecodeResult<PersonAckMessage>.Fail(RejectReason.InvalidField, "Field 'alert_id' must name the alert (1–64 characters).");
+        }
+
+        return m.Note is { Length: var n } && n > limits.MaxTextLength
+            ? DecodeResult<PersonAckMessage>.Fail(RejectReason.OutOfRange, $"Field 'note' is longer than {limits.MaxTextLength} characters.")
+            : result;
+    }
+
+    private static DecodeResult<T> Deserialize<T>(ReadOnlySpan<byte> payload, JsonTypeInfo<T> typeInfo, ValidationLimits limits)
+        where T : class
+    {
+        if (payload.Length > limits.MaxPayloadBytes)
+        {
+            return DecodeResult<T>.Fail(RejectReason.Oversized, $"Payload of {payload.Length} bytes exceeds the limit of {limits.MaxPayloadBytes}.");
+        }
+
+        if (payload.IsEmpty)
+        {
+            return DecodeResult<T>.Fail(RejectReason.MalformedJson, "Payload is empty; a JSON object was expected.");
+        }
+
+        try
+        {
+            var message = JsonSerializer.Deserialize(payload, typeInfo);
+            return message is null
+                ? DecodeResult<T>.Fail(RejectReason.MalformedJson, "Payload is JSON null; a JSON object was expected.")
+                : DecodeResult<T>.Ok(message);
+        }
+        catch (JsonException ex)
+        {
+            // Should be rare: tell syntax errors from well-formed JSON with fields of the wrong type.
+            return IsWellFormedJson(payload)
+                ? DecodeResult<T>.Fail(RejectReason.InvalidField, $"A field has the wrong type at {ex.Path ?? "$"}.")
+                : DecodeResult<T>.Fail(RejectReason.MalformedJson, $"Payload is not valid JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}).");
+        }
+    }
+
+    private static bool IsWellFormedJson(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 64 });
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static (RejectReason Reason, string? Text) CheckEnvelope(int version, long ts, long seq, long boot, DateTimeOffset now, ValidationLimits limits)
+    {
+        if (version != ProtocolVersion.Current)
+        {
+            return (RejectReason.UnsupportedVersion, $"Schema version {version} is not supported; this gateway speaks v{ProtocolVersion.Current}.");
+        }
+
+        if (seq < 0 || boot < 0)
+        {
+            return (RejectReason.OutOfRange, "Fields 'seq' and 'boot' must not be negative.");
+        }
+
+        return CheckTimestamp(ts, now, limits);
+    }
+
+    private static (RejectReason Reason, string? Text) CheckTimestamp(long ts, DateTimeOffset now, ValidationLimits limits)
+    {
+        if (ts <= 0)
+        {
+            return (RejectReason.InvalidField, "Field 'ts' (epoch milliseconds) is missing or not positive.");
+        }
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        if (ts > nowMs + (long)limits.MaxFutureSkew.TotalMilliseconds)
+        {
+            return (RejectReason.TimestampInFuture, $"Timestamp is {TimeSpan.FromMilliseconds(ts - nowMs)} ahead of gateway time; check the device clock (NTP).");
+        }
+
+        if (ts < nowMs - (long)limits.MaxAge.TotalMilliseconds)
+        {
+            return (RejectReason.TimestampTooOld, $"Timestamp is {TimeSpan.FromMilliseconds(nowMs - ts)} old, beyond the {limits.MaxAge.TotalDays:0.#} days accepted.");
+        }
+
+        return (RejectReason.None, null);
+    }
+}

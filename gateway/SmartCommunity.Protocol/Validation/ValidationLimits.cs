@@ -1,0 +1,22 @@
+namespace SmartCommunity.Protocol.Validation;
+
+/// <summary>Limits on inbound payloads. Defaults are stated here and in docs/protocol.md.</summary>
+public sealed record ValidationLimits
+{
+    /// <summary>Largest payload accepted, bytes. Default 16 KiB: the biggest legitimate event is well under 2 KiB.</summary>
+    public int MaxPayloadBytes { get; init; } = 16 * 1024;
+
+    /// <summary>How far ahead of gateway time a device timestamp may be. Default 5 minutes (clock drift).</summary>
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How old a device timestamp may be. Default 7 days: an edge agent's store-and-forward queue replays
+    /// after outages of up to a week; older readings are refused as stale.
+    /// </summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>Longest free-text field (detail, text), characters. Default 1 024.</summary>
+    public int MaxTextLength { get; init; } = 1024;
+
+    public static ValidationLimits Default { get; } = new();
+}
