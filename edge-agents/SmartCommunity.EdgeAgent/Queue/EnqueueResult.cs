@@ -1,0 +1,11 @@
+namespace SmartCommunity.EdgeAgent.Queue;
+
+/// <summary>What happened to a message offered to a <see cref="DiskOutbox"/>.</summary>
+public enum EnqueueResult
+{
+    /// <summary>Stored; it will be delivered unless it is telemetry later dropped to make room (counted).</summary>
+    Stored,
+
+    /// <summary>Refused because the queue is full and holds no telemetry to drop (counted).</summary>
+    RefusedFull,
+}
