@@ -1,0 +1,259 @@
+using OpenCvSharp;
+using SmartCommunity.Vision.Frames;
+using SmartCommunity.Vision.Interop;
+
+namespace SmartCommunity.Vision.Motion;
+
+/// <summary>
+/// Frigate's improved motion detector: luma → resize to 100 px high → contrast stretch → 3×3 Gaussian blur →
+/// absdiff against a running average → threshold → dilate → connected regions. A change over most of the frame
+/// (IR switch, lightning, brightness jump) recalibrates the average instead of raising motion.
+/// </summary>
+/// <remarks>
+/// Steady state allocates nothing managed: every Mat and its InputArray/OutputArray wrapper is created once, because
+/// OpenCvSharp allocates a wrapper object each time a Mat is passed to Cv2 implicitly. Regions come from
+/// 8-connected components of the dilated mask, which are the regions Frigate's external contours enclose, with the
+/// area counted in pixels (Frigate uses the contour polygon's area, a little smaller); FindContours would
+/// allocate point arrays on every frame. Not thread-safe: one detector per camera.
+/// </remarks>
+public sealed class MotionDetector : IDisposable
+{
+    private readonly MotionOptions _options;
+    private readonly MotionResult _result = new();
+    private readonly int[] _histogram = new int[256];
+    private readonly byte[] _contrastMin;
+    private readonly byte[] _contrastMax;
+    private int _contrastIndex;
+    private bool _restartContrast = true;
+    private MotionBuffers? _buffers;
+    private bool _calibrating = true;
+    private bool _seedAverage = true;
+    private int _calibrationFrames;
+    private int _motionFrames;
+    private int _motionRun;
+    private int _stillRun;
+
+    public MotionDetector(MotionOptions? options = null)
+    {
+        _options = options ?? new MotionOptions();
+        _options.Validate();
+        _contrastMin = new byte[_options.ContrastHistory];
+        _contrastMax = new byte[_options.ContrastHistory];
+    }
+
+    public MotionOptions Options => _options;
+
+    /// <summary>Detects motion in a pooled frame's luma plane (the allocation-free path).</summary>
+    public MotionResult Detect(Frame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        return Detect(frame.LumaInput, frame.Width, frame.Height);
+    }
+
+    /// <summary>Detects motion in an 8-bit single-channel image. Wraps the Mat on every call; prefer frames.</summary>
+    public MotionResult Detect(Mat luma)
+    {
+        ArgumentNullException.ThrowIfNull(luma);
+        if (luma.Type() != MatType.CV_8UC1)
+        {
+            throw new ArgumentException("Motion detection needs an 8-bit single-channel (luma) image.", nameof(luma));
+        }
+
+        using var input = CvArray.Input(luma);
+        return Detect(input, luma.Width, luma.Height);
+    }
+
+    private MotionResult Detect(CvArray luma, int width, int height)
+    {
+        var b = _buffers;
+        if (b is null || b.SourceWidth != width || b.SourceHeight != height)
+        {
+            b?.Dispose(); // Should be rare: first frame, or the camera changed resolution.
+            b = _buffers = new MotionBuffers(width, height, _options.FrameHeight);
+            _calibrating = true;
+            _calibrationFrames = 0;
+            _seedAverage = true;
+        }
+
+        Cv.Resize(luma, b.SmallOut, b.SmallSize);
+        if (_options.ImproveContrast)
+        {
+            StretchContrast(b);
+        }
+
+        Cv.GaussianBlur3(b.SmallIn, b.SmallOut);
+        if (_seedAverage)
+        {
+            // Should be rare: the first frame is the background, rather than learning it up from black.
+            b.Small.ConvertTo(b.Average, MatType.CV_32FC1);
+            _seedAverage = false;
+        }
+
+        Cv.ConvertScaleAbs(b.AverageIn, b.Average8Out);
+        Cv.AbsDiff(b.SmallIn, b.Average8In, b.DeltaOut);
+        Cv.ThresholdBinary(b.DeltaIn, b.DeltaOut, _options.Threshold);
+        Cv.Dilate3(b.DeltaIn, b.MaskOut);
+        var count = Cv.ConnectedComponentsWithStats(b.MaskIn, b.LabelsOut, b.StatsOut, b.CentroidsOut);
+
+        _result.BoxList.Clear();
+        var changed = CollectRegions(b, count);
+        var fraction = changed / (double)(b.SmallSize.Width * b.SmallSize.Height);
+        UpdateAverage(b, fraction);
+        _result.ChangedFraction = fraction;
+        _result.Calibrating = _calibrating;
+        Debounce();
+        return _result;
+    }
+
+    private unsafe long CollectRegions(MotionBuffers b, int count)
+    {
+        // Stats rows: x, y, width, height, area (ConnectedComponentsTypes order); row 0 is the background.
+        var stats = (int*)b.Stats.Data;
+        var step = (int)(b.Stats.Step() / sizeof(int));
+        long changed = 0;
+        for (var i = 1; i < count; i++)
+        {
+            var row = stats + (i * step);
+            var area = row[4];
+            changed += area;
+            if (area > _options.ContourArea)
+            {
+                _result.BoxList.Add(b.ToSource(row[0], row[1], row[2], row[3]));
+            }
+        }
+
+        return changed;
+    }
+
+    private void UpdateAverage(MotionBuffers b, double fraction)
+    {
+        // Deviation from Frigate: calibration also lasts MinCalibrationFrames. Frigate ends it as soon as < 5 % of
+        // the frame differs, but after 2–3 frames at α 0.2 half of a non-uniform change (clipped shadows after a
+        // brightness drop) is still in the average and comes back as motion.
+        if (_calibrating && ++_calibrationFrames >= _options.MinCalibrationFrames
+            && fraction < _options.CalibratedBelowFraction && _result.BoxList.Count <= _options.CalibratedMaxRegions)
+        {
+            _calibrating = false;
+        }
+
+        if (fraction > _options.LightningThreshold)
+        {
+            _calibrating = true; // Lightning, IR cut filter, PTZ move or a global brightness jump: relearn, don't alarm.
+            _calibrationFrames = 0;
+            _restartContrast = true;
+        }
+
+        if (_calibrating)
+        {
+            _motionFrames = 0;
+            _result.BoxList.Clear();
+            Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.CalibrationAlpha);
+        }
+        else if (_result.BoxList.Count > 0)
+        {
+            // Only fold a moving scene into the background if the change persists (a parked car, a moved chair).
+            if (++_motionFrames >= _options.AverageInAfterMotionFrames)
+            {
+                Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.FrameAlpha);
+            }
+        }
+        else
+        {
+            _motionFrames = 0;
+            Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.FrameAlpha);
+        }
+    }
+
+    private unsafe void StretchContrast(MotionBuffers b)
+    {
+        Array.Clear(_histogram);
+        var pixels = new ReadOnlySpan<byte>((void*)b.Small.Data, b.SmallSize.Width * b.SmallSize.Height);
+        foreach (var p in pixels)
+        {
+            _histogram[p]++;
+        }
+
+        var low = Percentile(pixels.Length, 0.04);
+        var high = Percentile(pixels.Length, 0.96);
+        if (low >= high)
+        {
+            return; // A single-colour frame: nothing to stretch.
+        }
+
+        if (_restartContrast)
+        {
+            // Deviation from Frigate, which starts the history at 0–255 and keeps it across recalibration: the
+            // stretch then drifts for 50 frames, faster than the α 0.01 average follows, and the drift itself reads
+            // as motion. Restarting the history from the current frame makes the new range apply at once.
+            Array.Fill(_contrastMin, low);
+            Array.Fill(_contrastMax, high);
+            _restartContrast = false;
+        }
+
+        _contrastMin[_contrastIndex] = low;
+        _contrastMax[_contrastIndex] = high;
+        _contrastIndex = (_contrastIndex + 1) % _contrastMin.Length;
+        double sumMin = 0, sumMax = 0;
+        for (var i = 0; i < _contrastMin.Length; i++)
+        {
+            sumMin += _contrastMin[i];
+            sumMax += _contrastMax[i];
+        }
+
+        var min = sumMin / _contrastMin.Length;
+        var max = sumMax / _contrastMax.Length;
+        var lut = new Span<byte>((void*)b.Lut.Data, 256);
+        for (var v = 0; v < 256; v++)
+        {
+            var clipped = Math.Clamp(v, min, max);
+            lut[v] = (byte)((clipped - min) / (max - min) * 255);
+        }
+
+        Cv.Lut(b.SmallIn, b.LutIn, b.SmallOut);
+    }
+
+    private byte Percentile(int total, double fraction)
+    {
+        var rank = (int)(fraction * (total - 1));
+        var seen = 0;
+        for (var v = 0; v < 256; v++)
+        {
+            seen += _histogram[v];
+            if (seen > rank)
+            {
+                return (byte)v;
+            }
+        }
+
+        return 255;
+    }
+
+    private void Debounce()
+    {
+        _result.Started = false;
+        _result.Ended = false;
+        if (_result.HasMotion)
+        {
+            _motionRun++;
+            _stillRun = 0;
+        }
+        else
+        {
+            _stillRun++;
+            _motionRun = 0;
+        }
+
+        if (!_result.InMotion && _motionRun >= _options.StartFrames)
+        {
+            _result.InMotion = true;
+            _result.Started = true;
+        }
+        else if (_result.InMotion && _stillRun >= _options.EndFrames)
+        {
+            _result.InMotion = false;
+            _result.Ended = true;
+        }
+    }
+
+    public void Dispose() => _buffers?.Dispose();
+}

@@ -1,0 +1,66 @@
+namespace SmartCommunity.Vision.Motion;
+
+/// <summary>
+/// Motion detection settings. Defaults follow Frigate's "improved" motion detector, which has been tuned on
+/// thousands of home cameras; change them per camera only with a reason.
+/// </summary>
+public sealed class MotionOptions
+{
+    /// <summary>Height in pixels the luma plane is resized to before analysis (width keeps the aspect). Default 100.</summary>
+    public int FrameHeight { get; init; } = 100;
+
+    /// <summary>Per-pixel difference (0–255) from the running average that counts as change. Default 30.</summary>
+    public int Threshold { get; init; } = 30;
+
+    /// <summary>Minimum region area, in pixels of the resized frame, to report as motion. Default 10.</summary>
+    public int ContourArea { get; init; } = 10;
+
+    /// <summary>Weight of the current frame in the running average once calibrated. Default 0.01.</summary>
+    public double FrameAlpha { get; init; } = 0.01;
+
+    /// <summary>Weight of the current frame while (re)calibrating, so the average catches up fast. Default 0.2.</summary>
+    public double CalibrationAlpha { get; init; } = 0.2;
+
+    /// <summary>Fraction of the frame that, when changed at once, means lightning/IR switch/brightness jump:
+    /// recalibrate instead of reporting motion. Default 0.8.</summary>
+    public double LightningThreshold { get; init; } = 0.8;
+
+    /// <summary>Calibration ends once less than this fraction of the frame changes... Default 0.05.</summary>
+    public double CalibratedBelowFraction { get; init; } = 0.05;
+
+    /// <summary>...and at most this many motion regions remain. Default 4.</summary>
+    public int CalibratedMaxRegions { get; init; } = 4;
+
+    /// <summary>Frames a (re)calibration lasts at least, so α 0.2 has folded ~90 % of the change in. Default 10
+    /// (2 s at 5 fps). Frigate has no minimum.</summary>
+    public int MinCalibrationFrames { get; init; } = 10;
+
+    /// <summary>Stretch contrast between the 4th and 96th luma percentiles (averaged over <see cref="ContrastHistory"/>
+    /// frames) so dim night scenes still reach the threshold. Default true.</summary>
+    public bool ImproveContrast { get; init; } = true;
+
+    /// <summary>Frames over which the contrast limits are averaged. Default 50.</summary>
+    public int ContrastHistory { get; init; } = 50;
+
+    /// <summary>Frames with motion after which the current frame is averaged in anyway, so a parked car stops
+    /// being motion. Default 10.</summary>
+    public int AverageInAfterMotionFrames { get; init; } = 10;
+
+    /// <summary>Consecutive motion frames before <c>MotionStart</c>. Default 2 (0.4 s at 5 fps).</summary>
+    public int StartFrames { get; init; } = 2;
+
+    /// <summary>Consecutive still frames before <c>MotionEnd</c>. Default 5 (1 s at 5 fps).</summary>
+    public int EndFrames { get; init; } = 5;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(FrameHeight, 16);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Threshold);
+        ArgumentOutOfRangeException.ThrowIfNegative(ContourArea);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(FrameAlpha);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CalibrationAlpha);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ContrastHistory);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StartFrames);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EndFrames);
+    }
+}

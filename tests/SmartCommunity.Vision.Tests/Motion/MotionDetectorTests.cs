@@ -1,0 +1,163 @@
+using OpenCvSharp;
+using SmartCommunity.Vision.Motion;
+using SmartCommunity.Vision.Tests.Support;
+
+namespace SmartCommunity.Vision.Tests.Motion;
+
+public sealed class MotionDetectorTests : IDisposable
+{
+    private readonly SyntheticScene _scene = new();
+    private readonly MotionDetector _detector = new();
+
+    [Fact]
+    public void A_static_scene_with_sensor_noise_never_reports_motion()
+    {
+        var started = 0;
+        var boxes = 0;
+        for (var i = 0; i < 150; i++)
+        {
+            using var frame = _scene.RenderFrame();
+            var result = _detector.Detect(frame);
+            started += result.Started ? 1 : 0;
+            boxes += result.Boxes.Length;
+        }
+
+        Assert.Equal(0, started);
+        Assert.Equal(0, boxes);
+    }
+
+    [Fact]
+    public void A_moving_object_starts_motion_with_a_box_around_it_and_ends_it_when_it_stops()
+    {
+        Warm(20);
+        var started = false;
+        Rect? boxAtStart = null;
+        var truth = default(Rect);
+        for (var i = 0; i < 12 && !started; i++)
+        {
+            truth = new Rect(60 + (i * 25), 150, 40, 80);
+            using var frame = _scene.RenderFrame(truth);
+            var result = _detector.Detect(frame);
+            if (result.Started)
+            {
+                started = true;
+                boxAtStart = result.Boxes.ToArray().OrderByDescending(b => (b & truth).Width * (b & truth).Height).First();
+            }
+        }
+
+        Assert.True(started);
+        var overlap = boxAtStart!.Value & truth;
+        Assert.True(overlap.Width * overlap.Height > truth.Width * truth.Height / 2, $"box {boxAtStart} vs object {truth}");
+
+        // The object leaves the picture: motion ends after the debounce, not on the first still frame.
+        var stillFramesUntilEnd = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            using var frame = _scene.RenderFrame();
+            var result = _detector.Detect(frame);
+            stillFramesUntilEnd++;
+            if (result.Ended)
+            {
+                break;
+            }
+        }
+
+        Assert.InRange(stillFramesUntilEnd, _detector.Options.EndFrames, 30);
+    }
+
+    [Fact]
+    public void One_frame_of_motion_does_not_start_motion_because_of_the_debounce()
+    {
+        Warm(20);
+        using (var blip = _scene.RenderFrame(new Rect(300, 100, 50, 50)))
+        {
+            var result = _detector.Detect(blip);
+            Assert.True(result.HasMotion);
+            Assert.False(result.Started);
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var frame = _scene.RenderFrame();
+            Assert.False(_detector.Detect(frame).Started);
+        }
+    }
+
+    [Theory]
+    [InlineData(70)]
+    [InlineData(-60)]
+    public void A_global_brightness_jump_recalibrates_instead_of_reporting_motion(int jump)
+    {
+        Warm(30);
+        _scene.Brightness = jump;
+        var started = 0;
+        var sawCalibrating = false;
+        for (var i = 0; i < 100; i++)
+        {
+            using var frame = _scene.RenderFrame();
+            var result = _detector.Detect(frame);
+            started += result.Started ? 1 : 0;
+            sawCalibrating |= result.Calibrating;
+        }
+
+        Assert.True(sawCalibrating);
+        Assert.Equal(0, started);
+
+        // Once recalibrated, a real object is still seen.
+        var detected = false;
+        for (var i = 0; i < 10 && !detected; i++)
+        {
+            using var frame = _scene.RenderFrame(new Rect(100 + (i * 30), 120, 40, 80));
+            detected = _detector.Detect(frame).Started;
+        }
+
+        Assert.True(detected);
+    }
+
+    [Fact]
+    public void The_motion_step_allocates_nothing_per_frame_once_warm()
+    {
+        // Pre-render a clip with a moving object so the loop below only runs detection.
+        var frames = Enumerable.Range(0, 30).Select(i => _scene.RenderFrame(new Rect(20 + (i * 20), 140, 40, 80))).ToArray();
+        try
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                _detector.Detect(frames[i % frames.Length]);
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var regions = 0;
+            for (var i = 0; i < 400; i++)
+            {
+                regions += _detector.Detect(frames[i % frames.Length]).Boxes.Length;
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(regions > 0, "the clip must exercise the motion branch");
+            Assert.True(allocated < 4096, $"{allocated} bytes allocated over 400 frames");
+        }
+        finally
+        {
+            foreach (var f in frames)
+            {
+                f.Dispose();
+            }
+        }
+    }
+
+    private void Warm(int frames)
+    {
+        for (var i = 0; i < frames; i++)
+        {
+            using var frame = _scene.RenderFrame();
+            _detector.Detect(frame);
+        }
+    }
+
+    public void Dispose()
+    {
+        _detector.Dispose();
+        _scene.Dispose();
+    }
+}
