@@ -45,28 +45,38 @@ public static class TopicScheme
         PersonPrefix + "+/ack",
     ];
 
-    /// <summary>
-    /// Splits a topic without allocating for the common case except the owner ID string.
-    /// Returns false for any topic outside the tree, with an unknown leaf, or with an invalid ID.
-    /// </summary>
+    /// <summary>Splits a topic into its class and owner ID; false for anything outside the tree.</summary>
     public static bool TryParse(string topic, out ParsedTopic parsed)
     {
-        parsed = default;
-        if (topic is null)
+        if (TryParse(topic.AsSpan(), out var messageClass, out var ownerId))
         {
-            return false;
+            parsed = new ParsedTopic(messageClass, ownerId.ToString());
+            return true;
         }
 
+        parsed = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Allocation-free split for the ingest hot path: the owner ID is a slice of the topic, to be looked up
+    /// in the registry without creating a string. False for any topic outside the tree, with an unknown leaf,
+    /// extra levels, or an invalid ID.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> topic, out MessageClass messageClass, out ReadOnlySpan<char> ownerId)
+    {
+        messageClass = default;
+        ownerId = default;
         ReadOnlySpan<char> rest;
         bool person;
         if (topic.StartsWith(DevicePrefix, StringComparison.Ordinal))
         {
-            rest = topic.AsSpan(DevicePrefix.Length);
+            rest = topic[DevicePrefix.Length..];
             person = false;
         }
         else if (topic.StartsWith(PersonPrefix, StringComparison.Ordinal))
         {
-            rest = topic.AsSpan(PersonPrefix.Length);
+            rest = topic[PersonPrefix.Length..];
             person = true;
         }
         else
@@ -87,7 +97,6 @@ public static class TopicScheme
             return false;
         }
 
-        MessageClass messageClass;
         if (person)
         {
             if (leaf.SequenceEqual("alert")) messageClass = MessageClass.PersonAlert;
@@ -104,7 +113,7 @@ public static class TopicScheme
             else return false;
         }
 
-        parsed = new ParsedTopic(messageClass, id.ToString());
+        ownerId = id;
         return true;
     }
 

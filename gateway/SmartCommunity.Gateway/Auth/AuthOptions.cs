@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SmartCommunity.Gateway.Auth;
+
+/// <summary>Sign-in settings. Section <c>Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>
+    /// Password for the <c>admin</c> account created on first run when no admin exists. When empty (the default),
+    /// a random one is generated and written to <c>{DataDirectory}/initial-admin-password.txt</c>, never to the log.
+    /// </summary>
+    [MinLength(12, ErrorMessage = "Auth:InitialAdminPassword must have at least 12 characters.")]
+    public string? InitialAdminPassword { get; set; }
+
+    /// <summary>How long a login session lasts. Default 12 hours (one shift).</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Let <c>/metrics</c> be scraped without credentials from loopback addresses. Default true.</summary>
+    public bool AnonymousMetricsFromLoopback { get; set; } = true;
+}

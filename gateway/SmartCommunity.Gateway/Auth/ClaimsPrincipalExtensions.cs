@@ -1,0 +1,24 @@
+using System.Security.Claims;
+using SmartCommunity.Gateway.Grid;
+
+namespace SmartCommunity.Gateway.Auth;
+
+public static class ClaimsPrincipalExtensions
+{
+    public static string Id(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+
+    public static string Role(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? "";
+
+    public static bool IsStaff(this ClaimsPrincipal user) => Roles.StaffRoles.Contains(user.Role());
+
+    /// <summary>Cells this caller may see: null means all (staff); a guard sees the subtrees of their cells.</summary>
+    public static IReadOnlySet<string>? VisibleCells(this ClaimsPrincipal user, GridSnapshot grid)
+    {
+        if (user.IsStaff())
+        {
+            return null;
+        }
+
+        return grid.PersonById(user.Id()) is { } person ? grid.VisibleCells(person) : new HashSet<string>();
+    }
+}

@@ -1,0 +1,29 @@
+using SmartCommunity.Gateway.Infrastructure.Metrics;
+
+namespace SmartCommunity.Gateway.Broker;
+
+/// <summary>Connection-level counters of both broker modes.</summary>
+public sealed class BrokerMetrics(MetricsRegistry registry)
+{
+    private long _connected;
+
+    public Counter ConnectRefusedBadCredentials { get; } = registry.Counter("sc_broker_connect_refused_total", "MQTT connections refused, by reason.", ("reason", "bad_credentials"));
+
+    public Counter ConnectRefusedAnonymous { get; } = registry.Counter("sc_broker_connect_refused_total", "MQTT connections refused, by reason.", ("reason", "anonymous"));
+
+    public Counter ConnectRefusedClientId { get; } = registry.Counter("sc_broker_connect_refused_total", "MQTT connections refused, by reason.", ("reason", "client_id_mismatch"));
+
+    public Counter SubscribeRefused { get; } = registry.Counter("sc_broker_subscribe_refused_total", "Subscriptions refused by the topic ACL.");
+
+    public Counter Published { get; } = registry.Counter("sc_broker_published_total", "Messages the gateway published to devices and terminals.");
+
+    public Counter PublishFailed { get; } = registry.Counter("sc_broker_publish_failed_total", "Messages the gateway could not publish (broker unreachable).");
+
+    public Counter ExternalReconnects { get; } = registry.Counter("sc_broker_external_reconnects_total", "Reconnections to the external broker.");
+
+    public long Connected => Interlocked.Read(ref _connected);
+
+    public void ClientConnected() => Interlocked.Increment(ref _connected);
+
+    public void ClientDisconnected() => Interlocked.Decrement(ref _connected);
+}

@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SmartCommunity.Gateway.Broker;
+
+public enum BrokerMode
+{
+    /// <summary>The gateway runs its own MQTT broker (MQTTnet.Server). The default: nothing else to install.</summary>
+    Embedded,
+
+    /// <summary>The gateway connects as a client to mosquitto or any MQTT 5 broker, with a shared subscription.</summary>
+    External,
+}
+
+/// <summary>How devices reach the gateway. Section <c>Broker</c>; <see cref="Mode"/> is the one switch.</summary>
+public sealed class BrokerOptions : IValidatableObject
+{
+    public const string Section = "Broker";
+
+    /// <summary><c>Embedded</c> (default) or <c>External</c>.</summary>
+    public BrokerMode Mode { get; set; } = BrokerMode.Embedded;
+
+    /// <summary>Embedded: address to listen on. Default <c>0.0.0.0</c> (all interfaces).</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Embedded: plain MQTT port. Default 1883; 0 disables the plain listener (TLS only).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// <summary>Embedded: TLS port, used only when <see cref="CertificatePath"/> is set. Default 8883.</summary>
+    [Range(1, 65535)]
+    public int TlsPort { get; set; } = 8883;
+
+    /// <summary>Embedded: PFX/PKCS#12 certificate for the TLS listener. Default none (TLS off).</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>Password of <see cref="CertificatePath"/>. Never logged.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// Embedded: messages queued per subscriber before the oldest is dropped. Default 10 000 — mosquitto's
+    /// default of 1 000 loses commands to a terminal that was briefly away.
+    /// </summary>
+    [Range(100, 1_000_000)]
+    public int MaxPendingMessagesPerClient { get; set; } = 10_000;
+
+    /// <summary>External: broker host name. Required in external mode.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>External: broker port. Default 1883.</summary>
+    [Range(1, 65535)]
+    public int ExternalPort { get; set; } = 1883;
+
+    /// <summary>External: use TLS to the broker. Default false.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>External: the gateway's own user name at the broker. Default <c>sc-gateway</c>.</summary>
+    public string Username { get; set; } = "sc-gateway";
+
+    /// <summary>External: the gateway's password at the broker. Never logged.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>External: client ID; must be unique per gateway instance. Default <c>sc-gateway-{machine}-{pid}</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>
+    /// External: MQTT 5 shared-subscription group (<c>$share/{group}/…</c>) so several gateways split the load.
+    /// Empty subscribes without sharing. Default <c>sc-gateway</c>.
+    /// </summary>
+    public string SharedSubscriptionGroup { get; set; } = "sc-gateway";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Mode == BrokerMode.External && string.IsNullOrWhiteSpace(Host))
+        {
+            yield return new ValidationResult("Broker:Host is required when Broker:Mode is External.", [nameof(Host)]);
+        }
+
+        if (Mode == BrokerMode.Embedded && Port == 0 && string.IsNullOrEmpty(CertificatePath))
+        {
+            yield return new ValidationResult("Broker:Port is 0 and no Broker:CertificatePath is set: the embedded broker would not listen at all.", [nameof(Port)]);
+        }
+
+        if (CertificatePath is { Length: > 0 } path && !File.Exists(path))
+        {
+            yield return new ValidationResult($"Broker:CertificatePath '{path}' does not exist.", [nameof(CertificatePath)]);
+        }
+
+        if (SharedSubscriptionGroup.AsSpan().IndexOfAny("/+#") >= 0)
+        {
+            yield return new ValidationResult("Broker:SharedSubscriptionGroup must not contain '/', '+' or '#'.", [nameof(SharedSubscriptionGroup)]);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Protocol.Validation;
+
+namespace SmartCommunity.Gateway.Broker;
+
+/// <summary>
+/// The in-process MQTT broker (MQTTnet.Server): authenticates every client, enforces the topic ACL, and
+/// hands device publishes to the ingest pipeline. Messages the gateway consumes are not routed on to other
+/// subscribers (nobody else may subscribe to them), which keeps the broker's per-message work small.
+/// </summary>
+public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposable
+{
+    /// <summary>Sender ID of messages the gateway injects (commands, alerts); the interceptor lets them through.</summary>
+    public const string GatewaySenderId = "$sc-gateway";
+
+    private readonly BrokerOptions _options;
+    private readonly IngestPipeline _pipeline;
+    private readonly MqttAccessControl _access;
+    private readonly DevicePresence _presence;
+    private readonly BrokerMetrics _metrics;
+    private readonly ILogger<EmbeddedBroker> _logger;
+    private MqttServer? _server;
+
+    public EmbeddedBroker(
+        IOptions<BrokerOptions> options,
+        IngestPipeline pipeline,
+        MqttAccessControl access,
+        DevicePresence presence,
+        BrokerMetrics metrics,
+        ILogger<EmbeddedBroker> logger)
+    {
+        _options = options.Value;
+        _pipeline = pipeline;
+        _access = access;
+        _presence = presence;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public bool IsAvailable => _server?.IsStarted == true;
+
+    /// <summary>The plain-MQTT port actually bound (differs from the configured one only when that was 0 in tests).</summary>
+    public int Port => _options.Port;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = new MqttServerFactory().CreateServerOptionsBuilder()
+            .WithMaxPendingMessagesPerClient(_options.MaxPendingMessagesPerClient)
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
+            .WithPersistentSessions(true);
+        var address = IPAddress.Parse(_options.BindAddress);
+        if (_options.Port > 0)
+        {
+            builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(_options.Port);
+        }
+        else
+        {
+            builder.WithoutDefaultEndpoint();
+        }
+
+        if (!string.IsNullOrEmpty(_options.CertificatePath))
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(_options.CertificatePath, _options.CertificatePassword);
+            builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(_options.TlsPort)
+                .WithEncryptionCertificate(certificate);
+        }
+
+        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.InterceptingPublishAsync += InterceptPublishAsync;
+        _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.ClientConnectedAsync += OnClientConnectedAsync;
+        _server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
+        await _server.StartAsync();
+        _logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}{Tls}", _options.BindAddress, _options.Port,
+            string.IsNullOrEmpty(_options.CertificatePath) ? "" : $" and TLS {_options.TlsPort}");
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is { IsStarted: true })
+        {
+            await _server.StopAsync(new MqttServerStopOptions());
+        }
+    }
+
+    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qualityOfService, bool retain, CancellationToken cancellationToken)
+    {
+        if (_server is not { IsStarted: true })
+        {
+            _metrics.PublishFailed.Inc();
+            throw new BusUnavailableException("The embedded broker is not running.");
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload.ToArray())
+            .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)qualityOfService)
+            .WithRetainFlag(retain)
+            .Build();
+        await _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = GatewaySenderId }, cancellationToken);
+        _metrics.Published.Inc();
+    }
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
+    {
+        var decision = _access.Authenticate(args.UserName, args.Password, args.ClientId);
+        if (!decision.Allowed)
+        {
+            args.ReasonCode = decision.Refusal == "client_id_mismatch"
+                ? MqttConnectReasonCode.ClientIdentifierNotValid
+                : MqttConnectReasonCode.BadUserNameOrPassword;
+            // Never log the password; the user name identifies the device for the installer.
+            _logger.LogWarning("Refused MQTT connection of {User} from {Endpoint}: {Reason}", args.UserName ?? "(anonymous)", args.RemoteEndPoint, decision.Refusal);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
+    {
+        if (args.ClientId == GatewaySenderId)
+        {
+            return; // The gateway's own commands and alerts: route them to the subscriber.
+        }
+
+        var verdict = await _pipeline.AcceptAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, args.UserName, args.CancellationToken);
+        // Consumed here either way: device data is never routed to other clients.
+        args.ProcessPublish = false;
+        if (!verdict.IsAccepted)
+        {
+            args.Response.ReasonCode = verdict.Reason switch
+            {
+                RejectReason.NotAuthorized => MqttPubAckReasonCode.NotAuthorized,
+                RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
+                RejectReason.Oversized => MqttPubAckReasonCode.PayloadFormatInvalid,
+                RejectReason.Overloaded => MqttPubAckReasonCode.QuotaExceeded,
+                _ => MqttPubAckReasonCode.UnspecifiedError,
+            };
+            args.Response.ReasonString = verdict.Error;
+            args.CloseConnection = verdict.ShouldDisconnect;
+        }
+    }
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    {
+        if (!_access.MaySubscribe(args.UserName, args.TopicFilter.Topic))
+        {
+            args.ProcessSubscription = false;
+            args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            _logger.LogWarning("Refused subscription of {User} to {Filter}", args.UserName, args.TopicFilter.Topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnClientConnectedAsync(ClientConnectedEventArgs args)
+    {
+        _metrics.ClientConnected();
+        _presence.OnConnected(args.UserName);
+        return Task.CompletedTask;
+    }
+
+    private Task OnClientDisconnectedAsync(ClientDisconnectedEventArgs args)
+    {
+        _metrics.ClientDisconnected();
+        // Only a device whose connection this was: a refused CONNECT never counted as connected.
+        if (args.DisconnectType != MqttClientDisconnectType.Takeover)
+        {
+            _presence.OnDisconnected(args.UserName, args.DisconnectType == MqttClientDisconnectType.Clean ? "disconnected" : "connection lost");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await StopAsync(CancellationToken.None);
+            _server.Dispose();
+        }
+    }
+}

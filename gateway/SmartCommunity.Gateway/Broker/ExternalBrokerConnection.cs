@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Protocol.Topics;
+
+namespace SmartCommunity.Gateway.Broker;
+
+/// <summary>
+/// External-broker mode: the gateway is an MQTT 5 client of mosquitto (or another broker) and subscribes
+/// with a shared subscription (<c>$share/{group}/…</c>, MQTT 5 §4.8.2) so several gateways split the load.
+/// The broker enforces authentication and the ACL (see <c>deploy/mosquitto/</c> and
+/// <c>GET /api/admin/broker/mosquitto/*</c>); this side still refuses unknown devices and bad payloads.
+/// Reconnects with exponential backoff (1 s doubling to 30 s) and resubscribes.
+/// </summary>
+public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
+{
+    private readonly BrokerOptions _options;
+    private readonly IngestPipeline _pipeline;
+    private readonly BrokerMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ExternalBrokerConnection> _logger;
+    private readonly IMqttClient _client;
+    private readonly SemaphoreSlim _disconnected = new(0);
+
+    public ExternalBrokerConnection(IOptions<BrokerOptions> options, IngestPipeline pipeline, BrokerMetrics metrics, TimeProvider time, ILogger<ExternalBrokerConnection> logger)
+    {
+        _options = options.Value;
+        _pipeline = pipeline;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += _ =>
+        {
+            _disconnected.Release();
+            return Task.CompletedTask;
+        };
+    }
+
+    public bool IsAvailable => _client.IsConnected;
+
+    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qualityOfService, bool retain, CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            _metrics.PublishFailed.Inc();
+            throw new BusUnavailableException($"Not connected to the external broker {_options.Host}:{_options.ExternalPort}.");
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload.ToArray())
+            .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)qualityOfService)
+            .WithRetainFlag(retain)
+            .Build();
+        try
+        {
+            await _client.PublishAsync(message, cancellationToken);
+            _metrics.Published.Inc();
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            _metrics.PublishFailed.Inc();
+            throw new BusUnavailableException("Publishing to the external broker failed.", ex);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        var first = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ConnectAndSubscribeAsync(stoppingToken);
+                if (!first)
+                {
+                    _metrics.ExternalReconnects.Inc();
+                }
+
+                first = false;
+                delay = TimeSpan.FromSeconds(1);
+                await _disconnected.WaitAsync(stoppingToken);
+                _logger.LogWarning("Lost the connection to the external broker {Host}:{Port}", _options.Host, _options.ExternalPort);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning("Cannot connect to the external broker {Host}:{Port}: {Error}; retrying in {Delay}", _options.Host, _options.ExternalPort, ex.Message, delay);
+                try
+                {
+                    await Task.Delay(delay, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+
+            while (_disconnected.CurrentCount > 0)
+            {
+                await _disconnected.WaitAsync(CancellationToken.None); // Forget stale signals from failed attempts.
+            }
+        }
+
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+        }
+    }
+
+    private async Task ConnectAndSubscribeAsync(CancellationToken cancellationToken)
+    {
+        var clientId = _options.ClientId ?? $"sc-gateway-{Environment.MachineName}-{Environment.ProcessId}";
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.ExternalPort)
+            .WithClientId(clientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCredentials(_options.Username, _options.Password)
+            // A persistent session keeps QoS 1 messages queued at the broker while this gateway restarts.
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(24 * 3600)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15));
+        if (_options.UseTls)
+        {
+            builder.WithTlsOptions(o => o.UseTls());
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"Broker refused the connection: {result.ResultCode}");
+        }
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in TopicScheme.GatewayInboundFilters)
+        {
+            var shared = string.IsNullOrEmpty(_options.SharedSubscriptionGroup) ? filter : $"$share/{_options.SharedSubscriptionGroup}/{filter}";
+            subscribe.WithTopicFilter(shared, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var subscribed = await _client.SubscribeAsync(subscribe.Build(), cancellationToken);
+        foreach (var item in subscribed.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                throw new InvalidOperationException($"Broker refused subscription {item.TopicFilter.Topic}: {item.ResultCode}");
+            }
+        }
+
+        _logger.LogInformation("Connected to external broker {Host}:{Port} as {ClientId} (shared group '{Group}')", _options.Host, _options.ExternalPort, clientId, _options.SharedSubscriptionGroup);
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        // The broker already authenticated the sender and applied its ACL; the sender's name is not known here.
+        // Awaiting delays the PUBACK when the reliable queue is full, so the broker holds the rest.
+        await _pipeline.AcceptAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, sender: null, CancellationToken.None);
+    }
+}

@@ -1,0 +1,60 @@
+using SmartCommunity.Protocol.Validation;
+
+namespace SmartCommunity.Gateway.Devices;
+
+/// <summary>
+/// A device's live state next to its registration. The ingest worker that owns the device (chosen by a hash
+/// of its ID) is the only writer of <see cref="Sequence"/>; the other fields are read by APIs and written
+/// with volatile semantics.
+/// </summary>
+public sealed class DeviceRuntime
+{
+    private Device _device;
+    private long _lastSeenUnixMs;
+    private int _online;
+
+    public DeviceRuntime(Device device, string secretHash)
+    {
+        _device = device;
+        SecretHash = secretHash;
+    }
+
+    public Device Device => Volatile.Read(ref _device);
+
+    public string Id => _device.Id;
+
+    /// <summary>Which ingest worker owns this device; fixed for the life of the process.</summary>
+    public int Partition { get; set; }
+
+    public string SecretHash { get; internal set; }
+
+    /// <summary>SHA-256 of the last secret that passed PBKDF2, so reconnect storms cost one hash each.</summary>
+    internal byte[]? VerifiedSecretDigest { get; set; }
+
+    public SequenceWindow Sequence { get; } = new();
+
+    public long LastSeenUnixMs => Interlocked.Read(ref _lastSeenUnixMs);
+
+    public bool Online => Volatile.Read(ref _online) == 1;
+
+    /// <summary>When the MQTT connection of this device is up (embedded broker) or its last status said online.</summary>
+    public bool Connected { get; internal set; }
+
+    private long _messagesAccepted;
+    private long _messagesRejected;
+
+    public long MessagesAccepted => Interlocked.Read(ref _messagesAccepted);
+
+    public long MessagesRejected => Interlocked.Read(ref _messagesRejected);
+
+    internal void CountAccepted() => Interlocked.Increment(ref _messagesAccepted);
+
+    internal void CountRejected() => Interlocked.Increment(ref _messagesRejected);
+
+    internal void Update(Device device) => Volatile.Write(ref _device, device);
+
+    internal void MarkSeen(long unixMs) => Interlocked.Exchange(ref _lastSeenUnixMs, unixMs);
+
+    /// <summary>Sets online state; returns true when it changed.</summary>
+    internal bool SetOnline(bool online) => Interlocked.Exchange(ref _online, online ? 1 : 0) != (online ? 1 : 0);
+}

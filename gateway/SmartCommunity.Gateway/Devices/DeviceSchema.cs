@@ -1,0 +1,28 @@
+using SmartCommunity.Gateway.Infrastructure.Storage;
+
+namespace SmartCommunity.Gateway.Devices;
+
+internal sealed class DeviceSchema : ISchemaProvider
+{
+    public IEnumerable<Migration> Migrations =>
+    [
+        new("devices", 1, """
+            CREATE TABLE devices (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                cell_id TEXT NULL REFERENCES grid_cells(id),
+                lat REAL NULL,
+                lon REAL NULL,
+                enabled INTEGER NOT NULL,
+                attributes TEXT NOT NULL,
+                secret_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL);
+            CREATE TABLE device_presence (
+                device_id TEXT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+                online INTEGER NOT NULL,
+                changed_at INTEGER NOT NULL,
+                last_seen INTEGER NOT NULL);
+            """),
+    ];
+}

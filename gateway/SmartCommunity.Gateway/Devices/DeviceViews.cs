@@ -1,0 +1,41 @@
+using SmartCommunity.Protocol.Identity;
+using SmartCommunity.Protocol.Messages;
+
+namespace SmartCommunity.Gateway.Devices;
+
+public sealed record Gb28181View(string Region, string Province, string City, string County, string IndustryCode, string Industry, int TypeCode, string Type, int NetworkCode, string Network, string Serial)
+{
+    public static Gb28181View? From(Gb28181Id? id) => id is null ? null
+        : new(id.Region, id.ProvinceCode, id.CityCode, id.CountyCode, id.IndustryCode, id.Industry, id.TypeCode, id.Type, id.NetworkCode, id.Network, id.Serial);
+}
+
+/// <summary>A device as the API shows it: registration, decoded GB/T 28181 code, and live state. Never the secret.</summary>
+public sealed record DeviceView(
+    string Id,
+    string Kind,
+    string Name,
+    string? CellId,
+    double? Lat,
+    double? Lon,
+    bool Enabled,
+    IReadOnlyDictionary<string, string> Attributes,
+    Gb28181View? Gb28181,
+    bool Online,
+    DateTimeOffset? LastSeen,
+    long MessagesAccepted,
+    long MessagesRejected)
+{
+    public static DeviceView From(DeviceRuntime runtime)
+    {
+        var d = runtime.Device;
+        return new DeviceView(d.Id, d.Kind.ToWireName(), d.Name, d.CellId, d.Lat, d.Lon, d.Enabled, d.Attributes, Gb28181View.From(d.Gb28181), runtime.Online,
+            runtime.LastSeenUnixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(runtime.LastSeenUnixMs) : null,
+            runtime.MessagesAccepted, runtime.MessagesRejected);
+    }
+}
+
+/// <param name="Secret">Sets the device's secret (16–256 characters). For a new device without one, the gateway generates it.</param>
+public sealed record DeviceRequest(string Kind, string Name, string? CellId, double? Lat, double? Lon, bool Enabled = true, IReadOnlyDictionary<string, string>? Attributes = null, string? Secret = null);
+
+/// <summary>Answer to creating a device or rotating its secret: the only time the secret is shown.</summary>
+public sealed record DeviceSecretResponse(DeviceView Device, string? Secret);

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Auth;
+using SmartCommunity.Gateway.Broker;
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.Infrastructure.Metrics;
+using SmartCommunity.Gateway.Infrastructure.Security;
+using SmartCommunity.Gateway.Infrastructure.Storage;
+using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Gateway.Seed;
+
+namespace SmartCommunity.Gateway.Extensions;
+
+/// <summary>Service wiring, one method per feature, as in eShop's <c>AddApplicationServices</c>.</summary>
+public static class GatewayServiceExtensions
+{
+    public static IHostApplicationBuilder AddGatewayInfrastructure(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<MetricsRegistry>();
+        builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
+        builder.Services.AddSingleton<SqliteDatabase>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.AddValidatedOptions<SeedOptions>(SeedOptions.Section);
+        builder.Services.AddSingleton<SeedLoader>();
+        // First among hosted services: everything after it may rely on a migrated, loaded registry.
+        builder.Services.AddHostedService<StartupInitializer>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ISchemaProvider, GridSchema>();
+        builder.Services.AddSingleton<ISchemaProvider, DeviceSchema>();
+        builder.Services.AddSingleton<GridRegistry>();
+        builder.Services.AddSingleton<DeviceRegistry>();
+        builder.Services.AddSingleton<ISeedSection, CellSeedSection>();
+        builder.Services.AddSingleton<ISeedSection, PeopleSeedSection>();
+        builder.Services.AddSingleton<ISeedSection, DeviceSeedSection>();
+        builder.Services.AddSingleton<DevicePresence>();
+        builder.Services.AddSingleton<IDeviceMessageHandler>(sp => sp.GetRequiredService<DevicePresence>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DevicePresence>());
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<AuthOptions>(AuthOptions.Section);
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<FirstRunAdmin>();
+        builder.Services.AddAuthentication(AuthPolicies.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, GatewayAuthenticationHandler>(AuthPolicies.Scheme, null);
+        builder.Services.AddAuthorization(AuthPolicies.Configure);
+        return builder;
+    }
+
+    /// <summary>Ingest pipeline and the broker selected by <c>Broker:Mode</c>.</summary>
+    public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
+        builder.AddValidatedOptions<BrokerOptions>(BrokerOptions.Section);
+        builder.Services.AddSingleton<IngestMetrics>();
+        builder.Services.AddSingleton<RejectionLog>();
+        builder.Services.AddSingleton<MessageProcessor>();
+        builder.Services.AddSingleton<IngestPipeline>();
+        builder.Services.AddSingleton<BrokerMetrics>();
+        builder.Services.AddSingleton<MqttAccessControl>();
+        // The pipeline is registered before the broker, so at shutdown the broker stops first and the
+        // pipeline then drains what was already accepted.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+
+        var mode = builder.Configuration.GetSection(BrokerOptions.Section).GetValue<BrokerMode?>(nameof(BrokerOptions.Mode)) ?? BrokerMode.Embedded;
+        if (mode == BrokerMode.External)
+        {
+            builder.Services.AddSingleton<ExternalBrokerConnection>();
+            builder.Services.AddSingleton<IDeviceBus>(sp => sp.GetRequiredService<ExternalBrokerConnection>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerConnection>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<EmbeddedBroker>();
+            builder.Services.AddSingleton<IDeviceBus>(sp => sp.GetRequiredService<EmbeddedBroker>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>Binds a section, validates data annotations (and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>) at start.</summary>
+    public static OptionsBuilder<T> AddValidatedOptions<T>(this IHostApplicationBuilder builder, string section)
+        where T : class =>
+        builder.Services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+}

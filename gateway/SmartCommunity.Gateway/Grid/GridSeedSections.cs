@@ -1,0 +1,57 @@
+using System.Text.Json;
+using SmartCommunity.Gateway.Infrastructure.Security;
+using SmartCommunity.Gateway.Seed;
+
+namespace SmartCommunity.Gateway.Grid;
+
+/// <summary>Seed section <c>cells</c>: an array of cells, parents before children.</summary>
+internal sealed class CellSeedSection(GridRegistry grid) : ISeedSection
+{
+    public string Name => "cells";
+
+    public int Order => 10;
+
+    public IReadOnlyList<string> Apply(JsonElement section)
+    {
+        var errors = new List<string>();
+        foreach (var item in SeedJson.Items<CellSeed>(section, errors))
+        {
+            var error = grid.UpsertCell(new GridCell(item.Id ?? "", item.ParentId, item.Level, item.Name ?? "", item.Lat, item.Lon));
+            if (error is not null)
+            {
+                errors.Add($"cell '{item.Id}': {error}");
+            }
+        }
+
+        return errors;
+    }
+
+    private sealed record CellSeed(string? Id, string? ParentId, CellLevel Level, string? Name, double? Lat, double? Lon);
+}
+
+/// <summary>Seed section <c>people</c>. Passwords in a seed file are for demos and first installs; they are hashed at once.</summary>
+internal sealed class PeopleSeedSection(GridRegistry grid) : ISeedSection
+{
+    public string Name => "people";
+
+    public int Order => 20;
+
+    public IReadOnlyList<string> Apply(JsonElement section)
+    {
+        var errors = new List<string>();
+        foreach (var item in SeedJson.Items<PersonSeed>(section, errors))
+        {
+            var person = new Person(item.Id ?? "", item.Name ?? "", item.Role ?? "", item.Duty, item.Cells ?? [], item.Phone, item.WebhookUrl, item.Enabled ?? true);
+            var hash = item.Password is { Length: >= 8 } password ? SecretHasher.Hash(password, SecretHasher.PersonIterations) : null;
+            var error = grid.UpsertPerson(person, hash);
+            if (error is not null)
+            {
+                errors.Add($"person '{item.Id}': {error}");
+            }
+        }
+
+        return errors;
+    }
+
+    private sealed record PersonSeed(string? Id, string? Name, string? Role, Duty Duty, string[]? Cells, string? Phone, string? WebhookUrl, bool? Enabled, string? Password);
+}

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SmartCommunity.Gateway.Auth;
+using SmartCommunity.Gateway.Infrastructure.Security;
+
+namespace SmartCommunity.Gateway.Grid;
+
+/// <param name="Password">Sets the password when given (at least 10 characters); omitted keeps the current one.</param>
+public sealed record PersonRequest(string Name, string Role, Duty Duty, IReadOnlyList<string>? Cells, string? Phone, string? WebhookUrl, bool Enabled = true, string? Password = null);
+
+public sealed record PasswordChange(string? CurrentPassword, string NewPassword);
+
+/// <summary>People and their responsibilities. Staff read everyone; admins change; anyone changes their own password.</summary>
+public static class PeopleApi
+{
+    public const int MinPasswordLength = 10;
+
+    public static RouteGroupBuilder MapPeopleApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/people").WithTags("People");
+        api.MapGet("", List).RequireAuthorization(AuthPolicies.Staff);
+        api.MapGet("{id}", Get).RequireAuthorization(AuthPolicies.Staff);
+        api.MapPut("{id}", Put).RequireAuthorization(AuthPolicies.Admin);
+        api.MapDelete("{id}", Delete).RequireAuthorization(AuthPolicies.Admin);
+        api.MapPost("{id}/password", ChangePassword).RequireAuthorization(AuthPolicies.AnyPerson);
+        return api;
+    }
+
+    private static Ok<IEnumerable<Person>> List(GridRegistry grid) =>
+        TypedResults.Ok(grid.Snapshot.People.OrderBy(p => p.Id, StringComparer.Ordinal).AsEnumerable());
+
+    private static Results<Ok<Person>, NotFound> Get(string id, GridRegistry grid) =>
+        grid.Snapshot.PersonById(id) is { } person ? TypedResults.Ok(person) : TypedResults.NotFound();
+
+    private static Results<Ok<Person>, BadRequest<ProblemDetailsLite>> Put(string id, PersonRequest request, GridRegistry grid, SessionStore sessions)
+    {
+        if (request.Password is { } password && password.Length is < MinPasswordLength or > 256)
+        {
+            return TypedResults.BadRequest(new ProblemDetailsLite($"Password must have {MinPasswordLength}–256 characters."));
+        }
+
+        var person = new Person(id, request.Name ?? "", request.Role ?? "", request.Duty, request.Cells ?? [], request.Phone, request.WebhookUrl, request.Enabled);
+        var hash = request.Password is null ? null : SecretHasher.Hash(request.Password, SecretHasher.PersonIterations);
+        var error = grid.UpsertPerson(person, hash);
+        if (error is not null)
+        {
+            return TypedResults.BadRequest(new ProblemDetailsLite(error));
+        }
+
+        if (hash is not null || !person.Enabled)
+        {
+            sessions.RevokeAll(id);
+        }
+
+        return TypedResults.Ok(person);
+    }
+
+    private static Results<NoContent, NotFound, Conflict<ProblemDetailsLite>> Delete(string id, ClaimsPrincipal user, GridRegistry grid)
+    {
+        if (id == user.Id())
+        {
+            return TypedResults.Conflict(new ProblemDetailsLite("You cannot delete your own account."));
+        }
+
+        return grid.DeletePerson(id) ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    private static Results<NoContent, ForbidHttpResult, BadRequest<ProblemDetailsLite>> ChangePassword(
+        string id, PasswordChange request, ClaimsPrincipal user, GridRegistry grid, SessionStore sessions)
+    {
+        var self = id == user.Id();
+        if (!self && user.Role() != Roles.Admin)
+        {
+            return TypedResults.Forbid();
+        }
+
+        if (request.NewPassword is null || request.NewPassword.Length is < MinPasswordLength or > 256)
+        {
+            return TypedResults.BadRequest(new ProblemDetailsLite($"New password must have {MinPasswordLength}–256 characters."));
+        }
+
+        if (self)
+        {
+            var hash = grid.GetPasswordHash(id);
+            if (hash is null || request.CurrentPassword is null || !SecretHasher.Verify(request.CurrentPassword, hash))
+            {
+                return TypedResults.BadRequest(new ProblemDetailsLite("Current password is wrong."));
+            }
+        }
+
+        if (grid.Snapshot.PersonById(id) is not { } person)
+        {
+            return TypedResults.BadRequest(new ProblemDetailsLite("No such person."));
+        }
+
+        grid.UpsertPerson(person, SecretHasher.Hash(request.NewPassword, SecretHasher.PersonIterations));
+        sessions.RevokeAll(id);
+        return TypedResults.NoContent();
+    }
+}

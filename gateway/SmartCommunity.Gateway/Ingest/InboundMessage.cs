@@ -1,0 +1,19 @@
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Protocol.Topics;
+
+namespace SmartCommunity.Gateway.Ingest;
+
+/// <summary>
+/// A message between the broker callback and an ingest worker: the payload copied into a pooled buffer
+/// (returned by the worker, or by the queue when it sheds the message).
+/// </summary>
+internal readonly record struct InboundMessage(
+    MessageClass Class,
+    DeviceRuntime? Device,
+    string? PersonId,
+    byte[] Buffer,
+    int Length,
+    long ReceivedTimestamp)
+{
+    public ReadOnlySpan<byte> Payload => Buffer.AsSpan(0, Length);
+}

@@ -1,0 +1,249 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Infrastructure.Logging;
+using SmartCommunity.Protocol.Messages;
+using SmartCommunity.Protocol.Topics;
+using SmartCommunity.Protocol.Validation;
+
+namespace SmartCommunity.Gateway.Ingest;
+
+/// <summary>
+/// The worker side of ingest: decode, validate, drop duplicates, dispatch to every feature handler.
+/// Synchronous and free of I/O so it can be tested and benchmarked without a broker.
+/// </summary>
+public sealed class MessageProcessor
+{
+    private readonly IDeviceMessageHandler[] _handlers;
+    private readonly IngestMetrics _metrics;
+    private readonly RejectionLog _rejections;
+    private readonly RateLimitedLog _log;
+    private readonly TimeProvider _time;
+    private readonly ValidationLimits _limits;
+
+    public MessageProcessor(
+        IEnumerable<IDeviceMessageHandler> handlers,
+        IngestMetrics metrics,
+        RejectionLog rejections,
+        IOptions<IngestOptions> options,
+        TimeProvider time,
+        ILogger<MessageProcessor> logger)
+    {
+        _handlers = handlers.ToArray();
+        _metrics = metrics;
+        _rejections = rejections;
+        _time = time;
+        _log = new RateLimitedLog(logger, time, options.Value.RejectLogInterval);
+        _limits = new ValidationLimits
+        {
+            MaxPayloadBytes = options.Value.MaxPayloadBytes,
+            MaxFutureSkew = options.Value.MaxFutureSkew,
+            MaxAge = options.Value.MaxAge,
+        };
+    }
+
+    internal void Process(in InboundMessage message)
+    {
+        var now = _time.GetUtcNow();
+        var reason = message.Class switch
+        {
+            MessageClass.Telemetry => ProcessTelemetry(message, now),
+            MessageClass.Event => ProcessEvent(message, now),
+            MessageClass.Status => ProcessStatus(message, now),
+            MessageClass.CommandAck => ProcessCommandAck(message, now),
+            MessageClass.PersonAck => ProcessPersonAck(message, now),
+            _ => Reject(message, RejectReason.UnknownTopic, "Devices do not publish on this topic."),
+        };
+
+        if (reason == RejectReason.None)
+        {
+            _metrics.Accepted(message.Class).Inc();
+            _metrics.Latency(message.Class).Observe(_time.GetElapsedTime(message.ReceivedTimestamp));
+        }
+    }
+
+    private RejectReason ProcessTelemetry(in InboundMessage message, DateTimeOffset now)
+    {
+        var device = message.Device!;
+        var result = MessageDecoder.DecodeTelemetry(message.Payload, device.Device.Kind, now, _limits);
+        if (!result.IsSuccess)
+        {
+            return Reject(message, result.Reason, result.Error!);
+        }
+
+        var m = result.Message!;
+        if (!Admit(device, m.Boot, m.Seq, now))
+        {
+            return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
+        }
+
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                handler.OnTelemetry(device, m, message.ReceivedTimestamp);
+            }
+            catch (Exception ex)
+            {
+                HandlerFailed(handler, ex);
+            }
+        }
+
+        return RejectReason.None;
+    }
+
+    private RejectReason ProcessEvent(in InboundMessage message, DateTimeOffset now)
+    {
+        var device = message.Device!;
+        var result = MessageDecoder.DecodeEvent(message.Payload, device.Device.Kind, now, _limits);
+        if (!result.IsSuccess)
+        {
+            return Reject(message, result.Reason, result.Error!);
+        }
+
+        var m = result.Message!;
+        if (!Admit(device, m.Boot, m.Seq, now))
+        {
+            return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
+        }
+
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                handler.OnEvent(device, m, message.ReceivedTimestamp);
+            }
+            catch (Exception ex)
+            {
+                HandlerFailed(handler, ex);
+            }
+        }
+
+        return RejectReason.None;
+    }
+
+    private RejectReason ProcessStatus(in InboundMessage message, DateTimeOffset now)
+    {
+        var device = message.Device!;
+        var result = MessageDecoder.DecodeStatus(message.Payload, now, _limits);
+        if (!result.IsSuccess)
+        {
+            return Reject(message, result.Reason, result.Error!);
+        }
+
+        // Status carries no reliable sequence (a last will is written at connect time), so it is not de-duplicated:
+        // repeating "online" is harmless.
+        device.MarkSeen(now.ToUnixTimeMilliseconds());
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                handler.OnStatus(device, result.Message!);
+            }
+            catch (Exception ex)
+            {
+                HandlerFailed(handler, ex);
+            }
+        }
+
+        return RejectReason.None;
+    }
+
+    private RejectReason ProcessCommandAck(in InboundMessage message, DateTimeOffset now)
+    {
+        var device = message.Device!;
+        var result = MessageDecoder.DecodeCommandAck(message.Payload, now, _limits);
+        if (!result.IsSuccess)
+        {
+            return Reject(message, result.Reason, result.Error!);
+        }
+
+        var m = result.Message!;
+        if (!Admit(device, m.Boot, m.Seq, now))
+        {
+            return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
+        }
+
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                handler.OnCommandAck(device, m);
+            }
+            catch (Exception ex)
+            {
+                HandlerFailed(handler, ex);
+            }
+        }
+
+        return RejectReason.None;
+    }
+
+    private RejectReason ProcessPersonAck(in InboundMessage message, DateTimeOffset now)
+    {
+        var result = MessageDecoder.DecodePersonAck(message.Payload, now, _limits);
+        if (!result.IsSuccess)
+        {
+            return Reject(message, result.Reason, result.Error!);
+        }
+
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                handler.OnPersonAck(message.PersonId!, result.Message!);
+            }
+            catch (Exception ex)
+            {
+                HandlerFailed(handler, ex);
+            }
+        }
+
+        return RejectReason.None;
+    }
+
+    private bool Admit(DeviceRuntime device, long boot, long seq, DateTimeOffset now)
+    {
+        var gapsBefore = device.Sequence.Gaps;
+        if (!device.Sequence.TryAccept(boot, seq))
+        {
+            return false;
+        }
+
+        var newGaps = device.Sequence.Gaps - gapsBefore;
+        if (newGaps > 0)
+        {
+            _metrics.Gaps.Add(newGaps);
+        }
+
+        device.MarkSeen(now.ToUnixTimeMilliseconds());
+        device.CountAccepted();
+        return true;
+    }
+
+    private RejectReason Reject(in InboundMessage message, RejectReason reason, string error)
+    {
+        _metrics.Rejected(reason).Inc();
+        var source = message.Device?.Id ?? message.PersonId ?? "?";
+        if (message.Device is { } device)
+        {
+            device.CountRejected();
+        }
+
+        var topic = TopicScheme.For(message.Class, source);
+        _rejections.Add(source, topic, reason, error);
+        _log.Warning(source + "/" + reason.Label(), "Refused {Class} from {Source}: {Reason}: {Error}",
+            IngestMetrics.ClassLabel(message.Class), source, reason.Label(), error);
+        return reason;
+    }
+
+    private void HandlerFailed(IDeviceMessageHandler handler, Exception ex)
+    {
+        _metrics.HandlerErrors.Inc();
+        _log.Warning("handler/" + handler.GetType().Name, "Handler {Handler} failed: {Error}", handler.GetType().Name, ex.ToString());
+    }
+
+    /// <summary>For logs: a printable preview of a payload, never more than 64 characters.</summary>
+    internal static string Preview(ReadOnlySpan<byte> payload) =>
+        Encoding.UTF8.GetString(payload[..Math.Min(payload.Length, 64)]).ReplaceLineEndings(" ");
+}

@@ -1,0 +1,46 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Auth;
+using SmartCommunity.Gateway.Broker;
+using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.Infrastructure.Metrics;
+using SmartCommunity.Gateway.Ingest;
+
+namespace SmartCommunity.Gateway.Operations;
+
+public sealed record HealthReport(string Status, string Broker, bool BrokerAvailable, int Devices, int DevicesOnline, int IngestPending, long IngestAccepted, long IngestRejected);
+
+/// <summary><c>/alive</c> (process up), <c>/health</c> (can do its job), <c>/metrics</c> (Prometheus), recent rejections.</summary>
+public static class OperationsApi
+{
+    public static void MapOperationsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/alive", () => TypedResults.Text("alive")).AllowAnonymous().WithTags("Operations");
+        app.MapGet("/health", Health).AllowAnonymous().WithTags("Operations");
+        app.MapGet("/metrics", Metrics).AllowAnonymous().WithTags("Operations");
+        app.MapGet("api/ingest/rejections", Rejections).RequireAuthorization(AuthPolicies.Staff).WithTags("Operations");
+    }
+
+    private static Results<Ok<HealthReport>, JsonHttpResult<HealthReport>> Health(
+        IDeviceBus bus, IOptions<BrokerOptions> broker, Devices.DeviceRegistry devices, IngestPipeline pipeline, IngestMetrics metrics)
+    {
+        var report = new HealthReport(bus.IsAvailable ? "healthy" : "degraded", broker.Value.Mode.ToString(), bus.IsAvailable,
+            devices.Count, devices.All.Count(d => d.Online), pipeline.Pending, metrics.TotalAccepted, metrics.TotalRejected);
+        return bus.IsAvailable ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<IResult> Metrics(HttpContext http, MetricsRegistry registry, IOptions<AuthOptions> auth)
+    {
+        var loopback = http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
+        var allowed = (loopback && auth.Value.AnonymousMetricsFromLoopback)
+            || (await http.AuthenticateAsync(AuthPolicies.Scheme)).Principal?.IsInRole(Roles.Admin) == true;
+        return allowed
+            ? TypedResults.Text(registry.Render(), "text/plain; version=0.0.4; charset=utf-8")
+            : TypedResults.Unauthorized();
+    }
+
+    private static Ok<IReadOnlyList<Rejection>> Rejections(RejectionLog log, string? source, int? limit) =>
+        TypedResults.Ok(log.Recent(source, Math.Clamp(limit ?? 100, 1, 500)));
+}
