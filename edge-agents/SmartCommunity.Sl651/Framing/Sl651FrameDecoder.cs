@@ -30,35 +30,31 @@ public static class Sl651FrameDecoder
     public static bool TryDecode(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out Sl651Frame? frame, out Sl651Rejection rejection)
     {
         frame = null;
-        if (bytes.Length < 2 || bytes[0] != Sl651ControlChars.FrameStart || bytes[1] != Sl651ControlChars.FrameStart)
+        if ((bytes.Length > 0 && bytes[0] != Sl651ControlChars.FrameStart) || (bytes.Length > 1 && bytes[1] != Sl651ControlChars.FrameStart))
         {
             rejection = new(Sl651RejectReason.BadStart, "frame does not begin with 7E 7E");
             return false;
         }
 
-        var result = Scan(bytes, MaxFrameSize);
-        switch (result.Status)
+        if (bytes.Length < HeaderSize)
         {
-            case Sl651ScanStatus.NeedMoreData:
-                rejection = new(Sl651RejectReason.Truncated, bytes.Length < HeaderSize
-                    ? $"{bytes.Length} bytes is shorter than the {HeaderSize}-byte header"
-                    : $"length field declares a {DeclaredFrameSize(bytes)}-byte frame, only {bytes.Length} bytes given");
-                return false;
-            case Sl651ScanStatus.Rejected:
-                rejection = result.Rejection;
-                return false;
-            default:
-                if (result.Consumed != bytes.Length)
-                {
-                    rejection = new(Sl651RejectReason.LengthMismatch,
-                        $"length field declares a {result.Consumed}-byte frame, {bytes.Length} bytes given");
-                    return false;
-                }
-
-                frame = result.Frame!;
-                rejection = default;
-                return true;
+            rejection = new(Sl651RejectReason.Truncated, $"{bytes.Length} bytes is shorter than the {HeaderSize}-byte header");
+            return false;
         }
+
+        var declared = DeclaredFrameSize(bytes);
+        if (declared != bytes.Length)
+        {
+            rejection = declared > bytes.Length
+                ? new(Sl651RejectReason.Truncated, $"length field declares a {declared}-byte frame, only {bytes.Length} bytes given")
+                : new(Sl651RejectReason.LengthMismatch, $"length field declares a {declared}-byte frame, {bytes.Length} bytes given");
+            return false;
+        }
+
+        var result = Scan(bytes, MaxFrameSize);
+        frame = result.Frame;
+        rejection = result.Rejection;
+        return frame is not null;
     }
 
     /// <summary>

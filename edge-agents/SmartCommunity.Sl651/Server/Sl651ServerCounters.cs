@@ -38,7 +38,7 @@ public sealed class Sl651ServerCounters
 
     public long AcksSent => Interlocked.Read(ref _acksSent);
 
-    /// <summary>Bytes skipped while looking for 7E 7E.</summary>
+    /// <summary>Bytes skipped while looking for 7E 7E, including the rest of each rejected frame.</summary>
     public long GarbageBytes => Interlocked.Read(ref _garbageBytes);
 
     public long Rejects(Sl651RejectReason reason) => Interlocked.Read(ref _rejects[(int)reason]);
