@@ -1,0 +1,228 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartCommunity.Vision.Frames;
+
+namespace SmartCommunity.Vision.Sources;
+
+/// <summary>
+/// Runs <c>ffmpeg … -f rawvideo pipe:1</c> and cuts its stdout into frames of exactly one frame's bytes, read
+/// straight into pooled Mats. A watchdog kills ffmpeg when the first frame is late or frames stop; the reason is
+/// in <see cref="LastStop"/> and in the <see cref="FrameSourceException"/> thrown.
+/// </summary>
+public sealed partial class FfmpegFrameSource : IFrameSource
+{
+    private readonly FrameSourceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public FfmpegFrameSource(FrameSourceOptions options, TimeProvider? time = null, ILogger<FfmpegFrameSource>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    public (int Width, int Height, FramePixelFormat Format) Shape => (_options.Width, _options.Height, _options.PixelFormat);
+
+    public FrameSourceStop? LastStop { get; private set; }
+
+    public async IAsyncEnumerable<Frame> ReadFramesAsync(FramePool pool, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (pool.Width != _options.Width || pool.Height != _options.Height || pool.Format != _options.PixelFormat)
+        {
+            throw new ArgumentException("The pool's frame shape differs from the source's.", nameof(pool));
+        }
+
+        LastStop = null;
+        using var run = new FfmpegRun(_options, _time, _logger);
+        run.Start();
+        using var cancel = cancellationToken.Register(static r => ((FfmpegRun)r!).Kill(FrameSourceStopReason.Cancelled), run);
+        var completed = false;
+        try
+        {
+            while (true)
+            {
+                var frame = pool.Rent();
+                if (!await run.ReadFrameAsync(frame).ConfigureAwait(false))
+                {
+                    frame.Release();
+                    break;
+                }
+
+                frame.Timestamp = _time.GetUtcNow();
+                yield return frame;
+            }
+
+            completed = true;
+        }
+        finally
+        {
+            // Also runs when the consumer stops early: the process must not outlive the enumeration.
+            if (!completed)
+            {
+                run.Kill(FrameSourceStopReason.Cancelled);
+            }
+
+            LastStop = await run.FinishAsync().ConfigureAwait(false);
+            LogStopped(_logger, _options.Url is { } u ? FfmpegArguments.MaskCredentials(u) : "", LastStop.Reason, LastStop.Frames, LastStop.Detail);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (LastStop.Reason != FrameSourceStopReason.EndOfStream)
+        {
+            throw new FrameSourceException(LastStop);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Starting frame source: {CommandLine}")]
+    internal static partial void LogStarting(ILogger logger, string commandLine);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Frame source {Url} stopped: {Reason} after {Frames} frames. {Detail}")]
+    internal static partial void LogStopped(ILogger logger, string url, FrameSourceStopReason reason, long frames, string detail);
+
+    /// <summary>One ffmpeg process and its watchdog.</summary>
+    private sealed class FfmpegRun : IDisposable
+    {
+        private readonly FrameSourceOptions _options;
+        private readonly ILogger _logger;
+        private readonly Process _process = new();
+        private readonly StderrTail _stderr = new();
+        private readonly ITimer _watchdog;
+        private FrameSourceStopReason? _killedFor;
+        private Stream? _stdout;
+        private long _frames;
+        private int _partialBytes;
+        private bool _started;
+
+        public FfmpegRun(FrameSourceOptions options, TimeProvider time, ILogger logger)
+        {
+            _options = options;
+            _logger = logger;
+            _watchdog = time.CreateTimer(static r => ((FfmpegRun)r!).OnWatchdog(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Start()
+        {
+            var args = FfmpegArguments.Build(_options);
+            var info = new ProcessStartInfo(_options.FfmpegPath)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = false,
+                UseShellExecute = false,
+                CreateNoWindow = true,
+            };
+            foreach (var arg in args)
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            _process.StartInfo = info;
+            _process.ErrorDataReceived += (_, e) => _stderr.Add(e.Data);
+            LogStarting(_logger, FfmpegArguments.ToLogString(_options.FfmpegPath, args));
+            try
+            {
+                _process.Start();
+            }
+            catch (Win32Exception ex)
+            {
+                throw new FrameSourceException(
+                    new FrameSourceStop(FrameSourceStopReason.DecoderMissing, 0, null, $"cannot start '{_options.FfmpegPath}': {ex.Message} (install the Debian package ffmpeg)"),
+                    ex);
+            }
+
+            _started = true;
+            _process.BeginErrorReadLine();
+            _stdout = _process.StandardOutput.BaseStream;
+            _watchdog.Change(_options.StartTimeout, Timeout.InfiniteTimeSpan);
+        }
+
+        /// <summary>Fills the frame with exactly one frame's bytes; false at end of stream.</summary>
+        public async ValueTask<bool> ReadFrameAsync(Frame frame)
+        {
+            var buffer = frame.RawMemory;
+            var filled = 0;
+            while (filled < buffer.Length)
+            {
+                var read = await _stdout!.ReadAsync(buffer[filled..]).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    _partialBytes = filled; // A frame cut short: ffmpeg died or the file ended mid-frame.
+                    return false;
+                }
+
+                filled += read;
+                _watchdog.Change(_options.StallTimeout, Timeout.InfiniteTimeSpan);
+            }
+
+            frame.Sequence = _frames++;
+            return true;
+        }
+
+        public void Kill(FrameSourceStopReason reason)
+        {
+            lock (_process)
+            {
+                _killedFor ??= reason;
+                if (!_started)
+                {
+                    return;
+                }
+
+                try
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already exited.
+                }
+            }
+        }
+
+        public async Task<FrameSourceStop> FinishAsync()
+        {
+            _watchdog.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+            {
+                try
+                {
+                    await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Kill(FrameSourceStopReason.Stalled); // Should be rare: stdout closed but the process hangs on.
+                    await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            var exitCode = _process.ExitCode;
+            var stderr = _stderr.ToString();
+            var partial = _partialBytes > 0 ? $" (last frame cut short at {_partialBytes} bytes)" : "";
+            return _killedFor switch
+            {
+                FrameSourceStopReason.StartTimeout => new(FrameSourceStopReason.StartTimeout, _frames, exitCode, $"no frame within {_options.StartTimeout.TotalSeconds:0.#} s. {stderr}"),
+                FrameSourceStopReason.Stalled => new(FrameSourceStopReason.Stalled, _frames, exitCode, $"no data for {_options.StallTimeout.TotalSeconds:0.#} s. {stderr}"),
+                { } reason => new(reason, _frames, exitCode, stderr),
+                null when exitCode != 0 => new(FrameSourceStopReason.Failed, _frames, exitCode, $"ffmpeg exited with code {exitCode}: {(stderr.Length > 0 ? stderr : "no error text")}{partial}"),
+                null when _frames == 0 => new(FrameSourceStopReason.Failed, 0, exitCode, $"the stream had no decodable video frames. {stderr}{partial}"),
+                null => new(FrameSourceStopReason.EndOfStream, _frames, exitCode, stderr + partial),
+            };
+        }
+
+        private void OnWatchdog() => Kill(_frames == 0 ? FrameSourceStopReason.StartTimeout : FrameSourceStopReason.Stalled);
+
+        public void Dispose()
+        {
+            _watchdog.Dispose();
+            Kill(FrameSourceStopReason.Cancelled);
+            _process.Dispose();
+        }
+    }
+}

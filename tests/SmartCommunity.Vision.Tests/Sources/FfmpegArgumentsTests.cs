@@ -1,0 +1,54 @@
+using SmartCommunity.Vision.Frames;
+using SmartCommunity.Vision.Sources;
+
+namespace SmartCommunity.Vision.Tests.Sources;
+
+public sealed class FfmpegArgumentsTests
+{
+    [Fact]
+    public void An_rtsp_camera_is_read_over_tcp_sampled_to_5_fps_and_640x360_grey_raw_frames_on_stdout()
+    {
+        var args = FfmpegArguments.Build(new FrameSourceOptions { Url = "rtsp://cam-7/sub" });
+        var line = string.Join(' ', args);
+        Assert.Contains("-rtsp_transport tcp", line, StringComparison.Ordinal);
+        Assert.Contains("-i rtsp://cam-7/sub", line, StringComparison.Ordinal);
+        Assert.Contains("-vf fps=5,scale=640:360:flags=bilinear", line, StringComparison.Ordinal);
+        Assert.EndsWith("-pix_fmt gray -f rawvideo pipe:1", line, StringComparison.Ordinal);
+        Assert.True(line.IndexOf("-rtsp_transport", StringComparison.Ordinal) < line.IndexOf("-i ", StringComparison.Ordinal), "input options go before -i");
+    }
+
+    [Fact]
+    public void A_file_gets_no_network_options_and_yuv_when_asked_for_colour()
+    {
+        var args = FfmpegArguments.Build(new FrameSourceOptions { Url = "/data/clip.mp4", PixelFormat = FramePixelFormat.Yuv420P, Fps = 2.5, Width = 320, Height = 180 });
+        var line = string.Join(' ', args);
+        Assert.DoesNotContain("rtsp_transport", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("rw_timeout", line, StringComparison.Ordinal);
+        Assert.Contains("fps=2.5,scale=320:180", line, StringComparison.Ordinal);
+        Assert.Contains("-pix_fmt yuv420p", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_http_stream_gets_a_read_timeout_in_microseconds()
+    {
+        var args = FfmpegArguments.Build(new FrameSourceOptions { Url = "http://cam/video.mjpg", StallTimeout = TimeSpan.FromSeconds(7) });
+        Assert.Equal("7000000", args[args.ToList().IndexOf("-rw_timeout") + 1]);
+    }
+
+    [Theory]
+    [InlineData("rtsp://admin:s3cret@10.0.0.5:554/sub", "rtsp://admin:***@10.0.0.5:554/sub")]
+    [InlineData("rtsp://admin:p@ss@10.0.0.5/sub", "rtsp://admin:***@10.0.0.5/sub")]
+    [InlineData("http://cam/snap.cgi?user=a&password=hunter2&x=1", "http://cam/snap.cgi?user=a&password=***&x=1")]
+    [InlineData("rtsp://10.0.0.5/sub", "rtsp://10.0.0.5/sub")]
+    public void Credentials_are_masked_for_logs(string url, string expected) =>
+        Assert.Equal(expected, FfmpegArguments.MaskCredentials(url));
+
+    [Fact]
+    public void The_logged_command_line_never_contains_the_password()
+    {
+        var options = new FrameSourceOptions { Url = "rtsp://admin:s3cret@cam/sub" };
+        var line = FfmpegArguments.ToLogString("ffmpeg", FfmpegArguments.Build(options));
+        Assert.DoesNotContain("s3cret", line, StringComparison.Ordinal);
+        Assert.StartsWith("ffmpeg -hide_banner", line, StringComparison.Ordinal);
+    }
+}
