@@ -1,0 +1,64 @@
+using SmartCommunity.Protocol.Identity;
+
+namespace SmartCommunity.Protocol.Tests;
+
+public class Gb28181IdTests
+{
+    [Fact]
+    public void ACommunityIpCameraCodeDecodesIntoItsParts()
+    {
+        var id = Gb28181Id.Parse("43010200011320000007");
+
+        Assert.Equal("43010200", id.Region);
+        Assert.Equal("43", id.ProvinceCode);
+        Assert.Equal("01", id.CityCode);
+        Assert.Equal("02", id.CountyCode);
+        Assert.Equal("01", id.IndustryCode);
+        Assert.Equal("social-security-community", id.Industry);
+        Assert.Equal(132, id.TypeCode);
+        Assert.Equal("ipc", id.Type);
+        Assert.True(id.IsCamera);
+        Assert.Equal(0, id.NetworkCode);
+        Assert.Equal("police-video-network", id.Network);
+        Assert.Equal("000007", id.Serial);
+    }
+
+    [Theory]
+    [InlineData("34020000001340000001", 134, "alarm-input", "internet", 7)]
+    [InlineData("34020000001370000001", 137, "voice-output", "internet", 7)]
+    [InlineData("34020000002000000001", 200, "central-signalling-server", "police-video-network", 0)]
+    [InlineData("34020000002160000001", 216, "virtual-organisation", "police-video-network", 0)]
+    [InlineData("11010000041185000001", 118, "nvr", "police-information-network", 5)]
+    public void TypeAndNetworkCodesAreNamed(string code, int type, string typeName, string network, int networkCode)
+    {
+        var fixedCode = code[..13] + networkCode + code[14..];
+        var id = Gb28181Id.Parse(fixedCode);
+        Assert.Equal(type, id.TypeCode);
+        Assert.Equal(typeName, id.Type);
+        Assert.Equal(network, id.Network);
+    }
+
+    [Theory]
+    [InlineData(null, "empty")]
+    [InlineData("", "empty")]
+    [InlineData("4301020001132000000", "20 digits")]
+    [InlineData("430102000113200000012", "20 digits")]
+    [InlineData("4301020001132000000A", "only digits")]
+    [InlineData("00010200011320000001", "province")]
+    [InlineData("99010200011320000001", "province")]
+    [InlineData("43010200011000000001", "type code")]
+    public void InvalidCodesAreRefusedWithAReason(string? code, string expected)
+    {
+        Assert.False(Gb28181Id.TryParse(code, out var id, out var error));
+        Assert.Null(id);
+        Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void LooksLikeRecognisesOnlyTwentyDigitStrings()
+    {
+        Assert.True(Gb28181Id.LooksLikeGb28181("43010200011320000007"));
+        Assert.False(Gb28181Id.LooksLikeGb28181("wl-hetan-beach"));
+        Assert.False(Gb28181Id.LooksLikeGb28181("4301020001132000000"));
+    }
+}
