@@ -19,20 +19,31 @@ public sealed class Sl651ParseBenchmark : IBenchmark
 
     public Task<BenchmarkReport> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        var duration = options.Quick ? TimeSpan.FromMilliseconds(300) : TimeSpan.FromSeconds(3);
+        // Short interleaved rounds, best of each: this machine is shared, and a noisy neighbour during one long
+        // run would otherwise skew that row alone.
+        var rounds = options.Quick ? 3 : 15;
+        var slice = options.Quick ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromMilliseconds(200);
         var frames = BuildFrames();
         var stream = frames.SelectMany(f => f).ToArray();
         var averageSize = stream.Length / (double)frames.Length;
+        (double Rate, double BytesPerFrame) crc = default, decode = default, parse = default, assembled = default;
+        for (var round = -1; round < rounds; round++)
+        {
+            var measured = (
+                Crc: Measure(frames, Crc, slice, cancellationToken),
+                Decode: Measure(frames, Decode, slice, cancellationToken),
+                Parse: Measure(frames, DecodeAndParse, slice, cancellationToken),
+                Stream: MeasureStream(stream, frames.Length, slice, cancellationToken));
+            if (round < 0)
+            {
+                continue; // Warm-up round for tiered JIT; discarded.
+            }
 
-        // Warm up every path so tiering does not count against the first measurement.
-        Measure(frames, Crc, TimeSpan.FromMilliseconds(100), cancellationToken);
-        Measure(frames, Decode, TimeSpan.FromMilliseconds(100), cancellationToken);
-        Measure(frames, DecodeAndParse, TimeSpan.FromMilliseconds(100), cancellationToken);
-
-        var crc = Measure(frames, Crc, duration, cancellationToken);
-        var decode = Measure(frames, Decode, duration, cancellationToken);
-        var parse = Measure(frames, DecodeAndParse, duration, cancellationToken);
-        var assembled = MeasureStream(stream, frames.Length, duration, cancellationToken);
+            crc = Best(crc, measured.Crc);
+            decode = Best(decode, measured.Decode);
+            parse = Best(parse, measured.Parse);
+            assembled = Best(assembled, measured.Stream);
+        }
 
         var report = new BenchmarkReport(Name)
             .Add("CRC only (baseline)", crc.Rate, "frames/s")
@@ -41,9 +52,13 @@ public sealed class Sl651ParseBenchmark : IBenchmark
             .Add("stream assembler + report parse", assembled.Rate, "frames/s", "CRC only", assembled.Rate / crc.Rate)
             .Add("allocated, decode + parse", parse.BytesPerFrame, "B/frame");
         report.Notes.Add($"{frames.Length} distinct timed reports, {averageSize:0} bytes each on average, 4–8 elements; " +
-            $"{duration.TotalSeconds:0.#} s per row after a 0.1 s warm-up. Ratios below 1 are expected: parsing includes the CRC.");
+            $"best of {rounds} interleaved {slice.TotalMilliseconds:0} ms rounds per row after a warm-up round. " +
+            "Parsing includes the CRC, so ratios at or below 1 are expected; the gap is the cost of framing and BCD decoding.");
         return Task.FromResult(report);
     }
+
+    private static (double Rate, double BytesPerFrame) Best((double Rate, double BytesPerFrame) sofar, (double Rate, double BytesPerFrame) next) =>
+        next.Rate > sofar.Rate ? next : sofar;
 
     private static bool Crc(byte[] frame) => Sl651Crc.Compute(frame.AsSpan(0, frame.Length - 2)) == Sl651Crc.Read(frame.AsSpan(frame.Length - 2));
 
