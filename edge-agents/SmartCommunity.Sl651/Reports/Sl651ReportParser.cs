@@ -22,6 +22,9 @@ public static class Sl651ReportParser
     private const int AddressElementSize = 2 + Sl651StationAddress.Size + 1;
     private const int ObservationTimeElementSize = 2 + 5;
 
+    /// <summary>Time step code (DRxnn) of even-period reports, definition 18: 3 bytes BCD DDhhmm.</summary>
+    private const int TimeStepIdentifier = 0x04;
+
     public static bool IsReport(Sl651FunctionCode code) =>
         code is >= Sl651FunctionCode.TestReport and <= Sl651FunctionCode.HourlyReport;
 
@@ -85,7 +88,9 @@ public static class Sl651ReportParser
         var category = (char)body[BodyHeaderSize + AddressElementSize - 1];
         var elements = new List<Sl651ElementValue>();
         var unknown = new List<Sl651UnknownElement>();
-        if (!TryReadElements(frame.Body[(BodyHeaderSize + AddressElementSize)..], stationUtcOffset, elements, unknown, out var firstObservation, out rejection))
+        var evenPeriod = frame.FunctionCode == Sl651FunctionCode.EvenPeriodReport;
+        var elementBytes = frame.Body[(BodyHeaderSize + AddressElementSize)..];
+        if (!TryReadElements(elementBytes, stationUtcOffset, evenPeriod, elements, unknown, out var firstObservation, out rejection))
         {
             return false;
         }
@@ -98,6 +103,7 @@ public static class Sl651ReportParser
     private static bool TryReadElements(
         ReadOnlyMemory<byte> memory,
         TimeSpan stationUtcOffset,
+        bool evenPeriod,
         List<Sl651ElementValue> elements,
         List<Sl651UnknownElement> unknown,
         out DateTimeOffset? firstObservation,
@@ -105,6 +111,7 @@ public static class Sl651ReportParser
     {
         firstObservation = null;
         DateTimeOffset? observation = null;
+        TimeSpan? step = null;
         var span = memory.Span;
         var pos = 0;
         while (pos < span.Length)
@@ -145,34 +152,91 @@ public static class Sl651ReportParser
 
             // SL 651-2014 "数据定义": high 5 bits byte count, low 3 bits decimal places.
             var definition = span[pos++];
-            int length = definition >> 3, decimals = definition & 0x07;
+            var length = definition >> 3;
             if (pos + length > span.Length)
             {
                 rejection = new(Sl651RejectReason.MalformedBody, $"element 0x{identifier:X2} declares {length} bytes, {span.Length - pos} remain");
                 return false;
             }
 
-            var raw = span.Slice(pos, length);
-            if (Sl651Elements.Find(identifier) is { } info)
+            if (evenPeriod && identifier == TimeStepIdentifier && length == 3)
             {
-                if (!TryDecodeValue(raw, decimals, out var value))
+                if (!TryReadTimeStep(span.Slice(pos, length), out var parsedStep))
                 {
-                    rejection = new(Sl651RejectReason.MalformedBcd, $"element {info.Code} (0x{identifier:X2}) value {Convert.ToHexString(raw)} is not BCD");
+                    rejection = new(Sl651RejectReason.MalformedBcd, $"time step {Convert.ToHexString(span.Slice(pos, length))} is not BCD DDhhmm");
                     return false;
                 }
 
-                elements.Add(new Sl651ElementValue(identifier, info.Code, info.Name, info.Unit, value, decimals, observation));
-            }
-            else
-            {
-                unknown.Add(new Sl651UnknownElement(identifier, definition, memory.Slice(pos, length)));
+                step = parsedStep;
+                pos += length;
+                continue;
             }
 
-            pos += length;
+            // Even-period report (31): after the time step, one element carries a value per step up to the body's end.
+            var count = 1;
+            if (step is not null && length > 0)
+            {
+                count = (span.Length - pos) / length;
+                if ((span.Length - pos) % length != 0)
+                {
+                    rejection = new(Sl651RejectReason.MalformedBody,
+                        $"even-period element 0x{identifier:X2}: {span.Length - pos} bytes left is not a whole number of {length}-byte values");
+                    return false;
+                }
+            }
+
+            for (var i = 0; i < count; i++, pos += length)
+            {
+                var time = step is { } every && observation is { } first ? first + (every * i) : observation;
+                if (!TryAddElement(identifier, definition, memory.Slice(pos, length), time, elements, unknown, out rejection))
+                {
+                    return false;
+                }
+            }
         }
 
         rejection = default;
         return true;
+    }
+
+    private static bool TryAddElement(
+        int identifier,
+        byte definition,
+        ReadOnlyMemory<byte> raw,
+        DateTimeOffset? observation,
+        List<Sl651ElementValue> elements,
+        List<Sl651UnknownElement> unknown,
+        out Sl651Rejection rejection)
+    {
+        rejection = default;
+        if (Sl651Elements.Find(identifier) is not { } info)
+        {
+            unknown.Add(new Sl651UnknownElement(identifier, definition, raw));
+            return true;
+        }
+
+        var decimals = definition & 0x07;
+        if (!TryDecodeValue(raw.Span, decimals, out var value))
+        {
+            rejection = new(Sl651RejectReason.MalformedBcd, $"element {info.Code} (0x{identifier:X2}) value {Convert.ToHexString(raw.Span)} is not BCD");
+            return false;
+        }
+
+        elements.Add(new Sl651ElementValue(identifier, info.Code, info.Name, info.Unit, value, decimals, observation));
+        return true;
+    }
+
+    /// <summary>Time step code DRxnn (04 18): BCD days, hours, minutes.</summary>
+    private static bool TryReadTimeStep(ReadOnlySpan<byte> raw, out TimeSpan step)
+    {
+        step = default;
+        if (!Sl651Bcd.TryReadByte(raw[0], out var days) || !Sl651Bcd.TryReadByte(raw[1], out var hours) || !Sl651Bcd.TryReadByte(raw[2], out var minutes))
+        {
+            return false;
+        }
+
+        step = new TimeSpan(days, hours, minutes, 0);
+        return step > TimeSpan.Zero;
     }
 
     /// <summary>

@@ -90,6 +90,21 @@ public sealed class Sl651ReportParserTests
     }
 
     [Fact]
+    public void AnEvenPeriodReportSpreadsItsSeriesOverTheTimeStep()
+    {
+        var bytes = FrameBuilder.Report(function: 0x31).Element("04 18 000005").Element("39 23 00000100 00000110 FFFFFFFF").Build();
+
+        var report = Parse(bytes);
+
+        Assert.Equal([0.100m, 0.110m, null], report.Elements.Select(e => e.Value));
+        Assert.Equal([0, 5, 10], report.Elements.Select(e => e.ObservationTime!.Value.Minute));
+    }
+
+    [Fact]
+    public void AnEvenPeriodSeriesThatIsNotWholeValuesIsMalformedBody() =>
+        AssertRejected(Sl651RejectReason.MalformedBody, FrameBuilder.Report(function: 0x31).Element("04 18 000005").Element("39 23 00000100 0000").Build());
+
+    [Fact]
     public void ANibbleAboveNineInAKnownElementIsMalformedBcd() =>
         AssertRejected(Sl651RejectReason.MalformedBcd, FrameBuilder.Report().Element("39 23 00 00 1A 27").Build());
 
