@@ -27,7 +27,7 @@ public sealed class ObjectTracker
     public IReadOnlyList<Track> Removed => _removed;
 
     /// <summary>Feeds one detector run. Call only for frames the detector actually ran on.</summary>
-    public void Update(ReadOnlySpan<Detection.Detection> detections, DateTimeOffset now)
+    public void Update(ReadOnlySpan<Detection.DetectedObject> detections, DateTimeOffset now)
     {
         _removed.Clear();
         EnsureCapacity(detections.Length);
@@ -56,7 +56,7 @@ public sealed class ObjectTracker
         }
     }
 
-    private void Match(ReadOnlySpan<Detection.Detection> detections, DateTimeOffset now, bool useIoU)
+    private void Match(ReadOnlySpan<Detection.DetectedObject> detections, DateTimeOffset now, bool useIoU)
     {
         _pairs.Clear();
         for (var t = 0; t < _tracks.Count; t++)

@@ -5,7 +5,7 @@ namespace SmartCommunity.Vision.Tracking;
 /// <summary>One object followed across frames. Ids are unique per tracker and never reused.</summary>
 public sealed class Track
 {
-    internal Track(long id, Detection.Detection detection, DateTimeOffset now)
+    internal Track(long id, Detection.DetectedObject detection, DateTimeOffset now)
     {
         Id = id;
         Box = detection.Box;

@@ -39,7 +39,7 @@ internal sealed class TrackFeed
     /// <summary>One frame with these person boxes; returns the events it raised.</summary>
     public List<VisionEvent> Frame(params Rect[] people)
     {
-        var detections = people.Select(b => new Detection.Detection(b, "person", 1f)).ToArray();
+        var detections = people.Select(b => new DetectedObject(b, "person", 1f)).ToArray();
         Tracker.Update(detections, Now);
         var raised = new List<VisionEvent>();
         foreach (var zone in _zones)
