@@ -134,6 +134,12 @@ public static class Sl651ReportParser
             if (IsGuidePair(span[pos..], AddressGuide))
             {
                 // Should be rare: a repeated address element; the header's address already names the station.
+                if (pos + AddressElementSize > span.Length)
+                {
+                    rejection = new(Sl651RejectReason.MalformedBody, "a repeated F1 F1 address element is cut short");
+                    return false;
+                }
+
                 pos += AddressElementSize;
                 continue;
             }

@@ -117,6 +117,10 @@ public sealed class Sl651ReportParserTests
         AssertRejected(Sl651RejectReason.MalformedBody, FrameBuilder.Report().Element("39 23 0000").Build());
 
     [Fact]
+    public void ARepeatedAddressElementCutShortIsMalformedBody() =>
+        AssertRejected(Sl651RejectReason.MalformedBody, FrameBuilder.Report().Element("39 23 00000127").Body("F1F1 0012").Build());
+
+    [Fact]
     public void ABodyWithoutTheStationAddressElementIsMalformedBody() =>
         AssertRejected(Sl651RejectReason.MalformedBody, new FrameBuilder().Body("0007 250715080005 F0F0 2507150800").Build());
 
