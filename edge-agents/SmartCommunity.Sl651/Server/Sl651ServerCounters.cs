@@ -10,6 +10,7 @@ public sealed class Sl651ServerCounters
     private long _connectionsRefused;
     private long _activeConnections;
     private long _idleTimeouts;
+    private long _connectionFaults;
     private long _framesAccepted;
     private long _keepAlives;
     private long _reportsDelivered;
@@ -25,6 +26,9 @@ public sealed class Sl651ServerCounters
     public long ActiveConnections => Interlocked.Read(ref _activeConnections);
 
     public long IdleTimeouts => Interlocked.Read(ref _idleTimeouts);
+
+    /// <summary>Connections ended by an unexpected exception (a bug, or an <c>onRejected</c> callback that threw).</summary>
+    public long ConnectionFaults => Interlocked.Read(ref _connectionFaults);
 
     /// <summary>Frames that passed framing and CRC checks.</summary>
     public long FramesAccepted => Interlocked.Read(ref _framesAccepted);
@@ -68,6 +72,8 @@ public sealed class Sl651ServerCounters
     internal void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
 
     internal void IdleTimeout() => Interlocked.Increment(ref _idleTimeouts);
+
+    internal void ConnectionFault() => Interlocked.Increment(ref _connectionFaults);
 
     internal void FrameAccepted() => Interlocked.Increment(ref _framesAccepted);
 

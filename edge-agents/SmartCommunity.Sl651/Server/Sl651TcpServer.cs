@@ -123,19 +123,23 @@ public sealed class Sl651TcpServer : IAsyncDisposable
         Counters.ConnectionAccepted();
         try
         {
-            using (client)
-            {
-                await ServeAsync(client, stop).ConfigureAwait(false);
-            }
+            await ServeAsync(client, stop).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // The peer went away, or stop/idle timeout cancelled an ack being written: the connection is over.
         }
+        catch (Exception)
+        {
+            // A bug or a throwing onRejected callback ends this connection only, never the server; it is counted.
+            Counters.ConnectionFault();
+        }
         finally
         {
+            // Count first, close last: once the peer sees the close, the counters already tell the story.
             Counters.ConnectionClosed();
             _slots.Release();
+            client.Dispose();
         }
     }
 

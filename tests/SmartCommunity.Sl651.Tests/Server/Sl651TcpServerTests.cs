@@ -154,6 +154,23 @@ public sealed class Sl651TcpServerTests
     }
 
     [Fact]
+    public async Task AThrowingRejectionCallbackEndsOnlyThatConnection()
+    {
+        await using var server = Start(new Sl651ServerOptions(), (_, _) => throw new InvalidOperationException("callback bug"));
+        await using (var first = await RtuClient.ConnectAsync(server.LocalEndPoint))
+        {
+            await first.SendAsync(Examples.TimedReportBuilder().CorruptCrc().Build());
+            await first.WaitForServerToCloseAsync();
+        }
+
+        await using var second = await RtuClient.ConnectAsync(server.LocalEndPoint);
+        await second.SendAsync(FrameBuilder.Hex(Examples.TimedReport));
+
+        Assert.Equal(Examples.TimedReportAck, Convert.ToHexString(await second.ReadFrameAsync()));
+        Assert.Equal(1, server.Counters.ConnectionFaults);
+    }
+
+    [Fact]
     public async Task StoppingClosesOpenConnectionsAndCompletes()
     {
         var server = Start(new Sl651ServerOptions());
