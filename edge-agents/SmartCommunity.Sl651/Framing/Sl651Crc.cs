@@ -10,8 +10,8 @@ public static class Sl651Crc
 {
     /// <summary>
     /// SL 651-2014 (HEX/BCD frame structure, "校验码"): the two CRC bytes are sent high byte first, unlike Modbus RTU,
-    /// which sends the low byte first. Checked against the standard's published examples, e.g. the test report
-    /// <c>7E7E01…0320FA</c> whose CRC is 0x20FA and is transmitted as <c>20 FA</c>.
+    /// which sends the low byte first. Checked against the example frames that circulate with the standard (we did
+    /// not have its text), e.g. the test report <c>7E7E01…0320FA</c> whose CRC is 0x20FA, sent as <c>20 FA</c>.
     /// </summary>
     public const bool HighByteFirst = true;
 
