@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,10 +43,10 @@ public static class EdgeAgentHostExtensions
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<BrokerOptions>(BrokerOptions.Section);
         services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
-        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<QueueOptions>().BindConfiguration(AgentOptions.Section + ":Queue").ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<AgentOptions>(AgentOptions.Section);
+        services.AddValidatedOptions<QueueOptions>(AgentOptions.Section + ":Queue");
         services.AddOptions<DevicesOptions>().Configure<IConfiguration>(DevicesOptions.Bind).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DevicesOptions>, DevicesOptionsValidator>();
 
@@ -56,6 +57,14 @@ public static class EdgeAgentHostExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EdgeAgentService>());
         services.AddHostedService<CountersReporter>();
         return builder;
+    }
+
+    /// <summary>Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and checks its annotations when the host starts.</summary>
+    private static void AddValidatedOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions>(this IServiceCollection services, string section)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>>(new AnnotatedOptionsValidator<TOptions>(section));
     }
 
     /// <summary>
