@@ -55,7 +55,9 @@ public sealed partial class FfmpegFrameSource : IFrameSource
                     break;
                 }
 
-                frame.Timestamp = _time.GetUtcNow();
+                // Stream time, not arrival time: ffmpeg's fps filter emits frames by presentation time, so this stays
+                // right for files read faster than real time and is immune to pipe buffering jitter.
+                frame.Timestamp = run.StartedAt + TimeSpan.FromSeconds(frame.Sequence / _options.Fps);
                 yield return frame;
             }
 
@@ -94,16 +96,20 @@ public sealed partial class FfmpegFrameSource : IFrameSource
         private readonly Process _process = new();
         private readonly StderrTail _stderr = new();
         private readonly ITimer _watchdog;
+        private readonly TimeProvider _time;
         private FrameSourceStopReason? _killedFor;
         private Stream? _stdout;
         private long _frames;
         private int _partialBytes;
         private bool _started;
 
+        public DateTimeOffset StartedAt { get; private set; }
+
         public FfmpegRun(FrameSourceOptions options, TimeProvider time, ILogger logger)
         {
             _options = options;
             _logger = logger;
+            _time = time;
             _watchdog = time.CreateTimer(static r => ((FfmpegRun)r!).OnWatchdog(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
 
@@ -138,6 +144,7 @@ public sealed partial class FfmpegFrameSource : IFrameSource
             }
 
             _started = true;
+            StartedAt = _time.GetUtcNow();
             _process.BeginErrorReadLine();
             _stdout = _process.StandardOutput.BaseStream;
             _watchdog.Change(_options.StartTimeout, Timeout.InfiniteTimeSpan);
