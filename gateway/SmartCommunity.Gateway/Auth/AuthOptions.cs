@@ -18,6 +18,13 @@ public sealed class AuthOptions
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// PBKDF2-SHA512 iterations for people's passwords. Default 210 000 (OWASP 2023). Lower only on very slow
+    /// hardware; at least 10 000. Existing hashes keep their own count and still verify.
+    /// </summary>
+    [Range(10_000, 10_000_000)]
+    public int PasswordIterations { get; set; } = SmartCommunity.Gateway.Infrastructure.Security.SecretHasher.PersonIterations;
+
     /// <summary>Let <c>/metrics</c> be scraped without credentials from loopback addresses. Default true.</summary>
     public bool AnonymousMetricsFromLoopback { get; set; } = true;
 }

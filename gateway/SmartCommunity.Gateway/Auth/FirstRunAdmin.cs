@@ -35,7 +35,7 @@ public sealed class FirstRunAdmin(GridRegistry grid, IOptions<AuthOptions> auth,
         }
 
         var error = grid.UpsertPerson(new Person(AdminId, "Administrator", Roles.Admin, Duty.Staff, [], null, null, Enabled: true),
-            SecretHasher.Hash(password, SecretHasher.PersonIterations));
+            SecretHasher.Hash(password, auth.Value.PasswordIterations));
         if (error is not null)
         {
             throw new InvalidOperationException("Could not create the first admin: " + error);

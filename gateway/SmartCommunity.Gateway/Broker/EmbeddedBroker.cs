@@ -85,9 +85,23 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is { IsStarted: true })
+        if (_server is { IsStarted: true } server)
         {
-            await _server.StopAsync(new MqttServerStopOptions());
+            await StopServerAsync(server);
+        }
+    }
+
+    private async Task StopServerAsync(MqttServer server)
+    {
+        try
+        {
+            await server.StopAsync(new MqttServerStopOptions());
+        }
+        catch (InvalidOperationException ex)
+        {
+            // MQTTnet 5.2's TCP adapter can throw "collection was modified" while closing live connections at
+            // stop; the listener is closed by then, so the stop has done its job.
+            _logger.LogDebug(ex, "MQTTnet reported an error while stopping");
         }
     }
 
@@ -182,10 +196,15 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
+        var server = Interlocked.Exchange(ref _server, null);
+        if (server is not null)
         {
-            await StopAsync(CancellationToken.None);
-            _server.Dispose();
+            if (server.IsStarted)
+            {
+                await StopServerAsync(server);
+            }
+
+            server.Dispose();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Infrastructure.Security;
 using SmartCommunity.Gateway.Seed;
 
@@ -30,7 +31,7 @@ internal sealed class CellSeedSection(GridRegistry grid) : ISeedSection
 }
 
 /// <summary>Seed section <c>people</c>. Passwords in a seed file are for demos and first installs; they are hashed at once.</summary>
-internal sealed class PeopleSeedSection(GridRegistry grid) : ISeedSection
+internal sealed class PeopleSeedSection(GridRegistry grid, IOptions<Auth.AuthOptions> auth) : ISeedSection
 {
     public string Name => "people";
 
@@ -42,7 +43,7 @@ internal sealed class PeopleSeedSection(GridRegistry grid) : ISeedSection
         foreach (var item in SeedJson.Items<PersonSeed>(section, errors))
         {
             var person = new Person(item.Id ?? "", item.Name ?? "", item.Role ?? "", item.Duty, item.Cells ?? [], item.Phone, item.WebhookUrl, item.Enabled ?? true);
-            var hash = item.Password is { Length: >= 8 } password ? SecretHasher.Hash(password, SecretHasher.PersonIterations) : null;
+            var hash = item.Password is { Length: >= 8 } password ? SecretHasher.Hash(password, auth.Value.PasswordIterations) : null;
             var error = grid.UpsertPerson(person, hash);
             if (error is not null)
             {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Infrastructure.Security;
 
@@ -32,7 +33,7 @@ public static class PeopleApi
     private static Results<Ok<Person>, NotFound> Get(string id, GridRegistry grid) =>
         grid.Snapshot.PersonById(id) is { } person ? TypedResults.Ok(person) : TypedResults.NotFound();
 
-    private static Results<Ok<Person>, BadRequest<ProblemDetailsLite>> Put(string id, PersonRequest request, GridRegistry grid, SessionStore sessions)
+    private static Results<Ok<Person>, BadRequest<ProblemDetailsLite>> Put(string id, PersonRequest request, GridRegistry grid, SessionStore sessions, IOptions<AuthOptions> auth)
     {
         if (request.Password is { } password && password.Length is < MinPasswordLength or > 256)
         {
@@ -40,7 +41,7 @@ public static class PeopleApi
         }
 
         var person = new Person(id, request.Name ?? "", request.Role ?? "", request.Duty, request.Cells ?? [], request.Phone, request.WebhookUrl, request.Enabled);
-        var hash = request.Password is null ? null : SecretHasher.Hash(request.Password, SecretHasher.PersonIterations);
+        var hash = request.Password is null ? null : SecretHasher.Hash(request.Password, auth.Value.PasswordIterations);
         var error = grid.UpsertPerson(person, hash);
         if (error is not null)
         {
@@ -66,7 +67,7 @@ public static class PeopleApi
     }
 
     private static Results<NoContent, ForbidHttpResult, BadRequest<ProblemDetailsLite>> ChangePassword(
-        string id, PasswordChange request, ClaimsPrincipal user, GridRegistry grid, SessionStore sessions)
+        string id, PasswordChange request, ClaimsPrincipal user, GridRegistry grid, SessionStore sessions, IOptions<AuthOptions> auth)
     {
         var self = id == user.Id();
         if (!self && user.Role() != Roles.Admin)
@@ -93,7 +94,7 @@ public static class PeopleApi
             return TypedResults.BadRequest(new ProblemDetailsLite("No such person."));
         }
 
-        grid.UpsertPerson(person, SecretHasher.Hash(request.NewPassword, SecretHasher.PersonIterations));
+        grid.UpsertPerson(person, SecretHasher.Hash(request.NewPassword, auth.Value.PasswordIterations));
         sessions.RevokeAll(id);
         return TypedResults.NoContent();
     }
