@@ -68,16 +68,13 @@ public static class EdgeAgentHostExtensions
     }
 
     /// <summary>
-    /// Runs the host. An invalid configuration is printed as a list of problems (exit code 2) rather than a stack trace.
+    /// Runs the host. An invalid configuration is printed as a list of problems (exit code 2) before anything starts,
+    /// rather than as the host's start-up stack trace.
     /// </summary>
     public static async Task<int> RunAgentAsync(this IHost host)
     {
-        try
-        {
-            await host.RunAsync();
-            return 0;
-        }
-        catch (Exception ex) when (ConfigurationErrors(ex) is { Count: > 0 } errors)
+        var errors = ValidateConfiguration(host.Services);
+        if (errors.Count > 0)
         {
             await Console.Error.WriteLineAsync("The edge agent's configuration is invalid:");
             foreach (var error in errors)
@@ -87,6 +84,33 @@ public static class EdgeAgentHostExtensions
 
             return 2;
         }
+
+        await host.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Every problem with every options class of the agent (the same checks <c>ValidateOnStart</c> runs).</summary>
+    public static IReadOnlyList<string> ValidateConfiguration(IServiceProvider services)
+    {
+        var errors = new List<string>();
+        void Check<T>()
+            where T : class
+        {
+            try
+            {
+                _ = services.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException ex)
+            {
+                errors.AddRange(ex.Failures);
+            }
+        }
+
+        Check<BrokerOptions>();
+        Check<AgentOptions>();
+        Check<QueueOptions>();
+        Check<DevicesOptions>();
+        return errors;
     }
 
     /// <summary>Every validation failure inside <paramref name="ex"/> (one options class fails alone, several as an aggregate).</summary>

@@ -172,4 +172,39 @@ public sealed class StoreAndForwardTests : IAsyncLifetime, IDisposable
         await using var late = await TestSubscriber.ConnectAsync(_broker.Port, TopicScheme.Status(DeviceId));
         await late.WaitForAsync(ms => ms.Any(m => m.Retain && m.Text.Contains("\"offline\"", StringComparison.Ordinal)), "the retained status");
     }
+
+    [Fact]
+    public async Task AQueueWhoseTailWasCutByACrashIsRepairedAndWhatWasIntactIsSent()
+    {
+        await _broker.StopAsync();
+        await using (var first = await TestAgent.StartAsync(Config()))
+        {
+            await PublishMixedAsync(first, 0, 9);
+        }
+
+        // The crash: half a record at the end of the segment.
+        var segment = Directory.GetFiles(Path.Combine(_data.Path, DeviceId, "outbox"), "*.seg").Single();
+        await using (var file = new FileStream(segment, FileMode.Append))
+        {
+            await file.WriteAsync(new byte[] { 200, 0, 0, 0, 9, 9, 9 });
+        }
+
+        await _broker.StartAgainAsync();
+        await using var second = await TestAgent.StartAsync(Config());
+        await _gateway.WaitForAsync(ms => ms.Count(m => m.Leaf is "telemetry" or "event") == 9, "the 9 intact messages");
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => (long)i), _gateway.Sequenced(DeviceId).Select(m => m.Seq));
+        Assert.Equal(7, second.Device(DeviceId).Snapshot().CorruptBytesTruncated);
+        Assert.Contains(second.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("damaged tail", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheAgentAlsoSpeaksMqtt311()
+    {
+        var config = Config();
+        config["Broker:ProtocolVersion"] = "3.1.1";
+        await using var agent = await TestAgent.StartAsync(config);
+        await WaitForOnlineAsync(agent.Device(DeviceId).Boot);
+        await PublishMixedAsync(agent, 0, 3);
+        await _gateway.WaitForAsync(ms => ms.Count(m => m.Leaf is "telemetry" or "event") == 3, "3 messages over MQTT 3.1.1");
+    }
 }
