@@ -21,6 +21,7 @@ public sealed class DeviceRuntime : IAsyncDisposable
     private readonly CommandDispatcher _commands;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly FileStream _directoryLock;
 
     internal DeviceRuntime(DeviceOptions device, BrokerOptions broker, AgentOptions agent, QueueOptions queue, IDeviceDriver driver, TimeProvider time, ILoggerFactory loggers)
     {
@@ -30,6 +31,7 @@ public sealed class DeviceRuntime : IAsyncDisposable
         _logger = loggers.CreateLogger("SmartCommunity.EdgeAgent.Device");
         var directory = Path.Combine(Path.GetFullPath(agent.DataDirectory), device.Id);
         Directory.CreateDirectory(directory);
+        _directoryLock = LockDirectory(directory, device.Id);
         Boot = BootCounter.Next(Path.Combine(directory, "boot"));
         _outbox = DiskOutbox.Open(Path.Combine(directory, "outbox"), queue, loggers.CreateLogger<DiskOutbox>());
         Publisher = new DevicePublisher(_outbox, Boot, time);
@@ -59,6 +61,7 @@ public sealed class DeviceRuntime : IAsyncDisposable
     {
         await _commands.DisposeAsync();
         _outbox.Dispose();
+        await _directoryLock.DisposeAsync();
         if (_driver is IAsyncDisposable asyncDisposable)
         {
             await asyncDisposable.DisposeAsync();
@@ -66,6 +69,22 @@ public sealed class DeviceRuntime : IAsyncDisposable
         else if (_driver is IDisposable disposable)
         {
             disposable.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Two processes appending to one queue would corrupt it (and fight over one MQTT client ID), so each device's
+    /// directory is held with an exclusive lock for the agent's lifetime.
+    /// </summary>
+    private static FileStream LockDirectory(string directory, string deviceId)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"Device {deviceId}: its data directory {directory} is in use by another agent process; a device may be hosted by one agent only.", ex);
         }
     }
 

@@ -239,9 +239,10 @@ public sealed class DeviceConnection
         }
     }
 
+    /// <summary>Refusals that resending cannot change; the rest (quota exceeded, server busy, …) are retried after a pause.</summary>
     private static bool IsPermanent(MqttClientPublishReasonCode code) => code is
         MqttClientPublishReasonCode.NotAuthorized or MqttClientPublishReasonCode.TopicNameInvalid or
-        MqttClientPublishReasonCode.PayloadFormatInvalid or MqttClientPublishReasonCode.UnspecifiedError;
+        MqttClientPublishReasonCode.PayloadFormatInvalid;
 
     private MqttApplicationMessage StatusMessageFor(StatusMessage status) => new MqttApplicationMessageBuilder()
         .WithTopic(TopicScheme.Status(_device.Id))

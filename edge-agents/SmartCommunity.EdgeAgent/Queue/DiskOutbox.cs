@@ -276,6 +276,12 @@ public sealed class DiskOutbox : IDisposable
         _pending.Remove(node);
         _pendingBytes -= node.Value.Length;
         node.Value.Segment.Live--;
+
+        // Delivered telemetry leaves from the front of the drop list too, so it does not grow while the broker is up.
+        while (_telemetry.TryPeek(out var oldest) && oldest.List is null)
+        {
+            _telemetry.Dequeue();
+        }
     }
 
     private bool TryDropOldestTelemetry()

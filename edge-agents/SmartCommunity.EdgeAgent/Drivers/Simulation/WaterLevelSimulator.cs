@@ -68,8 +68,8 @@ public sealed class WaterLevelModel(WaterLevelSimulatorSettings settings, Random
     /// <summary>The level without noise at <paramref name="time"/>.</summary>
     public double TrueLevelAt(DateTimeOffset time)
     {
-        var localHours = time.ToOffset(TimeSpan.FromHours(settings.UtcOffsetHours)).TimeOfDay.TotalHours;
-        var daily = settings.DailyAmplitudeM * Math.Sin(2 * Math.PI * (localHours - 12) / 24);
+        // Peaks at 18:00 local: sin is highest a quarter day after its zero crossing at 12:00.
+        var daily = settings.DailyAmplitudeM * Math.Sin(2 * Math.PI * (LocalHours(time) - 12) / 24);
         var elapsedHours = (time - Start).TotalHours;
         var level = settings.BaseLevelM + daily + settings.RiseRateMPerH * elapsedHours;
         if (settings.SurgeAfterSeconds is { } after)
@@ -83,6 +83,8 @@ public sealed class WaterLevelModel(WaterLevelSimulatorSettings settings, Random
 
         return level;
     }
+
+    private double LocalHours(DateTimeOffset time) => time.ToOffset(TimeSpan.FromHours(settings.UtcOffsetHours)).TimeOfDay.TotalHours;
 
     public override IEnumerable<SimulatedMessage> Advance(DateTimeOffset now)
     {
@@ -98,7 +100,7 @@ public sealed class WaterLevelModel(WaterLevelSimulatorSettings settings, Random
             FlowM3s = flow,
             BatteryV = Math.Round(12.6 + Gaussian(0.05), 2),
             SignalDbm = -70 + (int)Math.Round(Gaussian(3)),
-            TemperatureC = Math.Round(18 + 4 * Math.Sin(2 * Math.PI * (now.TimeOfDay.TotalHours - 8) / 24) + Gaussian(0.2), 1),
+            TemperatureC = Math.Round(18 + 4 * Math.Sin(2 * Math.PI * (LocalHours(now) - 9) / 24) + Gaussian(0.2), 1),
         };
 
         if (settings.ThresholdM is not { } threshold)
