@@ -29,6 +29,7 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Fixture>
         ("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, Everyone),
         ("GET", "/api/reference/{documentName?}", "/api/reference", null, Everyone),
         ("GET", "/api/reference/scalar.js", "/api/reference/scalar.js", null, Everyone),
+        ("GET", "/api/reference/scalar.aspnetcore.js", "/api/reference/scalar.aspnetcore.js", null, Everyone),
         ("POST", "api/auth/login", "/api/auth/login", """{"username":"x","password":"y"}""", Everyone),
         ("POST", "api/auth/logout", "/api/auth/logout", null, People),
         ("GET", "api/auth/me", "/api/auth/me", null, People),
