@@ -9,9 +9,6 @@ internal static class Cv
     // From OpenCV imgproc.hpp: morphologyDefaultBorderValue() is Scalar::all(DBL_MAX).
     private static readonly Scalar MorphologyDefaultBorder = Scalar.All(double.MaxValue);
 
-    public static void Resize(CvArray src, CvArray dst, Size size) =>
-        NativeMethods.HandleException(NativeMethods.imgproc_resize(src.Ptr, dst.Ptr, size, 0, 0, (int)InterpolationFlags.Linear));
-
     public static void GaussianBlur3(CvArray src, CvArray dst) =>
         NativeMethods.HandleException(NativeMethods.imgproc_GaussianBlur(src.Ptr, dst.Ptr, new Size(3, 3), 0, 0, BorderTypes.Default));
 
@@ -33,11 +30,4 @@ internal static class Cv
 
     public static void AccumulateWeighted(CvArray src, CvArray accumulator, double alpha) =>
         NativeMethods.HandleException(NativeMethods.imgproc_accumulateWeighted(src.Ptr, accumulator.Ptr, alpha, IntPtr.Zero));
-
-    public static int ConnectedComponentsWithStats(CvArray image, CvArray labels, CvArray stats, CvArray centroids)
-    {
-        NativeMethods.HandleException(NativeMethods.imgproc_connectedComponentsWithStats(
-            image.Ptr, labels.Ptr, stats.Ptr, centroids.Ptr, (int)PixelConnectivity.Connectivity8, MatType.CV_32SC1, out var count));
-        return count;
-    }
 }

@@ -21,10 +21,9 @@ internal sealed class MotionBuffers : IDisposable
         Average8 = Own(new Mat(SmallSize, MatType.CV_8UC1));
         Delta = Own(new Mat(SmallSize, MatType.CV_8UC1));
         Mask = Own(new Mat(SmallSize, MatType.CV_8UC1));
-        Labels = Own(new Mat(SmallSize, MatType.CV_32SC1));
-        Stats = Own(new Mat(64, 5, MatType.CV_32SC1));
-        Centroids = Own(new Mat(64, 2, MatType.CV_64FC1));
         Lut = Own(new Mat(1, 256, MatType.CV_8UC1));
+        Downscaler = new BilinearDownscaler(sourceWidth, sourceHeight, SmallSize.Width, SmallSize.Height);
+        Labeller = new RegionLabeller(SmallSize.Width, SmallSize.Height);
         SmallIn = Own(CvArray.Input(Small));
         SmallOut = Own(CvArray.Output(Small));
         AverageIn = Own(CvArray.Input(Average));
@@ -35,9 +34,6 @@ internal sealed class MotionBuffers : IDisposable
         DeltaOut = Own(CvArray.Output(Delta));
         MaskIn = Own(CvArray.Input(Mask));
         MaskOut = Own(CvArray.Output(Mask));
-        LabelsOut = Own(CvArray.Output(Labels));
-        StatsOut = Own(CvArray.Output(Stats));
-        CentroidsOut = Own(CvArray.Output(Centroids));
         LutIn = Own(CvArray.Input(Lut));
     }
 
@@ -57,13 +53,11 @@ internal sealed class MotionBuffers : IDisposable
 
     public Mat Mask { get; }
 
-    public Mat Labels { get; }
-
-    public Mat Stats { get; }
-
-    public Mat Centroids { get; }
-
     public Mat Lut { get; }
+
+    public BilinearDownscaler Downscaler { get; }
+
+    public RegionLabeller Labeller { get; }
 
     public CvArray SmallIn { get; }
 
@@ -84,12 +78,6 @@ internal sealed class MotionBuffers : IDisposable
     public CvArray MaskIn { get; }
 
     public CvArray MaskOut { get; }
-
-    public CvArray LabelsOut { get; }
-
-    public CvArray StatsOut { get; }
-
-    public CvArray CentroidsOut { get; }
 
     public CvArray LutIn { get; }
 

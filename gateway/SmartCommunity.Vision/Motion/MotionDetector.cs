@@ -10,11 +10,12 @@ namespace SmartCommunity.Vision.Motion;
 /// (IR switch, lightning, brightness jump) recalibrates the average instead of raising motion.
 /// </summary>
 /// <remarks>
-/// Steady state allocates nothing managed: every Mat and its InputArray/OutputArray wrapper is created once, because
-/// OpenCvSharp allocates a wrapper object each time a Mat is passed to Cv2 implicitly. Regions come from
-/// 8-connected components of the dilated mask, which are the regions Frigate's external contours enclose, with the
-/// area counted in pixels (Frigate uses the contour polygon's area, a little smaller); FindContours would
-/// allocate point arrays on every frame. Not thread-safe: one detector per camera.
+/// Steady state allocates nothing managed: every Mat and its native wrapper is created once, because OpenCvSharp
+/// allocates a wrapper object each time a Mat is passed to Cv2. Regions are the 8-connected components of the
+/// dilated mask, which are the regions Frigate's external contours enclose, with the area counted in pixels
+/// (Frigate uses the contour polygon's area, a little smaller); FindContours would allocate point arrays on every
+/// frame. The resize and the labelling are our own loops (see <see cref="BilinearDownscaler"/> and
+/// <see cref="RegionLabeller"/>): they were the two slowest OpenCV calls. Not thread-safe: one detector per camera.
 /// </remarks>
 public sealed class MotionDetector : IDisposable
 {
@@ -75,7 +76,7 @@ public sealed class MotionDetector : IDisposable
             _seedAverage = true;
         }
 
-        Cv.Resize(luma, b.SmallOut, b.SmallSize);
+        b.Downscaler.Run(luma.Mat.Data, luma.Mat.Step(), b.Small.Data, b.Small.Step());
         if (_options.ImproveContrast)
         {
             StretchContrast(b);
@@ -93,10 +94,10 @@ public sealed class MotionDetector : IDisposable
         Cv.AbsDiff(b.SmallIn, b.Average8In, b.DeltaOut);
         Cv.ThresholdBinary(b.DeltaIn, b.DeltaOut, _options.Threshold);
         Cv.Dilate3(b.DeltaIn, b.MaskOut);
-        var count = Cv.ConnectedComponentsWithStats(b.MaskIn, b.LabelsOut, b.StatsOut, b.CentroidsOut);
+        b.Labeller.Run(b.Mask.Data, b.Mask.Step());
 
         _result.BoxList.Clear();
-        var changed = CollectRegions(b, count);
+        var changed = CollectRegions(b);
         var fraction = changed / (double)(b.SmallSize.Width * b.SmallSize.Height);
         UpdateAverage(b, fraction);
         _result.ChangedFraction = fraction;
@@ -105,20 +106,16 @@ public sealed class MotionDetector : IDisposable
         return _result;
     }
 
-    private unsafe long CollectRegions(MotionBuffers b, int count)
+    private long CollectRegions(MotionBuffers b)
     {
-        // Stats rows: x, y, width, height, area (ConnectedComponentsTypes order); row 0 is the background.
-        var stats = (int*)b.Stats.Data;
-        var step = (int)(b.Stats.Step() / sizeof(int));
         long changed = 0;
-        for (var i = 1; i < count; i++)
+        for (var i = 0; i < b.Labeller.Count; i++)
         {
-            var row = stats + (i * step);
-            var area = row[4];
+            var (x, y, width, height, area) = b.Labeller.Region(i);
             changed += area;
             if (area > _options.ContourArea)
             {
-                _result.BoxList.Add(b.ToSource(row[0], row[1], row[2], row[3]));
+                _result.BoxList.Add(b.ToSource(x, y, width, height));
             }
         }
 
