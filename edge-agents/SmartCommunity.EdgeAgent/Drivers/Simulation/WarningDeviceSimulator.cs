@@ -84,8 +84,8 @@ public sealed class WarningDeviceSimulator(TimeProvider time, ILogger<WarningDev
 
                 var repeat = command.Repeat ?? 1;
                 var what = command.Clip is { } c ? $"clip {c}" : $"TTS \"{command.Text}\"";
-                logger.LogInformation("Command {CommandId}: playing {What} {Repeat}× at volume {Volume}.", command.Id, what, repeat, command.Volume ?? 80);
-                return await SoundAsync(TimeSpan.FromSeconds(settings.ClipSeconds * repeat), $"played {what} {repeat}×", cancellationToken);
+                logger.LogInformation("Command {CommandId}: playing {What} {Repeat} time(s) at volume {Volume}.", command.Id, what, repeat, command.Volume ?? 80);
+                return await SoundAsync(TimeSpan.FromSeconds(settings.ClipSeconds * repeat), $"played {what} {repeat} time(s)", cancellationToken);
 
             case CommandTypes.Siren:
                 var seconds = command.DurationS ?? settings.DefaultSirenSeconds;
