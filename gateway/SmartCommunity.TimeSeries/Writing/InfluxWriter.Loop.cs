@@ -1,0 +1,421 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SmartCommunity.TimeSeries.LineProtocol;
+using SmartCommunity.TimeSeries.Points;
+using SmartCommunity.TimeSeries.Spool;
+
+namespace SmartCommunity.TimeSeries.Writing;
+
+// The single consumer: everything below runs on the loop only (no locks); producers touch the channel and counters.
+public sealed partial class InfluxWriter
+{
+    private async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        Task<bool>? readable = null;
+        while (true)
+        {
+            ResetWakeIfSignalled();
+            try
+            {
+                RetryStalled(force: _stopRequested);
+                await DrainOneBatchAsync(reader);
+
+                var now = _time.GetUtcNow();
+                var flushNow = _stopRequested || !_flushWaiters.IsEmpty;
+                foreach (var batch in _batches)
+                {
+                    if (batch.Lines > 0 && (flushNow || now >= batch.Deadline))
+                    {
+                        await FlushBatchAsync(batch);
+                    }
+                }
+
+                CompleteFlushWaiters();
+                if (_stopRequested && reader.Completion.IsCompleted && _telemetry.Lines == 0 && _durable.Lines == 0)
+                {
+                    await FinalReplayAsync();
+                    CompleteFlushWaiters(all: true);
+                    return;
+                }
+
+                if (!_stopRequested && !_spool.IsEmpty && _time.GetUtcNow() >= _nextAttemptAt)
+                {
+                    // One spool batch, then back to the channel: new points and the backlog take turns.
+                    await ReplayOnceAsync();
+                    continue;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The loop must outlive any bug or disk error, or every later point would silently pile up.
+                _logger.LogError(ex, "InfluxDB writer loop failed; retrying after a pause.");
+                Volatile.Write(ref _lastError, ex.Message);
+                _nextAttemptAt = _time.GetUtcNow() + _options.RetryInitialDelay;
+            }
+
+            readable = await WaitAsync(reader, readable);
+        }
+    }
+
+    private async Task<Task<bool>?> WaitAsync(ChannelReader<Point> reader, Task<bool>? readable)
+    {
+        var now = _time.GetUtcNow();
+        var wakeAt = DateTimeOffset.MaxValue;
+        if (_telemetry.Lines > 0)
+        {
+            wakeAt = _telemetry.Deadline;
+        }
+
+        if (_durable.Lines > 0 && _durable.Deadline < wakeAt)
+        {
+            wakeAt = _durable.Deadline;
+        }
+
+        if ((!_spool.IsEmpty || _stalled.Count > 0) && _nextAttemptAt < wakeAt)
+        {
+            wakeAt = _nextAttemptAt;
+        }
+
+        if (wakeAt <= now || _stopRequested)
+        {
+            return readable;
+        }
+
+        var wake = Volatile.Read(ref _wake).Task;
+        Task? read = null;
+        if (_stalled.Count == 0)
+        {
+            if (readable is { IsCompleted: true })
+            {
+                readable = null;
+            }
+
+            readable ??= reader.WaitToReadAsync().AsTask();
+            read = readable;
+        }
+
+        if (wakeAt == DateTimeOffset.MaxValue)
+        {
+            await (read is null ? wake : Task.WhenAny(wake, read));
+            return readable;
+        }
+
+        using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        var delay = Task.Delay(wakeAt - now, _time, cancelDelay.Token);
+        await (read is null ? Task.WhenAny(wake, delay) : Task.WhenAny(wake, read, delay));
+        await cancelDelay.CancelAsync();
+        return readable;
+    }
+
+    private void ResetWakeIfSignalled()
+    {
+        var current = Volatile.Read(ref _wake);
+        if (current.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _wake, NewSignal(), current);
+        }
+    }
+
+    /// <summary>Moves points from the channel into the batches until one batch fills and is flushed, or the channel is empty.</summary>
+    private async Task DrainOneBatchAsync(ChannelReader<Point> reader)
+    {
+        if (_stalled.Count > 0)
+        {
+            return; // Durable data is waiting for spool room: leave points in the channel so producers feel the pressure.
+        }
+
+        var now = _time.GetUtcNow();
+        while (reader.TryRead(out var point))
+        {
+            _dequeued++;
+            var batch = point.Durability == Durability.Durable ? _durable : _telemetry;
+            batch.Add(point, _options.Precision, now, _options.FlushInterval);
+            if (batch.IsFull(_options.BatchSize))
+            {
+                await FlushBatchAsync(batch);
+                return;
+            }
+        }
+    }
+
+    private async Task FlushBatchAsync(Batch batch)
+    {
+        var lines = batch.Lines;
+        var healthy = _spool.IsEmpty && _stalled.Count == 0 && _time.GetUtcNow() >= _nextAttemptAt;
+
+        // Durable batches go to disk first (fsync) and are sent from there, so a crash after this point loses none.
+        if (batch.Durability == Durability.Telemetry && healthy)
+        {
+            var outcome = await _transport.SendAsync(batch.Buffer.Array, batch.Buffer.WrittenCount, lines, CancellationToken.None);
+            if (Handle(outcome, lines))
+            {
+                batch.Clear();
+                return;
+            }
+        }
+
+        SpoolOrStall(batch.Buffer.WrittenSpan, lines, batch.Durability);
+        batch.Clear();
+    }
+
+    private async Task ReplayOnceAsync()
+    {
+        var segments = _spool.PeekBatch(_options.BatchSize, MaxBatchBytes);
+        var lines = 0;
+        foreach (var s in segments)
+        {
+            lines += s.Lines;
+        }
+
+        _replayBuffer.Clear();
+        try
+        {
+            DiskSpool.ReadInto(segments, _replayBuffer);
+        }
+        catch (IOException ex)
+        {
+            // Should be rare: someone deleted or damaged a spool file. Nothing left to send; count it and move on.
+            _logger.LogError(ex, "Could not read InfluxDB spool files; {Lines} points are lost.", lines);
+            Interlocked.Add(ref _droppedSpoolFull, lines);
+            _spool.Remove(segments);
+            return;
+        }
+
+        var outcome = await _transport.SendAsync(_replayBuffer.Array, _replayBuffer.WrittenCount, lines, CancellationToken.None);
+        if (Handle(outcome, lines))
+        {
+            _spool.Remove(segments);
+            if (_spool.IsEmpty)
+            {
+                _logger.LogInformation("InfluxDB spool drained.");
+            }
+        }
+    }
+
+    /// <summary>On shutdown, if InfluxDB is answering, send what the spool holds (bounded by one request timeout in total).</summary>
+    private async Task FinalReplayAsync()
+    {
+        var deadline = _time.GetUtcNow() + _options.RequestTimeout;
+        while (!_spool.IsEmpty && !_inOutage && _time.GetUtcNow() < deadline)
+        {
+            await ReplayOnceAsync();
+        }
+    }
+
+    /// <summary>Counts and logs an answer. True when the batch is finished with (stored, or rejected for good).</summary>
+    private bool Handle(WriteOutcome outcome, int lines)
+    {
+        switch (outcome.Status)
+        {
+            case WriteStatus.Written:
+                Interlocked.Add(ref _written, lines);
+                Recovered();
+                Volatile.Write(ref _lastError, null);
+                return true;
+
+            case WriteStatus.PartiallyRejected:
+                Interlocked.Add(ref _written, lines - outcome.RejectedLines);
+                Interlocked.Add(ref _droppedRejected, outcome.RejectedLines);
+                Interlocked.Increment(ref _errors);
+                Volatile.Write(ref _lastError, outcome.Error);
+                Recovered();
+                _logger.LogWarning("InfluxDB rejected {Rejected} of {Lines} points; they are dropped, not retried: {Error}", outcome.RejectedLines, lines, outcome.Error);
+                return true;
+
+            case WriteStatus.ConfigError:
+                Interlocked.Increment(ref _errors);
+                Interlocked.Increment(ref _configErrors);
+                Interlocked.Increment(ref _retries);
+                Volatile.Write(ref _lastError, outcome.Error);
+                _nextAttemptAt = _time.GetUtcNow() + _options.RetryMaxDelay;
+                if (!_inOutage)
+                {
+                    // Credentials are never part of the message: it holds the endpoint path and the server's error text.
+                    _logger.LogError("InfluxDB at {Endpoint} refused writes: {Error}. Check the database/bucket, user and password or token; points are kept in the spool and retried every {Delay}.", _transport.Endpoint, outcome.Error, _options.RetryMaxDelay);
+                }
+
+                _inOutage = true;
+                return false;
+
+            default:
+                Interlocked.Increment(ref _errors);
+                Interlocked.Increment(ref _retries);
+                Volatile.Write(ref _lastError, outcome.Error);
+                var delay = Backoff(++_consecutiveFailures, outcome.RetryAfter);
+                _nextAttemptAt = _time.GetUtcNow() + delay;
+                if (!_inOutage)
+                {
+                    _logger.LogWarning("InfluxDB at {Endpoint} is unavailable ({Error}); spooling batches to {Directory} and retrying with backoff.", _transport.Endpoint, outcome.Error, _options.SpoolDirectory);
+                }
+                else
+                {
+                    _logger.LogDebug("InfluxDB still unavailable ({Error}); next attempt in {Delay}.", outcome.Error, delay);
+                }
+
+                _inOutage = true;
+                return false;
+        }
+    }
+
+    private void Recovered()
+    {
+        if (_inOutage)
+        {
+            _logger.LogInformation("InfluxDB at {Endpoint} accepts writes again; {Points} spooled points to replay.", _transport.Endpoint, _spool.Points);
+        }
+
+        _inOutage = false;
+        _evictionReported = false;
+        _consecutiveFailures = 0;
+        _nextAttemptAt = _time.GetUtcNow();
+    }
+
+    /// <summary>Exponential backoff with "equal jitter": half the step fixed, half random, so many gateways do not retry in step.</summary>
+    internal TimeSpan Backoff(int failures, TimeSpan? retryAfter)
+    {
+        var initial = _options.RetryInitialDelay.TotalMilliseconds;
+        var max = _options.RetryMaxDelay.TotalMilliseconds;
+        var step = Math.Min(max, initial * Math.Pow(2, Math.Min(failures - 1, 30)));
+#pragma warning disable CA5394 // Jitter spreads retries in time; it protects nothing, so a predictable generator is fine.
+        var ms = (step / 2) + (Random.Shared.NextDouble() * step / 2);
+#pragma warning restore CA5394
+        if (retryAfter is { } hint)
+        {
+            ms = Math.Max(ms, Math.Min(hint.TotalMilliseconds, max));
+        }
+
+        return TimeSpan.FromMilliseconds(ms);
+    }
+
+    private void SpoolOrStall(ReadOnlySpan<byte> bytes, int lines, Durability durability)
+    {
+        if (durability == Durability.Durable && _stalled.Count > 0)
+        {
+            Stall(bytes, lines); // keep durable batches in order behind the ones already waiting
+            return;
+        }
+
+        try
+        {
+            var result = _spool.Append(bytes, lines, durability, force: false, out var evicted);
+            CountEvicted(evicted);
+            if (result == SpoolAppendResult.RefusedTelemetry)
+            {
+                CountEvicted(lines);
+            }
+            else if (result == SpoolAppendResult.NoRoomForDurable)
+            {
+                _logger.LogWarning("InfluxDB spool is full of durable points ({Bytes} bytes); holding {Lines} more in memory and refusing new points until InfluxDB accepts writes.", _spool.Bytes, lines);
+                Stall(bytes, lines);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(ex, "Could not write to the InfluxDB spool {Directory}.", _options.SpoolDirectory);
+            if (durability == Durability.Durable)
+            {
+                Stall(bytes, lines);
+            }
+            else
+            {
+                CountEvicted(lines);
+            }
+        }
+    }
+
+    private void RetryStalled(bool force)
+    {
+        while (_stalled.TryPeek(out var s))
+        {
+            SpoolAppendResult result;
+            try
+            {
+                result = _spool.Append(s.Bytes, s.Lines, Durability.Durable, force, out var evicted);
+                CountEvicted(evicted);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(ex, "Could not write to the InfluxDB spool {Directory}.", _options.SpoolDirectory);
+                return;
+            }
+
+            if (result != SpoolAppendResult.Appended)
+            {
+                return;
+            }
+
+            _stalled.Dequeue();
+            Interlocked.Add(ref _stalledLines, -s.Lines);
+        }
+    }
+
+    private void Stall(ReadOnlySpan<byte> bytes, int lines)
+    {
+        _stalled.Enqueue(new StalledBatch(bytes.ToArray(), lines));
+        Interlocked.Add(ref _stalledLines, lines);
+    }
+
+    private void CountEvicted(int lines)
+    {
+        if (lines == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _droppedSpoolFull, lines);
+        if (!_evictionReported)
+        {
+            _evictionReported = true;
+            _logger.LogWarning("InfluxDB spool reached its limit of {Limit} bytes; dropping the oldest telemetry (counted in DroppedSpoolFull).", _spool.LimitBytes);
+        }
+    }
+
+    private void CompleteFlushWaiters(bool all = false)
+    {
+        while (_flushWaiters.TryPeek(out var waiter)
+               && (all || (waiter.Target <= _dequeued && _telemetry.Lines == 0 && _durable.Lines == 0)))
+        {
+            _flushWaiters.TryDequeue(out _);
+            waiter.Done.TrySetResult();
+        }
+    }
+
+    /// <summary>One class of points being collected into a request body; the buffer is pooled and reused.</summary>
+    private sealed class Batch(Durability durability) : IDisposable
+    {
+        private int _lines;
+
+        public Durability Durability { get; } = durability;
+
+        public PooledBufferWriter Buffer { get; } = new();
+
+        public int Lines => _lines;
+
+        /// <summary>Read by other threads for the BufferSize gauge.</summary>
+        public int PendingLines => Volatile.Read(ref _lines);
+
+        public DateTimeOffset Deadline { get; private set; }
+
+        public void Add(Point point, WritePrecision precision, DateTimeOffset now, TimeSpan flushInterval)
+        {
+            if (_lines == 0)
+            {
+                Deadline = now + flushInterval;
+            }
+
+            LineProtocolEncoder.Encode(point, precision, Buffer);
+            Volatile.Write(ref _lines, _lines + 1);
+        }
+
+        public bool IsFull(int batchSize) => _lines >= batchSize || Buffer.WrittenCount >= MaxBatchBytes - Point.MaxStringFieldBytes;
+
+        public void Clear()
+        {
+            Buffer.Clear();
+            Volatile.Write(ref _lines, 0);
+        }
+
+        public void Dispose() => Buffer.Dispose();
+    }
+}

@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartCommunity.TimeSeries.LineProtocol;
+using SmartCommunity.TimeSeries.Points;
+using SmartCommunity.TimeSeries.Spool;
+
+namespace SmartCommunity.TimeSeries.Writing;
+
+/// <summary>
+/// Batches points to InfluxDB over HTTP, in the shape of Serilog's BatchingSink: producers <c>TryWrite</c> into a
+/// bounded channel and never block; one loop encodes, batches by size (<see cref="InfluxOptions.BatchSize"/>) or time
+/// (<see cref="InfluxOptions.FlushInterval"/>), sends, and on failure moves batches to a bounded on-disk spool that
+/// it replays oldest first once InfluxDB answers again. Disposing drains the queue (send if healthy, else spool).
+/// </summary>
+/// <remarks>
+/// Delivery: a batch leaves the spool only after the server answered it (2xx, or 400 for its bad lines), so an outage
+/// loses nothing and resends nothing the server acknowledged. The one edge left is a request the server stored but whose
+/// answer was lost (timeout, connection reset): it is sent again. InfluxDB overwrites a point with the same series and
+/// timestamp, so that resend is idempotent because every point carries a fixed timestamp (the writer stamps points that
+/// have none when it accepts them). Points still in memory when the process is killed (not disposed) are lost; durable
+/// batches are written to the spool (fsync) before they are sent to narrow that window.
+/// </remarks>
+public sealed partial class InfluxWriter : IPointWriter
+{
+    /// <summary>InfluxDB 1.x refuses bodies over 25 MB by default (<c>max-body-size</c>); stay well below.</summary>
+    internal const int MaxBatchBytes = 8 * 1024 * 1024;
+
+    private readonly InfluxOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly InfluxWriteTransport _transport;
+    private readonly DiskSpool _spool;
+    private readonly Channel<Point> _channel;
+    private readonly Batch _telemetry = new(Durability.Telemetry);
+    private readonly Batch _durable = new(Durability.Durable);
+    private readonly Batch[] _batches;
+    private readonly PooledBufferWriter _replayBuffer = new();
+    private readonly Queue<StalledBatch> _stalled = new();
+    private readonly ConcurrentQueue<(long Target, TaskCompletionSource Done)> _flushWaiters = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+
+    private TaskCompletionSource _wake = NewSignal();
+    private volatile bool _stopRequested;
+    private DateTimeOffset _nextAttemptAt;
+    private int _consecutiveFailures;
+    private bool _inOutage;
+    private bool _evictionReported;
+    private long _dequeued;
+    private long _stalledLines;
+
+    private long _added;
+    private long _written;
+    private long _droppedBufferFull;
+    private long _droppedSpoolFull;
+    private long _droppedRejected;
+    private long _durableRefused;
+    private long _retries;
+    private long _errors;
+    private long _configErrors;
+    private string? _lastError;
+
+    public InfluxWriter(InfluxOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null, ILogger<InfluxWriter>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _ownsHttp = httpClient is null;
+        _http = httpClient ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        _transport = new InfluxWriteTransport(_http, options, _time);
+        _spool = new DiskSpool(options.SpoolDirectory!, options.SpoolLimitBytes, options.FsyncDurableBatches);
+        _nextAttemptAt = _time.GetUtcNow();
+        _batches = [_durable, _telemetry];
+        _channel = Channel.CreateBounded<Point>(new BoundedChannelOptions(options.BufferLimit)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite returns false when full; WriteAsync waits.
+        });
+        if (!_spool.IsEmpty)
+        {
+            _logger.LogInformation("InfluxDB spool {Directory} holds {Points} points in {Files} files from an earlier run; replaying them first.", options.SpoolDirectory, _spool.Points, _spool.Files);
+        }
+
+        _loop = Task.Run(RunAsync);
+    }
+
+    public bool TryWrite(Point point)
+    {
+        Accepting(point);
+        if (_channel.Writer.TryWrite(point))
+        {
+            Interlocked.Increment(ref _added);
+            Signal();
+            return true;
+        }
+
+        if (point.Durability == Durability.Durable)
+        {
+            Interlocked.Increment(ref _durableRefused);
+        }
+        else
+        {
+            Interlocked.Increment(ref _droppedBufferFull);
+        }
+
+        return false;
+    }
+
+    public async ValueTask WriteAsync(Point point, CancellationToken cancellationToken = default)
+    {
+        Accepting(point);
+        await _channel.Writer.WriteAsync(point, cancellationToken);
+        Interlocked.Increment(ref _added);
+        Signal();
+    }
+
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _flushWaiters.Enqueue((Interlocked.Read(ref _added), done));
+        Signal();
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    public TimeSeriesCounters GetCounters() => new()
+    {
+        BufferSize = _channel.Reader.Count + _telemetry.PendingLines + _durable.PendingLines + Interlocked.Read(ref _stalledLines),
+        BufferLimit = _options.BufferLimit,
+        PointsAdded = Interlocked.Read(ref _added),
+        PointsWritten = Interlocked.Read(ref _written),
+        DroppedBufferFull = Interlocked.Read(ref _droppedBufferFull),
+        DroppedSpoolFull = Interlocked.Read(ref _droppedSpoolFull),
+        DroppedRejected = Interlocked.Read(ref _droppedRejected),
+        DurableRefused = Interlocked.Read(ref _durableRefused),
+        Retries = Interlocked.Read(ref _retries),
+        Errors = Interlocked.Read(ref _errors),
+        ConfigErrors = Interlocked.Read(ref _configErrors),
+        SpoolBytes = _spool.Bytes,
+        SpoolPoints = _spool.Points,
+        SpoolFiles = _spool.Files,
+        LastError = Volatile.Read(ref _lastError),
+    };
+
+    /// <summary>Points not yet picked up by the loop (tests wait on it before moving a fake clock).</summary>
+    internal int QueuedInChannel => _channel.Reader.Count;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopRequested)
+        {
+            return;
+        }
+
+        _stopRequested = true;
+        _channel.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        Signal();
+        await _loop;
+        _transport.Dispose();
+        _telemetry.Dispose();
+        _durable.Dispose();
+        _replayBuffer.Dispose();
+        _stopping.Dispose();
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private void Accepting(Point point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        point.Validate();
+        ObjectDisposedException.ThrowIf(_stopRequested, this);
+        if (point.Timestamp is null)
+        {
+            // A fixed timestamp makes a resend after a lost answer overwrite instead of duplicate.
+            point.At(_time.GetUtcNow());
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Signal() => Volatile.Read(ref _wake).TrySetResult();
+
+    private sealed record StalledBatch(byte[] Bytes, int Lines);
+}
