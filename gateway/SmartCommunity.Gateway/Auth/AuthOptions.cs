@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SmartCommunity.Gateway.Auth;
 
 /// <summary>Sign-in settings. Section <c>Auth</c>.</summary>
-public sealed class AuthOptions
+public sealed class AuthOptions : IValidatableObject
 {
     public const string Section = "Auth";
 
@@ -11,7 +11,6 @@ public sealed class AuthOptions
     /// Password for the <c>admin</c> account created on first run when no admin exists. When empty (the default),
     /// a random one is generated and written to <c>{DataDirectory}/initial-admin-password.txt</c>, never to the log.
     /// </summary>
-    [MinLength(12, ErrorMessage = "Auth:InitialAdminPassword must have at least 12 characters.")]
     public string? InitialAdminPassword { get; set; }
 
     /// <summary>How long a login session lasts. Default 12 hours (one shift).</summary>
@@ -27,4 +26,12 @@ public sealed class AuthOptions
 
     /// <summary>Let <c>/metrics</c> be scraped without credentials from loopback addresses. Default true.</summary>
     public bool AnonymousMetricsFromLoopback { get; set; } = true;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(InitialAdminPassword) && InitialAdminPassword.Length < 12)
+        {
+            yield return new ValidationResult("Auth:InitialAdminPassword must have at least 12 characters.", [nameof(InitialAdminPassword)]);
+        }
+    }
 }
