@@ -1,3 +1,4 @@
+using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +7,7 @@ builder.AddGatewayInfrastructure();
 builder.AddRegistry();
 builder.AddAuth();
 builder.AddIngest();
+builder.AddAlerts();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
+using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Devices;
@@ -20,6 +21,7 @@ public static class GatewayEndpointExtensions
         app.MapPeopleApi();
         app.MapDevicesApi();
         app.MapMosquittoExport();
+        app.MapAlertsApi();
         return app;
     }
 
