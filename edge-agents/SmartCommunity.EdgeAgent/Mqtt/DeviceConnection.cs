@@ -1,16 +1,12 @@
 using System.Buffers;
-using System.Reflection;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Exceptions;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartCommunity.EdgeAgent.Configuration;
 using SmartCommunity.EdgeAgent.Diagnostics;
 using SmartCommunity.EdgeAgent.Queue;
 using SmartCommunity.Protocol.Messages;
-using SmartCommunity.Protocol.Serialization;
 using SmartCommunity.Protocol.Topics;
 
 namespace SmartCommunity.EdgeAgent.Mqtt;
@@ -24,9 +20,6 @@ namespace SmartCommunity.EdgeAgent.Mqtt;
 /// </summary>
 public sealed class DeviceConnection
 {
-    private static readonly string AgentVersion =
-        typeof(DeviceConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "dev";
-
     private readonly DeviceOptions _device;
     private readonly BrokerOptions _broker;
     private readonly DiskOutbox _outbox;
@@ -128,7 +121,7 @@ public sealed class DeviceConnection
             await client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken);
         }
 
-        var options = BuildOptions();
+        var options = DeviceMqttMessages.ClientOptions(_device, _broker);
         var connected = await client.ConnectAsync(options, cancellationToken);
         if (connected.ResultCode != MqttClientConnectResultCode.Success)
         {
@@ -153,38 +146,10 @@ public sealed class DeviceConnection
             Ts = _time.GetUtcNow().ToUnixTimeMilliseconds(),
             Boot = _boot,
             Kind = _device.Kind,
-            Firmware = "sc-edge-agent/" + AgentVersion,
+            Firmware = DeviceMqttMessages.Firmware,
         };
-        await client.PublishAsync(StatusMessageFor(online), cancellationToken);
+        await client.PublishAsync(DeviceMqttMessages.Status(_device.Id, online), cancellationToken);
         _connected = true;
-    }
-
-    private MqttClientOptions BuildOptions()
-    {
-        var offline = JsonSerializer.SerializeToUtf8Bytes(new StatusMessage { State = StatusMessage.Offline }, ProtocolJsonContext.Default.StatusMessage);
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_broker.Host, _broker.Port)
-            .WithClientId(_device.Id)
-            .WithCredentials(_device.Id, _device.Secret)
-            .WithProtocolVersion(_broker.UsesMqtt5 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311)
-            // A clean session: undelivered outbound messages live in our queue, not in the broker session,
-            // and commands that came while we were away are the gateway's to re-send or report.
-            .WithCleanSession(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_broker.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(_broker.TimeoutSeconds))
-            .WithWillTopic(TopicScheme.Status(_device.Id))
-            .WithWillPayload(offline)
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (_broker.UseTls)
-        {
-            builder = builder.WithTlsOptions(tls => tls
-                .UseTls()
-                .WithAllowUntrustedCertificates(_broker.AllowUntrustedCertificates)
-                .WithIgnoreCertificateChainErrors(_broker.AllowUntrustedCertificates));
-        }
-
-        return builder.Build();
     }
 
     private async Task PumpAsync(IMqttClient client, Task lost, CancellationToken cancellationToken)
@@ -206,14 +171,7 @@ public sealed class DeviceConnection
                 continue;
             }
 
-            var policy = MessageClassPolicy.For(message.Class);
-            var publish = new MqttApplicationMessageBuilder()
-                .WithTopic(TopicScheme.For(message.Class, _device.Id))
-                .WithPayload(message.Payload)
-                .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)policy.QualityOfService)
-                .WithRetainFlag(policy.Retain)
-                .Build();
-            var result = await client.PublishAsync(publish, cancellationToken);
+            var result = await client.PublishAsync(DeviceMqttMessages.Queued(_device.Id, message), cancellationToken);
 
             // MQTT 5 §2.4: reason codes below 0x80 are successes (0x10 "no matching subscribers" included).
             if ((int)result.ReasonCode >= 0x80)
@@ -243,13 +201,6 @@ public sealed class DeviceConnection
     private static bool IsPermanent(MqttClientPublishReasonCode code) => code is
         MqttClientPublishReasonCode.NotAuthorized or MqttClientPublishReasonCode.TopicNameInvalid or
         MqttClientPublishReasonCode.PayloadFormatInvalid;
-
-    private MqttApplicationMessage StatusMessageFor(StatusMessage status) => new MqttApplicationMessageBuilder()
-        .WithTopic(TopicScheme.Status(_device.Id))
-        .WithPayload(JsonSerializer.SerializeToUtf8Bytes(status, ProtocolJsonContext.Default.StatusMessage))
-        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-        .WithRetainFlag(true)
-        .Build();
 
     private void OnConnected(int failedAttempts, bool everConnected)
     {
@@ -296,7 +247,7 @@ public sealed class DeviceConnection
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_broker.TimeoutSeconds));
         try
         {
-            await client.PublishAsync(StatusMessageFor(new StatusMessage
+            await client.PublishAsync(DeviceMqttMessages.Status(_device.Id, new StatusMessage
             {
                 State = StatusMessage.Offline,
                 Ts = _time.GetUtcNow().ToUnixTimeMilliseconds(),
