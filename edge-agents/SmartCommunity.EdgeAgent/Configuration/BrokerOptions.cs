@@ -18,7 +18,13 @@ public sealed class BrokerOptions
     /// <summary>Connect over TLS. Default <see langword="false"/>.</summary>
     public bool UseTls { get; set; }
 
-    /// <summary>Accept a broker certificate that does not chain to a trusted root (self-signed test brokers only). Default <see langword="false"/>.</summary>
+    /// <summary>
+    /// PEM file with the CA certificate(s) the broker's certificate must chain to, e.g. the gateway's private CA;
+    /// the system trust store is used when unset. The host name must still match the certificate.
+    /// </summary>
+    public string? CaCertificateFile { get; set; }
+
+    /// <summary>Accept any broker certificate (self-signed test brokers only; never in the field). Default <see langword="false"/>.</summary>
     public bool AllowUntrustedCertificates { get; set; }
 
     /// <summary>MQTT protocol version, <c>5.0</c> (default) or <c>3.1.1</c> for older brokers.</summary>

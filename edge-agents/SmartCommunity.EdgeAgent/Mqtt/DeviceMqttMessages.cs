@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
@@ -37,10 +38,20 @@ internal static class DeviceMqttMessages
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
         if (broker.UseTls)
         {
-            builder = builder.WithTlsOptions(tls => tls
-                .UseTls()
-                .WithAllowUntrustedCertificates(broker.AllowUntrustedCertificates)
-                .WithIgnoreCertificateChainErrors(broker.AllowUntrustedCertificates));
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls().WithTargetHost(broker.Host);
+                if (broker.AllowUntrustedCertificates)
+                {
+                    tls.WithCertificateValidationHandler(_ => true);
+                }
+                else if (broker.CaCertificateFile is { Length: > 0 } ca)
+                {
+                    var trust = new X509Certificate2Collection();
+                    trust.ImportFromPemFile(ca);
+                    tls.WithTrustChain(trust);
+                }
+            });
         }
 
         return builder.Build();

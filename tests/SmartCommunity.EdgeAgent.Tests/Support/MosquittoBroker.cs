@@ -18,11 +18,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _config;
     private Process? _process;
 
-    private MosquittoBroker(int port)
+    private MosquittoBroker(int port, int? tlsPort)
     {
         Port = port;
+        TlsPort = tlsPort;
         _config = Path.Combine(_dir.Path, "mosquitto.conf");
         File.WriteAllText(_config, string.Join('\n',
+            TlsListener(),
             $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
             "allow_anonymous true",
             "user root",
@@ -38,11 +40,16 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>A second, TLS listener (self-signed certificate for 127.0.0.1 in <see cref="CertificateFile"/>), when asked for.</summary>
+    public int? TlsPort { get; }
+
+    public string CertificateFile => Path.Combine(_dir.Path, "broker.crt");
+
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<MosquittoBroker> StartAsync()
+    public static async Task<MosquittoBroker> StartAsync(bool withTls = false)
     {
-        var broker = new MosquittoBroker(FreePort());
+        var broker = new MosquittoBroker(FreePort(), withTls ? FreePort() : null);
         await broker.StartAgainAsync();
         return broker;
     }
@@ -106,6 +113,30 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await StopAsync();
         _process?.Dispose();
         _dir.Dispose();
+    }
+
+    private string TlsListener()
+    {
+        if (TlsPort is not { } tlsPort)
+        {
+            return "";
+        }
+
+        var key = Path.Combine(_dir.Path, "broker.key");
+        using (var openssl = Process.Start(new ProcessStartInfo("openssl",
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", CertificateFile])
+            { RedirectStandardError = true, UseShellExecute = false })!)
+        {
+            openssl.StandardError.ReadToEnd();
+            openssl.WaitForExit();
+        }
+
+        return string.Join('\n',
+            $"listener {tlsPort.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
+            $"certfile {CertificateFile}",
+            $"keyfile {key}",
+            "");
     }
 
     private bool Accepts()
