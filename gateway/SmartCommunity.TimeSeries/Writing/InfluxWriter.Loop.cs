@@ -103,6 +103,13 @@ public sealed partial class InfluxWriter
 
         using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         var delay = Task.Delay(wakeAt - now, _time, cancelDelay.Token);
+        if (_time.GetUtcNow() >= wakeAt)
+        {
+            // The clock moved between reading it and starting the timer (a test's fake clock can jump); don't sleep past the deadline.
+            await cancelDelay.CancelAsync();
+            return readable;
+        }
+
         await (read is null ? Task.WhenAny(wake, delay) : Task.WhenAny(wake, read, delay));
         await cancelDelay.CancelAsync();
         return readable;
