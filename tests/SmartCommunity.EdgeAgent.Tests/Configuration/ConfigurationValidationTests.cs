@@ -70,7 +70,7 @@ public sealed class ConfigurationValidationTests : IDisposable
     public async Task AValidGb28181IdIsAccepted()
     {
         var config = ValidConfig();
-        config["Devices:0:Id"] = "34020000001320000001";
+        config["Devices:0:Id"] = "34020000011320000001";
         config["Devices:0:Kind"] = "camera";
         config["Devices:0:Driver"] = "sim-camera";
         config["Broker:Port"] = "1"; // Nothing listens there; the agent starts and keeps retrying.
