@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace SmartCommunity.Testing;
@@ -38,22 +39,28 @@ public sealed class MosquittoProcess : IAsyncDisposable
         var broker = new MosquittoProcess(directory, FreePort.Next());
         var config = new StringBuilder();
         config.AppendLine("per_listener_settings false");
-        config.AppendLine($"listener {broker.Port} 127.0.0.1");
+        if (Environment.UserName == "root")
+        {
+            // Started as root, mosquitto drops to user 'mosquitto', which cannot write into our 0700 temp folder.
+            config.AppendLine("user root");
+        }
+
+        config.AppendLine(CultureInfo.InvariantCulture, $"listener {broker.Port} 127.0.0.1");
         // Default 1000 drops messages for slow subscribers; tests count every message.
         config.AppendLine("max_queued_messages 0");
         config.AppendLine("max_inflight_messages 0");
         config.AppendLine("persistence false");
-        config.AppendLine($"log_dest file {Path.Combine(directory, "mosquitto.log")}");
+        config.AppendLine(CultureInfo.InvariantCulture, $"log_dest file {Path.Combine(directory, "mosquitto.log")}");
         config.AppendLine("log_type error");
         config.AppendLine("log_type warning");
         config.AppendLine("log_type notice");
         if (passwordFile is not null)
         {
             config.AppendLine("allow_anonymous false");
-            config.AppendLine($"password_file {passwordFile}");
+            config.AppendLine(CultureInfo.InvariantCulture, $"password_file {passwordFile}");
             if (aclFile is not null)
             {
-                config.AppendLine($"acl_file {aclFile}");
+                config.AppendLine(CultureInfo.InvariantCulture, $"acl_file {aclFile}");
             }
         }
         else
@@ -74,15 +81,17 @@ public sealed class MosquittoProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        _process = Process.Start(info) ?? throw new InvalidOperationException("mosquitto did not start.");
-        try
+        var process = Process.Start(info) ?? throw new InvalidOperationException("mosquitto did not start.");
+        _process = process;
+        var listening = FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(10));
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(listening, exited) == exited || listening.IsFaulted)
         {
-            await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(10));
+            var stderr = process.HasExited ? await process.StandardError.ReadToEndAsync() : "";
+            throw new InvalidOperationException($"mosquitto did not listen on {Port}: {stderr} {Log}");
         }
-        catch (Exception ex)
-        {
-            throw new InvalidOperationException($"mosquitto did not listen on {Port}: {Log}", ex);
-        }
+
+        await listening;
     }
 
     public async Task StopAsync()
