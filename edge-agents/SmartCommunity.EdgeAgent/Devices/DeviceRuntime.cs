@@ -32,8 +32,17 @@ public sealed class DeviceRuntime : IAsyncDisposable
         var directory = Path.Combine(Path.GetFullPath(agent.DataDirectory), device.Id);
         Directory.CreateDirectory(directory);
         _directoryLock = LockDirectory(directory, device.Id);
-        Boot = BootCounter.Next(Path.Combine(directory, "boot"));
-        _outbox = DiskOutbox.Open(Path.Combine(directory, "outbox"), queue, loggers.CreateLogger<DiskOutbox>());
+        try
+        {
+            Boot = BootCounter.Next(Path.Combine(directory, "boot"));
+            _outbox = DiskOutbox.Open(Path.Combine(directory, "outbox"), queue, loggers.CreateLogger<DiskOutbox>());
+        }
+        catch
+        {
+            _directoryLock.Dispose();
+            throw;
+        }
+
         Publisher = new DevicePublisher(_outbox, Boot, time);
         Context = new DeviceContext(device.Id, device.ParsedKind, device.Settings, Publisher, time, loggers.CreateLogger("SmartCommunity.EdgeAgent.Driver." + device.Driver));
         _commands = new CommandDispatcher(device.Id, driver as ICommandHandler, Publisher, Counters, agent.MaxConcurrentCommands, time, _logger);
