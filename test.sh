@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what it needs, builds once, runs every test project,
+# and ends with one line "N passed, N failed". Long benchmarks are separate: ./bench.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+deploy/scripts/install-deps.sh test
+dotnet build SmartCommunity.sln -c Release -nologo -clp:ErrorsOnly
+
+log=$(mktemp)
+status=0
+dotnet test SmartCommunity.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo
+echo "$passed passed, $failed failed"
+exit $status
