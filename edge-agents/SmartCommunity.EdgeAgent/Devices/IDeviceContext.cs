@@ -21,15 +21,15 @@ public interface IDeviceContext
 
     /// <summary>
     /// Stores telemetry for delivery (QoS 0). The host sets <c>seq</c> and <c>boot</c>, and <c>ts</c> when the
-    /// driver left it 0. Returns <see langword="false"/> when the queue is full of events and the reading was
-    /// refused (counted); a reading already stored may later be dropped for a newer message (counted).
+    /// driver left it 0. Returns <see langword="false"/> when the queue is full of events or the disk write failed,
+    /// and the reading was not stored (counted); a stored reading may later be dropped for a newer message (counted).
     /// </summary>
     ValueTask<bool> PublishTelemetryAsync(TelemetryMessage telemetry, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores an event for delivery (QoS 1). Once this returns <see langword="true"/> the event is on disk and will
-    /// reach the broker, across outages and agent restarts. Returns <see langword="false"/> only when the queue
-    /// holds nothing but undelivered events and acks up to its bound (counted).
+    /// reach the broker, across outages and agent restarts. Returns <see langword="false"/> when the queue holds
+    /// nothing but undelivered events and acks up to its bound, or the disk write failed (both counted).
     /// </summary>
     ValueTask<bool> PublishEventAsync(EventMessage evt, CancellationToken cancellationToken = default);
 }

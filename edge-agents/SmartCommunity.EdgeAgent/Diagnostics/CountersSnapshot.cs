@@ -16,6 +16,7 @@ public sealed record CountersSnapshot(
     long RefusedEvents,
     long BrokerRejected,
     long CorruptBytesTruncated,
+    long WriteFailures,
     long CommandsReceived,
     long CommandsMalformed,
     long CommandsExpired,
@@ -23,13 +24,13 @@ public sealed record CountersSnapshot(
 {
     public static CountersSnapshot From(string deviceId, bool connected, DeviceCounters c, QueueCounters q) => new(
         deviceId, connected, c.Published, q.Pending, q.PendingBytes, c.Replayed, c.Reconnects,
-        q.DroppedOldestTelemetry, q.RefusedTelemetry, q.RefusedEvents, c.BrokerRejected, q.CorruptBytesTruncated,
+        q.DroppedOldestTelemetry, q.RefusedTelemetry, q.RefusedEvents, c.BrokerRejected, q.CorruptBytesTruncated, q.WriteFailures,
         c.CommandsReceived, c.CommandsMalformed, c.CommandsExpired, c.DriverRestarts);
 
-    public long Dropped => DroppedOldestTelemetry + RefusedTelemetry + RefusedEvents + BrokerRejected;
+    public long Dropped => DroppedOldestTelemetry + RefusedTelemetry + RefusedEvents + BrokerRejected + WriteFailures;
 
     public override string ToString() =>
         $"{DeviceId}: {(Connected ? "connected" : "DISCONNECTED")}, published {Published} (replayed {Replayed}), queued {Queued} ({QueuedBytes} B), " +
         $"reconnects {Reconnects}, dropped {Dropped} (oldest_telemetry {DroppedOldestTelemetry}, refused_telemetry {RefusedTelemetry}, " +
-        $"refused_event {RefusedEvents}, broker_rejected {BrokerRejected}), commands {CommandsReceived} (malformed {CommandsMalformed}, expired {CommandsExpired})";
+        $"refused_event {RefusedEvents}, broker_rejected {BrokerRejected}, write_failed {WriteFailures}), commands {CommandsReceived} (malformed {CommandsMalformed}, expired {CommandsExpired})";
 }

@@ -42,6 +42,8 @@ public sealed class DiskOutbox : IDisposable
     private long _refusedTelemetry;
     private long _refusedEvents;
     private long _corruptBytesTruncated;
+    private long _writeFailures;
+    private readonly Diagnostics.LogThrottle _writeFailureLog = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private bool _disposed;
 
     private readonly record struct Entry(long Index, MessageClass Class, Segment Segment, long Offset, int Length);
@@ -84,7 +86,7 @@ public sealed class DiskOutbox : IDisposable
         {
             lock (_lock)
             {
-                return new(_pending.Count, _pendingBytes, _droppedOldestTelemetry, _refusedTelemetry, _refusedEvents, _corruptBytesTruncated);
+                return new(_pending.Count, _pendingBytes, _droppedOldestTelemetry, _refusedTelemetry, _refusedEvents, _corruptBytesTruncated, _writeFailures);
             }
         }
     }
@@ -117,15 +119,33 @@ public sealed class DiskOutbox : IDisposable
                 }
             }
 
-            var segment = ActiveSegmentFor(RecordFormat.HeaderSize + RecordFormat.BodyPrefixSize + payload.Length);
-            var index = _nextIndex++;
-            var offset = segment.Length + RecordFormat.HeaderSize + RecordFormat.BodyPrefixSize;
-            segment.Append(RecordFormat.Encode(index, (byte)messageClass, payload));
-            if (messageClass != MessageClass.Telemetry && _options.FsyncEvents)
+            Segment segment;
+            long offset;
+            var index = _nextIndex;
+            try
             {
-                segment.Flush();
+                segment = ActiveSegmentFor(RecordFormat.HeaderSize + RecordFormat.BodyPrefixSize + payload.Length);
+                offset = segment.Length + RecordFormat.HeaderSize + RecordFormat.BodyPrefixSize;
+                segment.Append(RecordFormat.Encode(index, (byte)messageClass, payload));
+                if (messageClass != MessageClass.Telemetry && _options.FsyncEvents)
+                {
+                    segment.Flush();
+                }
+            }
+            catch (IOException ex)
+            {
+                // Should be rare (disk full, failing card). The segment's length only moves on a whole write, so the
+                // next record overwrites any partial one; if the agent dies first, the CRC check cuts it on open.
+                _writeFailures++;
+                if (_writeFailureLog.ShouldLog(out var suppressed))
+                {
+                    _logger.LogError(ex, "Queue {Directory}: could not store a {Class} message ({Suppressed} more failures since the last report).", _directory, messageClass, suppressed);
+                }
+
+                return EnqueueResult.WriteFailed;
             }
 
+            _nextIndex++;
             AddPending(new Entry(index, messageClass, segment, offset, payload.Length));
             _available.TrySetResult();
             return EnqueueResult.Stored;

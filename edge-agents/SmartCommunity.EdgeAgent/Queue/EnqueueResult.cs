@@ -8,4 +8,7 @@ public enum EnqueueResult
 
     /// <summary>Refused because the queue is full and holds no telemetry to drop (counted).</summary>
     RefusedFull,
+
+    /// <summary>Not stored because the disk write failed (disk full, I/O error); counted and logged.</summary>
+    WriteFailed,
 }

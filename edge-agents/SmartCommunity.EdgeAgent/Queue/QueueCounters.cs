@@ -7,10 +7,12 @@ namespace SmartCommunity.EdgeAgent.Queue;
 /// <param name="RefusedTelemetry">New telemetry refused because the queue held only events and acks.</param>
 /// <param name="RefusedEvents">New events or acks refused because the queue held only events and acks.</param>
 /// <param name="CorruptBytesTruncated">Bytes cut from segment tails that failed their length or CRC check on open.</param>
+/// <param name="WriteFailures">Messages not stored because writing to disk failed (disk full, I/O error).</param>
 public readonly record struct QueueCounters(
     int Pending,
     long PendingBytes,
     long DroppedOldestTelemetry,
     long RefusedTelemetry,
     long RefusedEvents,
-    long CorruptBytesTruncated);
+    long CorruptBytesTruncated,
+    long WriteFailures);
