@@ -37,7 +37,6 @@ public sealed class Frame : IDisposable
 #pragma warning restore OCVS004
         // Wrapping a Mat for a Cv2 call allocates; frames are pooled, so wrap once (see CvArray).
         LumaInput = CvArray.Input(Luma);
-        RawMemory = new NativeMemory(Buffer.Data, ByteCount).Memory;
     }
 
     public int Width { get; }
@@ -61,9 +60,6 @@ public sealed class Frame : IDisposable
     public long Sequence { get; set; }
 
     public DateTimeOffset Timestamp { get; set; }
-
-    /// <summary>The raw bytes as memory, for async sources that fill the frame in place.</summary>
-    public Memory<byte> RawMemory { get; }
 
     /// <summary>The raw bytes as a span, for sources that fill the frame in place.</summary>
     public unsafe Span<byte> RawBytes => new((void*)Buffer.Data, ByteCount);

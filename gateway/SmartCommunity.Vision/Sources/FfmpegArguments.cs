@@ -13,6 +13,12 @@ public static partial class FfmpegArguments
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var args = new List<string> { "-hide_banner", "-nostdin", "-loglevel", "error" };
+        if (options.DecoderThreads > 0)
+        {
+            // The filter graph (fps, scale) gets its own thread pool otherwise; one camera, one core's worth of threads.
+            args.AddRange(["-filter_threads", options.DecoderThreads.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         var scheme = SchemeOf(options.Url);
         if (scheme is "rtsp" or "rtsps")
         {

@@ -2,11 +2,11 @@
 """Baseline for the vision-motion benchmark: the same motion algorithm as
 gateway/SmartCommunity.Vision/Motion/MotionDetector.cs, in Python OpenCV the way Frigate writes it.
 
-Reads raw 8-bit grey frames (width x height, concatenated) and runs the detector over them `repeat` times on one
-OpenCV thread. Prints one JSON line: frames, seconds, fps, motion_frames (frames with at least one region), so the
+Reads raw 8-bit grey frames (width x height, concatenated) and runs the detector over them, pass after pass, for
+at least `seconds` on one OpenCV thread (after one warm-up pass). Prints one JSON line: frames, seconds, fps, motion_frames (frames with at least one region), so the
 C# side can check both implementations agree before comparing speed.
 
-Run with Debian's interpreter (python3-opencv): /usr/bin/python3 motion_baseline.py FILE WIDTH HEIGHT REPEAT
+Run with Debian's interpreter (python3-opencv): /usr/bin/python3 motion_baseline.py FILE WIDTH HEIGHT SECONDS
 """
 import json
 import sys
@@ -95,7 +95,7 @@ class MotionDetector:
 
 
 def main():
-    path, width, height, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    path, width, height, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
     cv2.setNumThreads(1)  # One core, like the C# side.
     data = np.fromfile(path, dtype=np.uint8)
     frames = data.reshape(-1, height, width)
@@ -105,12 +105,13 @@ def main():
         motion_frames += 1 if detector.detect(frame) else 0
     detector = MotionDetector(width, height)
     start = time.perf_counter()
-    for _ in range(repeat):
+    total = 0
+    while time.perf_counter() - start < seconds:
         for frame in frames:
             detector.detect(frame)
-    seconds = time.perf_counter() - start
-    total = repeat * len(frames)
-    print(json.dumps({"frames": total, "seconds": seconds, "fps": total / seconds, "motion_frames": motion_frames}))
+        total += len(frames)
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"frames": total, "seconds": elapsed, "fps": total / elapsed, "motion_frames": motion_frames}))
 
 
 if __name__ == "__main__":
