@@ -1,0 +1,194 @@
+namespace SmartCommunity.Gateway.Alerts.Engine;
+
+/// <summary>State transitions: raise/update (dedup, grouping, inhibition, silences), acknowledge, resolve, cancel.</summary>
+internal sealed partial class AlertEngine
+{
+    private void Apply(EngineCommand command)
+    {
+        switch (command)
+        {
+            case RaiseCommand raise:
+                ApplyRaise(raise.Trigger, raise.At);
+                break;
+            case ClearCommand clear:
+                if (_openByKey.TryGetValue((clear.Source.Kind, clear.Source.Id, _rules.KeyType(clear.Type)), out var open))
+                {
+                    Close(open, clear.Cancel ? AlertState.Cancelled : AlertState.Resolved, actor: null, clear.Reason, clear.At);
+                }
+
+                break;
+            case AckCommand ack:
+                _replies.Add((ack, ApplyAck(ack, _time.GetUtcNow())));
+                break;
+            case ResolveByPersonCommand resolve:
+                _replies.Add((resolve, _openById.TryGetValue(resolve.AlertId, out var alert)
+                    ? new AlertCommandResult(AlertCommandStatus.Done, Close(alert, AlertState.Resolved, resolve.PersonId, resolve.Note, _time.GetUtcNow()))
+                    : new AlertCommandResult(AlertCommandStatus.NotOpen, Error: "The alert is not open.")));
+                break;
+            case SilenceCommand silence:
+                _replies.Add((silence, ApplySilence(silence, _time.GetUtcNow())));
+                break;
+            case EndSilenceCommand end:
+                _replies.Add((end, EndSilence(end.SilenceId, end.PersonId, _time.GetUtcNow())));
+                break;
+            case DeliveryCommand delivery:
+                var r = delivery.Report;
+                _history.Add(new AlertHistoryEntry(r.AlertId, r.At, "delivery", r.PersonId, r.Channel, r.Outcome, r.Detail));
+                break;
+            case TickCommand:
+                _armedFor = long.MaxValue; // The armed timer fired: re-arm for whatever is next.
+                break;
+        }
+    }
+
+    private void ApplyRaise(AlertTrigger trigger, DateTimeOffset at)
+    {
+        var type = _rules.KeyType(trigger.Type);
+        var key = (trigger.Source.Kind, trigger.Source.Id, type);
+        if (_openByKey.TryGetValue(key, out var open))
+        {
+            _metrics.Updated.Inc();
+            var updated = open with
+            {
+                Count = open.Count + 1,
+                LastTriggerAt = at,
+                UpdatedAt = at,
+                Title = trigger.Title,
+                Text = trigger.Text,
+                Area = trigger.Area ?? open.Area,
+                Evidence = trigger.Evidence.Count > 0 ? trigger.Evidence : open.Evidence,
+            };
+            if (trigger.Level > open.Level)
+            {
+                // Upward: people must know, now. The ack clock restarts with the new level's (shorter) limit.
+                updated = updated with { Level = trigger.Level, Version = open.Version + 1 };
+                _history.Add(new AlertHistoryEntry(open.Id, at, "level_raised", Detail: $"{AlertNames.Of(open.Level)} → {AlertNames.Of(trigger.Level)}"));
+                if (!updated.IsMuted)
+                {
+                    updated = Route(updated, open.EscalationStep, "level_raised", at);
+                }
+
+                Put(open, updated, "level_raised");
+            }
+            else if (trigger.Level < open.Level && _rules.Group(type) is null)
+            {
+                // Downward: recorded, nobody is woken up. A group keeps the highest level it has seen.
+                _history.Add(new AlertHistoryEntry(open.Id, at, "level_lowered", Detail: $"{AlertNames.Of(open.Level)} → {AlertNames.Of(trigger.Level)}"));
+                Put(open, updated with { Level = trigger.Level, Version = open.Version + 1 }, "updated");
+            }
+            else
+            {
+                Put(open, updated, "updated");
+            }
+
+            return;
+        }
+
+        var alert = new Alert(Guid.CreateVersion7(at).ToString("N"), trigger.Source, type, trigger.Level, AlertState.Raised, trigger.CellId, trigger.Area,
+            trigger.Title, trigger.Text, trigger.Evidence, trigger.Category, 1, at, at, at, null, null, null, null, null, 0, null, null, false, 1, 0);
+        _metrics.Raised.Inc();
+        _history.Add(new AlertHistoryEntry(alert.Id, at, "raised", Detail: $"{AlertNames.Of(alert.Level)} {type} from {trigger.Source}" + (type != trigger.Type ? $" (group of {trigger.Type})" : "")));
+        foreach (var inhibitor in _rules.MutedBy(type))
+        {
+            if (_openByKey.TryGetValue((trigger.Source.Kind, trigger.Source.Id, inhibitor), out var by))
+            {
+                alert = alert with { InhibitedBy = by.Id };
+                _metrics.Inhibited.Inc();
+                _history.Add(new AlertHistoryEntry(alert.Id, at, "inhibited", Detail: $"muted while {by.Type} ({by.Id}) is open"));
+                break;
+            }
+        }
+
+        if (_silences.FirstOrDefault(s => s.Matches(trigger.Source, type, at)) is { } silence)
+        {
+            alert = alert with { Silenced = true };
+            _metrics.Silenced.Inc();
+            _history.Add(new AlertHistoryEntry(alert.Id, at, "silenced", silence.CreatedBy, Detail: $"silence {silence.Id} until {silence.EndsAt:O}: {silence.Reason}"));
+        }
+
+        if (!alert.IsMuted)
+        {
+            alert = Route(alert, 0, "responsible", at);
+        }
+
+        Put(null, alert, "raised");
+        MuteTargetsOf(alert, at);
+    }
+
+    private AlertCommandResult ApplyAck(AckCommand ack, DateTimeOffset at)
+    {
+        // A terminal may acknowledge the alert or one notification of it ("{alertId}-{n}").
+        var dash = ack.AlertOrNotificationId.IndexOf('-', StringComparison.Ordinal);
+        var id = dash > 0 ? ack.AlertOrNotificationId[..dash] : ack.AlertOrNotificationId;
+        if (!_openById.TryGetValue(id, out var alert))
+        {
+            return new AlertCommandResult(AlertCommandStatus.NotOpen, Error: "The alert is not open (resolved, cancelled or unknown).");
+        }
+
+        if (ack.CheckVisibility && !MayAct(ack.PersonId, alert))
+        {
+            return new AlertCommandResult(AlertCommandStatus.Rejected, Error: "Not responsible for this alert's cell.");
+        }
+
+        if (alert.State == AlertState.Acknowledged)
+        {
+            return new AlertCommandResult(AlertCommandStatus.Done, alert);
+        }
+
+        var acked = alert with { State = AlertState.Acknowledged, AcknowledgedBy = ack.PersonId, AcknowledgedAt = at, NextEscalationAt = null, UpdatedAt = at, Version = alert.Version + 1 };
+        _metrics.Acknowledged.Inc();
+        _history.Add(new AlertHistoryEntry(alert.Id, at, "acknowledged", ack.PersonId, ack.Via, Detail: ack.Note));
+        Put(alert, acked, "acknowledged");
+        return new AlertCommandResult(AlertCommandStatus.Done, acked);
+    }
+
+    private bool MayAct(string personId, Alert alert)
+    {
+        var snapshot = _grid.Snapshot;
+        return snapshot.PersonById(personId) is { Enabled: true } person
+            && (Grid.Roles.StaffRoles.Contains(person.Role) || (alert.CellId is not null && snapshot.VisibleCells(person).Contains(alert.CellId)));
+    }
+
+    private Alert Close(Alert alert, AlertState state, string? actor, string note, DateTimeOffset at)
+    {
+        var closed = alert with { State = state, ResolvedAt = at, ResolvedBy = actor, ResolutionNote = note, NextEscalationAt = null, UpdatedAt = at, Version = alert.Version + 1 };
+        (state == AlertState.Cancelled ? _metrics.Cancelled : _metrics.Resolved).Inc();
+        _history.Add(new AlertHistoryEntry(alert.Id, at, state == AlertState.Cancelled ? "cancelled" : "resolved", actor ?? "condition", Detail: note));
+        Put(alert, closed, state == AlertState.Cancelled ? "cancelled" : "resolved");
+        ReleaseTargetsOf(closed, at);
+        return closed;
+    }
+
+    /// <summary>A new alert that inhibits others mutes the open ones of the same source and stops their escalation.</summary>
+    private void MuteTargetsOf(Alert inhibitor, DateTimeOffset at)
+    {
+        foreach (var target in _rules.Mutes(inhibitor.Type))
+        {
+            if (_openByKey.TryGetValue((inhibitor.Source.Kind, inhibitor.Source.Id, target), out var muted) && muted.InhibitedBy is null)
+            {
+                _metrics.Inhibited.Inc();
+                _history.Add(new AlertHistoryEntry(muted.Id, at, "inhibited", Detail: $"muted while {inhibitor.Type} ({inhibitor.Id}) is open"));
+                Put(muted, muted with { InhibitedBy = inhibitor.Id, NextEscalationAt = null, UpdatedAt = at }, "muted");
+            }
+        }
+    }
+
+    /// <summary>When the inhibitor closes, what it muted is routed again from the first tier (unless acknowledged or silenced).</summary>
+    private void ReleaseTargetsOf(Alert inhibitor, DateTimeOffset at)
+    {
+        foreach (var target in _rules.Mutes(inhibitor.Type))
+        {
+            if (_openByKey.TryGetValue((inhibitor.Source.Kind, inhibitor.Source.Id, target), out var muted) && muted.InhibitedBy == inhibitor.Id)
+            {
+                _history.Add(new AlertHistoryEntry(muted.Id, at, "uninhibited", Detail: $"{inhibitor.Type} ({inhibitor.Id}) closed"));
+                var released = muted with { InhibitedBy = null, UpdatedAt = at };
+                if (released.State == AlertState.Raised && !released.Silenced)
+                {
+                    released = Route(released, 0, "responsible", at);
+                }
+
+                Put(muted, released, "unmuted");
+            }
+        }
+    }
+}

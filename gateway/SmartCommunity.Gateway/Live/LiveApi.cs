@@ -1,0 +1,68 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SmartCommunity.Gateway.Auth;
+using SmartCommunity.Gateway.Grid;
+
+namespace SmartCommunity.Gateway.Live;
+
+/// <summary>
+/// <c>GET /api/live?topic=alert</c>: Server-Sent Events for dashboards (the <c>sc_session</c> cookie works, so a
+/// browser's EventSource needs no header). First a <c>ready</c> event, then every event the caller may see,
+/// and a <c>ping</c> every 15 s so proxies keep the connection open.
+/// </summary>
+public static class LiveApi
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static IEndpointRouteBuilder MapLiveApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("api/live", Stream).RequireAuthorization(AuthPolicies.AnyPerson).WithTags("Live");
+        return app;
+    }
+
+    private static ServerSentEventsResult<string> Stream(ClaimsPrincipal user, LiveHub hub, GridRegistry grid, string[]? topic, CancellationToken cancellationToken)
+    {
+        var subscription = hub.Subscribe(user.VisibleCells(grid.Snapshot), topic is { Length: > 0 } ? topic.ToHashSet(StringComparer.Ordinal) : null);
+        return TypedResults.ServerSentEvents(Read(subscription, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> Read(LiveSubscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var _ = subscription;
+        long id = 0;
+        yield return new SseItem<string>("{}", "ready");
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            bool more;
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                wait.CancelAfter(Heartbeat);
+                try
+                {
+                    more = await subscription.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    more = true; // Heartbeat.
+                }
+            }
+
+            if (!more || cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+
+            if (subscription.Reader.Count == 0)
+            {
+                yield return new SseItem<string>("{}", "ping");
+            }
+
+            while (subscription.Reader.TryRead(out var liveEvent))
+            {
+                yield return new SseItem<string>(liveEvent.Json, liveEvent.Topic) { EventId = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            }
+        }
+    }
+}
