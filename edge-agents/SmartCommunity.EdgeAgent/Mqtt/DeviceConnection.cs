@@ -20,6 +20,12 @@ namespace SmartCommunity.EdgeAgent.Mqtt;
 /// </summary>
 public sealed class DeviceConnection
 {
+    /// <summary>
+    /// A connection must last this long before the backoff starts over. A broker that accepts and then drops us at
+    /// once (a second agent using the same client ID, an ACL kick) is then retried ever more slowly, not in a tight loop.
+    /// </summary>
+    private static readonly TimeSpan StableConnection = TimeSpan.FromSeconds(10);
+
     private readonly DeviceOptions _device;
     private readonly BrokerOptions _broker;
     private readonly DiskOutbox _outbox;
@@ -30,6 +36,8 @@ public sealed class DeviceConnection
     private readonly ILogger _logger;
     private readonly LogThrottle _stillDownLog;
     private readonly LogThrottle _rejectedLog;
+    private readonly LogThrottle _connectedLog;
+    private readonly LogThrottle _lostLog;
     private readonly string _commandTopic;
     private volatile bool _connected;
 
@@ -47,6 +55,8 @@ public sealed class DeviceConnection
         _commandTopic = TopicScheme.Command(device.Id);
         _stillDownLog = new LogThrottle(time, TimeSpan.FromMinutes(5));
         _rejectedLog = new LogThrottle(time, TimeSpan.FromMinutes(1));
+        _connectedLog = new LogThrottle(time, TimeSpan.FromMinutes(1));
+        _lostLog = new LogThrottle(time, TimeSpan.FromMinutes(1));
     }
 
     public bool IsConnected => _connected;
@@ -68,6 +78,7 @@ public sealed class DeviceConnection
         var backoff = new ReconnectBackoff(
             TimeSpan.FromSeconds(_broker.ReconnectInitialDelaySeconds), TimeSpan.FromSeconds(_broker.ReconnectMaxDelaySeconds), new Random());
         var everConnected = false;
+        var failedAttempts = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -78,12 +89,14 @@ public sealed class DeviceConnection
             }
 
             client.DisconnectedAsync += OnDisconnected;
+            long? connectedAt = null;
             try
             {
                 await ConnectAsync(client, cancellationToken);
-                OnConnected(backoff.Attempt, everConnected);
+                connectedAt = _time.GetTimestamp();
+                OnConnected(failedAttempts, everConnected);
                 everConnected = true;
-                backoff.Reset();
+                failedAttempts = 0;
                 await PumpAsync(client, lost.Task, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -93,7 +106,20 @@ public sealed class DeviceConnection
             catch (Exception ex)
             {
                 // Any failure of the link ends in a reconnect; the queue keeps every message meanwhile.
-                OnFailure(ex, backoff.Attempt);
+                if (connectedAt is { } since)
+                {
+                    var upFor = _time.GetElapsedTime(since);
+                    if (upFor >= StableConnection)
+                    {
+                        backoff.Reset();
+                    }
+
+                    OnConnectionLost(ex, upFor);
+                }
+                else
+                {
+                    OnConnectFailed(ex, ++failedAttempts);
+                }
             }
             finally
             {
@@ -210,29 +236,35 @@ public sealed class DeviceConnection
         }
 
         _stillDownLog.Reset();
-        _logger.LogInformation("Device {DeviceId}: connected to {Host}:{Port} as client {DeviceId} (boot {Boot}, {Queued} queued messages to send{Attempts}).",
+        var level = _connectedLog.ShouldLog(out var unlogged) ? LogLevel.Information : LogLevel.Debug;
+        _logger.Log(level, "Device {DeviceId}: connected to {Host}:{Port} as client {DeviceId} (boot {Boot}, {Queued} queued messages to send{Attempts}{Unlogged}).",
             _device.Id, _broker.Host, _broker.Port, _device.Id, _boot, _outbox.Counters.Pending,
-            failedAttempts > 0 ? $", after {failedAttempts} failed attempts" : "");
+            failedAttempts > 0 ? $", after {failedAttempts} failed attempts" : "",
+            unlogged > 0 ? $"; {unlogged} earlier reconnects not logged" : "");
     }
 
-    private void OnFailure(Exception ex, int attempt)
+    private void OnConnectionLost(Exception ex, TimeSpan upFor)
     {
-        var wasConnected = _connected;
-        var reason = ex.Message;
-        if (wasConnected)
-        {
-            _logger.LogWarning("Device {DeviceId}: connection lost ({Reason}); messages are kept on disk and sent on reconnect.", _device.Id, reason);
-            _stillDownLog.Reset();
-            _stillDownLog.ShouldLog(out _);
-        }
-        else if (_stillDownLog.ShouldLog(out _))
+        var level = _lostLog.ShouldLog(out var unlogged) ? LogLevel.Warning : LogLevel.Debug;
+        _logger.Log(level, "Device {DeviceId}: connection lost after {UpFor} ({Reason}); messages are kept on disk and sent on reconnect{Unlogged}.",
+            _device.Id, upFor.ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture), ex.Message,
+            unlogged > 0 ? $" ({unlogged} earlier losses not logged)" : "");
+
+        // The loss was just reported; the reconnect attempts that follow need not be for a while.
+        _stillDownLog.Reset();
+        _stillDownLog.ShouldLog(out _);
+    }
+
+    private void OnConnectFailed(Exception ex, int attempt)
+    {
+        if (_stillDownLog.ShouldLog(out _))
         {
             _logger.LogWarning("Device {DeviceId}: cannot connect to {Host}:{Port} ({Reason}); attempt {Attempt}, {Queued} messages queued on disk. Retrying with backoff up to {Cap} s.",
-                _device.Id, _broker.Host, _broker.Port, reason, attempt + 1, _outbox.Counters.Pending, _broker.ReconnectMaxDelaySeconds);
+                _device.Id, _broker.Host, _broker.Port, ex.Message, attempt, _outbox.Counters.Pending, _broker.ReconnectMaxDelaySeconds);
         }
         else
         {
-            _logger.LogDebug("Device {DeviceId}: connect attempt {Attempt} failed: {Reason}", _device.Id, attempt + 1, reason);
+            _logger.LogDebug("Device {DeviceId}: connect attempt {Attempt} failed: {Reason}", _device.Id, attempt, ex.Message);
         }
     }
 
