@@ -96,6 +96,11 @@ public sealed class DevicesOptionsValidator(DriverRegistry drivers) : IValidateO
         {
             errors.Add($"{where}: Driver '{device.Driver}' drives {string.Join(", ", registration.Kinds.Select(x => x.ToWireName()))}, not {k.ToWireName()}.");
         }
+
+        if (registration.CheckSettings?.Invoke(device.Settings) is { } problem)
+        {
+            errors.Add($"{where}: Settings for driver '{device.Driver}': {problem}");
+        }
     }
 
     private static string Printable(string value) => value.Length <= 70 ? value : value[..70] + "…";

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using SmartCommunity.Protocol.Messages;
 
 namespace SmartCommunity.EdgeAgent.Devices;
@@ -6,7 +7,15 @@ namespace SmartCommunity.EdgeAgent.Devices;
 /// <param name="Name">Name used in configuration, e.g. <c>sim-water-level</c>.</param>
 /// <param name="Kinds">Device kinds the driver can drive; empty means any.</param>
 /// <param name="Create">Creates one driver instance per device.</param>
-public sealed record DriverRegistration(string Name, IReadOnlyCollection<DeviceKind> Kinds, Func<IServiceProvider, IDeviceDriver> Create);
+/// <param name="CheckSettings">
+/// Checks a device's <c>Settings</c> section at start; returns what is wrong, or <see langword="null"/>. Optional:
+/// a driver without it finds bad settings only when it runs.
+/// </param>
+public sealed record DriverRegistration(
+    string Name,
+    IReadOnlyCollection<DeviceKind> Kinds,
+    Func<IServiceProvider, IDeviceDriver> Create,
+    Func<IConfiguration, string?>? CheckSettings = null);
 
 /// <summary>The registered drivers, by name (case-insensitive).</summary>
 public sealed class DriverRegistry

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SmartCommunity.EdgeAgent.Devices;
 using SmartCommunity.EdgeAgent.Drivers.Simulation;
@@ -23,8 +24,26 @@ public static class DriverRegistrationExtensions
     /// with a driver that listens for the station's TCP frames (SmartCommunity.Sl651) and publishes telemetry.
     /// </summary>
     public static IServiceCollection AddSimulatorDrivers(this IServiceCollection services) => services
-        .AddDeviceDriver<WaterLevelSimulator>(WaterLevelSimulator.DriverName, DeviceKind.WaterLevelStation)
-        .AddDeviceDriver<DoorAccessSimulator>(DoorAccessSimulator.DriverName, DeviceKind.DoorAccess)
-        .AddDeviceDriver<CameraSimulator>(CameraSimulator.DriverName, DeviceKind.Camera)
-        .AddDeviceDriver<WarningDeviceSimulator>(WarningDeviceSimulator.DriverName, DeviceKind.WarningDevice);
+        .AddSimulator<WaterLevelSimulator, WaterLevelSimulatorSettings>(WaterLevelSimulator.DriverName, DeviceKind.WaterLevelStation)
+        .AddSimulator<DoorAccessSimulator, DoorAccessSimulatorSettings>(DoorAccessSimulator.DriverName, DeviceKind.DoorAccess)
+        .AddSimulator<CameraSimulator, CameraSimulatorSettings>(CameraSimulator.DriverName, DeviceKind.Camera)
+        .AddSimulator<WarningDeviceSimulator, WarningDeviceSimulatorSettings>(WarningDeviceSimulator.DriverName, DeviceKind.WarningDevice);
+
+    /// <summary>A simulator whose settings are bound and checked when the agent starts, not first when it runs.</summary>
+    private static IServiceCollection AddSimulator<TDriver, TSettings>(this IServiceCollection services, string name, DeviceKind kind)
+        where TDriver : class, IDeviceDriver
+        where TSettings : SimulatorSettings, new() =>
+        services.AddSingleton(new DriverRegistration(name, [kind], sp => ActivatorUtilities.CreateInstance<TDriver>(sp), settings =>
+        {
+            try
+            {
+                (settings.Get<TSettings>() ?? new TSettings()).Check();
+                return null;
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The binder's own message names the key and the value it could not convert.
+                return ex.Message;
+            }
+        }));
 }

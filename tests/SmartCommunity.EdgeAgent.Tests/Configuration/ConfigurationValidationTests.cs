@@ -138,6 +138,20 @@ public sealed class ConfigurationValidationTests : IDisposable
     }
 
     [Fact]
+    public async Task ASimulatorsSettingsAreCheckedAtStart()
+    {
+        var config = ValidConfig();
+        config["Devices:0:Settings:TelemetrySeconds"] = "0";
+        Assert.Equal(
+            "Devices[0] (demo-level-01): Settings for driver 'sim-water-level': TelemetrySeconds = 0 must be between 0.01 and 86400.",
+            Assert.Single(await StartupErrorsAsync(config)));
+
+        config["Devices:0:Settings:TelemetrySeconds"] = "often";
+        var error = Assert.Single(await StartupErrorsAsync(config));
+        Assert.Contains("'Devices:0:Settings:TelemetrySeconds'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ADevicesTextFormNeverShowsItsSecret()
     {
         var device = new DeviceOptions { Id = "d", Kind = "camera", Driver = "sim-camera", Secret = Secret };

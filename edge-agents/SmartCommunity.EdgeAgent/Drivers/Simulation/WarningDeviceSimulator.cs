@@ -18,6 +18,15 @@ public sealed class WarningDeviceSimulatorSettings : SimulatorSettings
     public List<string> Clips { get; set; } = [];
 
     internal IReadOnlyCollection<string> EffectiveClips => Clips.Count > 0 ? Clips : ["danger_leave", "discharge_warning"];
+
+    internal override void Check()
+    {
+        base.Check();
+        if (ClipSeconds is < 0 or > 600 || DefaultSirenSeconds is < 0 or > 3600)
+        {
+            throw new InvalidOperationException("ClipSeconds must be 0–600 and DefaultSirenSeconds 0–3600.");
+        }
+    }
 }
 
 /// <summary>
