@@ -105,10 +105,28 @@ public static class LineProtocolEncoder
         }
     }
 
+    private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", ");
+    private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= ");
+    private static readonly SearchValues<char> StringSpecials = SearchValues.Create("\"\\");
+
     private static int WriteEscaped(IBufferWriter<byte> output, string text, EscapeSet set)
     {
         // Worst case: every char escaped (2 bytes) or every char 3 UTF-8 bytes; ask once for enough room.
         var span = output.GetSpan(text.Length * 3);
+        var specials = set switch
+        {
+            EscapeSet.Measurement => MeasurementSpecials,
+            EscapeSet.Key => KeySpecials,
+            _ => StringSpecials,
+        };
+        if (!text.AsSpan().ContainsAny(specials))
+        {
+            // The common case: nothing to escape, one vectorised transcode.
+            var written = Utf8.GetBytes(text, span);
+            output.Advance(written);
+            return written;
+        }
+
         var n = 0;
         var i = 0;
         while (i < text.Length)

@@ -19,6 +19,8 @@ public sealed class Point
     private static readonly DateTimeOffset MinTimestamp = DateTimeOffset.UnixEpoch.AddTicks(long.MinValue / 100 + 1);
     private static readonly DateTimeOffset MaxTimestamp = DateTimeOffset.UnixEpoch.AddTicks(long.MaxValue / 100);
 
+    private static readonly System.Buffers.SearchValues<char> NameSpecials = System.Buffers.SearchValues.Create("\n\r\\");
+
     private readonly List<KeyValuePair<string, string>> _tags = [];
     private readonly List<KeyValuePair<string, FieldValue>> _fields = [];
 
@@ -149,7 +151,13 @@ public sealed class Point
     internal static void CheckName(string name, string parameter)
     {
         ArgumentException.ThrowIfNullOrEmpty(name, parameter);
-        for (var i = 0; i < name.Length; i++)
+        var first = name.AsSpan().IndexOfAny(NameSpecials);
+        if (first < 0)
+        {
+            return;
+        }
+
+        for (var i = first; i < name.Length; i++)
         {
             var c = name[i];
             if (c is '\n' or '\r')

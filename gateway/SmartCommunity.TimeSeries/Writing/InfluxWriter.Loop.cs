@@ -18,6 +18,11 @@ public sealed partial class InfluxWriter
             ResetWakeIfSignalled();
             try
             {
+                if (_inFlight is { IsCompleted: true })
+                {
+                    await CompleteInFlightAsync();
+                }
+
                 RetryStalled(force: _stopRequested);
                 await DrainOneBatchAsync(reader);
 
@@ -31,6 +36,11 @@ public sealed partial class InfluxWriter
                     }
                 }
 
+                if (flushNow)
+                {
+                    await CompleteInFlightAsync();
+                }
+
                 CompleteFlushWaiters();
                 if (_stopRequested && reader.Completion.IsCompleted && _telemetry.Lines == 0 && _durable.Lines == 0)
                 {
@@ -42,6 +52,7 @@ public sealed partial class InfluxWriter
                 if (!_stopRequested && !_spool.IsEmpty && _time.GetUtcNow() >= _nextAttemptAt)
                 {
                     // One spool batch, then back to the channel: new points and the backlog take turns.
+                    await CompleteInFlightAsync();
                     await ReplayOnceAsync();
                     continue;
                 }
@@ -82,9 +93,21 @@ public sealed partial class InfluxWriter
             return readable;
         }
 
+        var idle = _telemetry.Lines == 0 && _durable.Lines == 0;
+        if (_stalled.Count == 0 && !idle)
+        {
+            // Producers signal once this many points have been added (see Added); re-check after publishing it.
+            var room = _options.BatchSize - Math.Max(_telemetry.Lines, _durable.Lines);
+            Interlocked.Exchange(ref _signalAt, _dequeued + room);
+            if (Interlocked.Read(ref _added) >= _dequeued + room)
+            {
+                return readable;
+            }
+        }
+
         var wake = Volatile.Read(ref _wake).Task;
         Task? read = null;
-        if (_stalled.Count == 0)
+        if (_stalled.Count == 0 && idle)
         {
             if (readable is { IsCompleted: true })
             {
@@ -93,6 +116,11 @@ public sealed partial class InfluxWriter
 
             readable ??= reader.WaitToReadAsync().AsTask();
             read = readable;
+        }
+
+        if (_inFlight is { } inFlight)
+        {
+            read = read is null ? inFlight : Task.WhenAny(read, inFlight);
         }
 
         if (wakeAt == DateTimeOffset.MaxValue)
@@ -135,7 +163,7 @@ public sealed partial class InfluxWriter
         var now = _time.GetUtcNow();
         while (reader.TryRead(out var point))
         {
-            _dequeued++;
+            Volatile.Write(ref _dequeued, _dequeued + 1);
             var batch = point.Durability == Durability.Durable ? _durable : _telemetry;
             batch.Add(point, _options.Precision, now, _options.FlushInterval);
             if (batch.IsFull(_options.BatchSize))
@@ -148,22 +176,61 @@ public sealed partial class InfluxWriter
 
     private async Task FlushBatchAsync(Batch batch)
     {
+        // One request in flight at a time keeps batches in order; waiting for the previous one here (not right after
+        // starting it) lets the loop encode the next batch while InfluxDB is busy with this one.
+        await CompleteInFlightAsync();
         var lines = batch.Lines;
         var healthy = _spool.IsEmpty && _stalled.Count == 0 && _time.GetUtcNow() >= _nextAttemptAt;
 
         // Durable batches go to disk first (fsync) and are sent from there, so a crash after this point loses none.
         if (batch.Durability == Durability.Telemetry && healthy)
         {
-            var outcome = await _transport.SendAsync(batch.Buffer.Array, batch.Buffer.WrittenCount, lines, CancellationToken.None);
-            if (Handle(outcome, lines))
-            {
-                batch.Clear();
-                return;
-            }
+            var body = batch.TakeBuffer(_spareBuffer);
+            _spareBuffer = null;
+            Volatile.Write(ref _inFlightLines, lines);
+            _inFlightBody = body;
+            _inFlight = _transport.SendAsync(body.Array, body.WrittenCount, lines, CancellationToken.None);
+            return;
         }
 
         SpoolOrStall(batch.Buffer.WrittenSpan, lines, batch.Durability);
         batch.Clear();
+    }
+
+    /// <summary>Waits for the request in flight, counts its answer, and spools its batch if it has to be retried.</summary>
+    private async Task CompleteInFlightAsync()
+    {
+        if (_inFlight is not { } request)
+        {
+            return;
+        }
+
+        var body = _inFlightBody!;
+        var lines = _inFlightLines;
+        WriteOutcome outcome;
+        try
+        {
+            outcome = await request;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Should be rare: the transport turns network failures into outcomes; anything else is retried the same way.
+            outcome = new WriteOutcome(WriteStatus.Retryable, 0, ex.Message);
+        }
+        finally
+        {
+            _inFlight = null;
+            _inFlightBody = null;
+        }
+
+        if (!Handle(outcome, lines))
+        {
+            SpoolOrStall(body.WrittenSpan, lines, Durability.Telemetry);
+        }
+
+        body.Clear();
+        _spareBuffer = body;
+        Volatile.Write(ref _inFlightLines, 0);
     }
 
     private async Task ReplayOnceAsync()
@@ -395,7 +462,7 @@ public sealed partial class InfluxWriter
 
         public Durability Durability { get; } = durability;
 
-        public PooledBufferWriter Buffer { get; } = new();
+        public PooledBufferWriter Buffer { get; private set; } = new();
 
         public int Lines => _lines;
 
@@ -421,6 +488,15 @@ public sealed partial class InfluxWriter
         {
             Buffer.Clear();
             Volatile.Write(ref _lines, 0);
+        }
+
+        /// <summary>Hands the filled buffer over (for a request in flight) and continues with <paramref name="spare"/> or a new one.</summary>
+        public PooledBufferWriter TakeBuffer(PooledBufferWriter? spare)
+        {
+            var full = Buffer;
+            Buffer = spare ?? new PooledBufferWriter();
+            Volatile.Write(ref _lines, 0);
+            return full;
         }
 
         public void Dispose() => Buffer.Dispose();

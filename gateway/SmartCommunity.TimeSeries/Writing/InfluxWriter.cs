@@ -51,7 +51,12 @@ public sealed partial class InfluxWriter : IPointWriter
     private bool _inOutage;
     private bool _evictionReported;
     private long _dequeued;
+    private long _signalAt;
     private long _stalledLines;
+    private Task<WriteOutcome>? _inFlight;
+    private PooledBufferWriter? _inFlightBody;
+    private PooledBufferWriter? _spareBuffer;
+    private int _inFlightLines;
 
     private long _added;
     private long _written;
@@ -77,6 +82,7 @@ public sealed partial class InfluxWriter : IPointWriter
         _spool = new DiskSpool(options.SpoolDirectory!, options.SpoolLimitBytes, options.FsyncDurableBatches);
         _nextAttemptAt = _time.GetUtcNow();
         _batches = [_durable, _telemetry];
+        _signalAt = options.BatchSize;
         _channel = Channel.CreateBounded<Point>(new BoundedChannelOptions(options.BufferLimit)
         {
             SingleReader = true,
@@ -96,8 +102,7 @@ public sealed partial class InfluxWriter : IPointWriter
         Accepting(point);
         if (_channel.Writer.TryWrite(point))
         {
-            Interlocked.Increment(ref _added);
-            Signal();
+            Added();
             return true;
         }
 
@@ -117,8 +122,7 @@ public sealed partial class InfluxWriter : IPointWriter
     {
         Accepting(point);
         await _channel.Writer.WriteAsync(point, cancellationToken);
-        Interlocked.Increment(ref _added);
-        Signal();
+        Added();
     }
 
     public Task FlushAsync(CancellationToken cancellationToken = default)
@@ -131,7 +135,7 @@ public sealed partial class InfluxWriter : IPointWriter
 
     public TimeSeriesCounters GetCounters() => new()
     {
-        BufferSize = _channel.Reader.Count + _telemetry.PendingLines + _durable.PendingLines + Interlocked.Read(ref _stalledLines),
+        BufferSize = _channel.Reader.Count + _telemetry.PendingLines + _durable.PendingLines + Volatile.Read(ref _inFlightLines) + Interlocked.Read(ref _stalledLines),
         BufferLimit = _options.BufferLimit,
         PointsAdded = Interlocked.Read(ref _added),
         PointsWritten = Interlocked.Read(ref _written),
@@ -167,6 +171,7 @@ public sealed partial class InfluxWriter : IPointWriter
         _telemetry.Dispose();
         _durable.Dispose();
         _replayBuffer.Dispose();
+        _spareBuffer?.Dispose();
         _stopping.Dispose();
         if (_ownsHttp)
         {
@@ -189,6 +194,18 @@ public sealed partial class InfluxWriter : IPointWriter
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void Signal() => Volatile.Read(ref _wake).TrySetResult();
+
+    /// <summary>
+    /// Wakes the loop only when a full batch is waiting: an idle loop listens on the channel itself, and a loop with a
+    /// partial batch sleeps until its deadline. Waking per point would cost more than encoding it.
+    /// </summary>
+    private void Added()
+    {
+        if (Interlocked.Increment(ref _added) >= Volatile.Read(ref _signalAt))
+        {
+            Signal();
+        }
+    }
 
     private sealed record StalledBatch(byte[] Bytes, int Lines);
 }
