@@ -127,10 +127,6 @@ public sealed class DiskOutbox : IDisposable
                 segment = ActiveSegmentFor(RecordFormat.HeaderSize + RecordFormat.BodyPrefixSize + payload.Length);
                 offset = segment.Length + RecordFormat.HeaderSize + RecordFormat.BodyPrefixSize;
                 segment.Append(RecordFormat.Encode(index, (byte)messageClass, payload));
-                if (messageClass != MessageClass.Telemetry && _options.FsyncEvents)
-                {
-                    segment.Flush();
-                }
             }
             catch (IOException ex)
             {
@@ -146,6 +142,12 @@ public sealed class DiskOutbox : IDisposable
             }
 
             _nextIndex++;
+            if (messageClass != MessageClass.Telemetry && _options.FsyncEvents)
+            {
+                // The record is in the OS already, so it counts as stored even if this fsync fails.
+                TryFlush(segment);
+            }
+
             AddPending(new Entry(index, messageClass, segment, offset, payload.Length));
             _available.TrySetResult();
             return EnqueueResult.Stored;
@@ -313,8 +315,18 @@ public sealed class DiskOutbox : IDisposable
                 continue; // Delivered already.
             }
 
-            var segment = ActiveSegmentFor(RecordFormat.HeaderSize + RecordFormat.BodyPrefixSize + 8);
-            segment.Append(RecordFormat.EncodeTombstone(_nextIndex++, node.Value.Index));
+            try
+            {
+                var segment = ActiveSegmentFor(RecordFormat.HeaderSize + RecordFormat.BodyPrefixSize + 8);
+                segment.Append(RecordFormat.EncodeTombstone(_nextIndex, node.Value.Index));
+                _nextIndex++;
+            }
+            catch (IOException ex)
+            {
+                // Dropped in memory all the same; without its tombstone the reading comes back after a restart.
+                _logger.LogWarning(ex, "Queue {Directory}: could not write the tombstone of a dropped reading.", _directory);
+            }
+
             Remove(node);
             _droppedOldestTelemetry++;
             PersistAckPointer();
