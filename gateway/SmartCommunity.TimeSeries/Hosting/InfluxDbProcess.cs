@@ -17,6 +17,8 @@ public sealed class InfluxDbProcess : IAsyncDisposable
     /// <summary>Where the Debian package <c>influxdb</c> installs the server.</summary>
     public const string DefaultExecutable = "/usr/bin/influxd";
 
+    private const string InstallHint = "Install the Debian package that provides InfluxDB 1.x: apt-get install influxdb";
+
     private readonly string _executable;
     private readonly string _root;
     private readonly bool _ownsRoot;
@@ -57,6 +59,11 @@ public sealed class InfluxDbProcess : IAsyncDisposable
     public static async Task<InfluxDbProcess> StartAsync(string? rootDirectory = null, string? executable = null, CancellationToken cancellationToken = default)
     {
         executable ??= FindExecutable();
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"influxd was not found at {executable}. {InstallHint}");
+        }
+
         var ownsRoot = rootDirectory is null;
         var root = rootDirectory is null ? Directory.CreateTempSubdirectory("sc-influxd-").FullName : Directory.CreateDirectory(rootDirectory).FullName;
         var server = new InfluxDbProcess(executable, root, ownsRoot);
@@ -233,7 +240,7 @@ public sealed class InfluxDbProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException("influxd was not found (looked for /usr/bin/influxd and on PATH). Install the Debian package: apt-get install influxdb");
+        throw new InvalidOperationException("influxd was not found (looked for /usr/bin/influxd and on PATH). " + InstallHint);
     }
 
     private static int FreeLoopbackPort()

@@ -208,3 +208,28 @@ public class LineProtocolEncoderTests
         Assert.Equal("m v=999i 999", lines[^1]);
     }
 }
+
+public class LineProtocolEncoderAllocationTests
+{
+    [Fact]
+    public void EncodingAllocatesNothingPerPoint()
+    {
+        var points = Enumerable.Range(0, 1000)
+            .Select(i => new Point("water level").Tag("station", i % 2 == 0 ? "北门" : "south,gate").Field("metres", i * 0.5).Field("seq", i).Field("ok", true).Field("note", "a \"quoted\" note").At(DateTimeOffset.UnixEpoch.AddSeconds(i)))
+            .ToList();
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
+        foreach (var p in points)
+        {
+            LineProtocolEncoder.Encode(p, WritePrecision.Milliseconds, buffer); // warm up (JIT, statics)
+        }
+
+        buffer.ResetWrittenCount();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var p in points)
+        {
+            LineProtocolEncoder.Encode(p, WritePrecision.Milliseconds, buffer);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
