@@ -55,4 +55,16 @@ public sealed class SimulatorDriverTests
         Assert.False(outcome.Succeeded);
         Assert.Contains("'rickroll' is not stored", outcome.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnUnknownClipWithATextIsSpokenByTts()
+    {
+        var time = new FakeTimeProvider(Start);
+        using var speaker = new WarningDeviceSimulator(time, NullLogger<WarningDeviceSimulator>.Instance);
+        var command = new CommandMessage { Id = "v2", Ts = 1, Type = CommandTypes.PlayVoice, Clip = "new_clip", Text = "危险水域，请速离开" };
+        var playing = speaker.ExecuteAsync(command, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(5)); // One play of the default clip length.
+        var outcome = await playing.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(CommandOutcome.Done("played TTS \"危险水域，请速离开\" 1 time(s)"), outcome);
+    }
 }

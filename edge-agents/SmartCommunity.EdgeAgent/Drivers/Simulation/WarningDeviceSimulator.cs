@@ -81,18 +81,17 @@ public sealed class WarningDeviceSimulator(TimeProvider time, ILogger<WarningDev
                 return CommandOutcome.Done("stopped");
 
             case CommandTypes.PlayVoice:
-                if (command.Clip is { } clip && !settings.EffectiveClips.Contains(clip))
+                // A stored clip is preferred; the text, spoken by TTS, stands in when the clip is missing or unknown.
+                var clip = command.Clip is { } named && settings.EffectiveClips.Contains(named) ? named : null;
+                if (clip is null && string.IsNullOrEmpty(command.Text))
                 {
-                    return CommandOutcome.Failed($"clip '{clip}' is not stored on this device ({string.Join(", ", settings.EffectiveClips)})");
-                }
-
-                if (command.Clip is null && string.IsNullOrEmpty(command.Text))
-                {
-                    return CommandOutcome.Failed("play_voice needs 'clip' or 'text'");
+                    return CommandOutcome.Failed(command.Clip is { } unknown
+                        ? $"clip '{unknown}' is not stored on this device ({string.Join(", ", settings.EffectiveClips)}) and no 'text' was given"
+                        : "play_voice needs 'clip' or 'text'");
                 }
 
                 var repeat = command.Repeat ?? 1;
-                var what = command.Clip is { } c ? $"clip {c}" : $"TTS \"{command.Text}\"";
+                var what = clip is not null ? $"clip {clip}" : $"TTS \"{command.Text}\"";
                 logger.LogInformation("Command {CommandId}: playing {What} {Repeat} time(s) at volume {Volume}.", command.Id, what, repeat, command.Volume ?? 80);
                 return await SoundAsync(TimeSpan.FromSeconds(settings.ClipSeconds * repeat), $"played {what} {repeat} time(s)", cancellationToken);
 
