@@ -15,7 +15,13 @@ namespace SmartCommunity.TimeSeries.LineProtocol;
 /// </summary>
 public static class LineProtocolEncoder
 {
+    // Longest text of a long, an ulong or a shortest-round-trip double ("-1.7976931348623157E+308") is 24 bytes.
+    private const int MaxNumberBytes = 32;
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", ");
+    private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= ");
+    private static readonly SearchValues<char> StringSpecials = SearchValues.Create("\"\\");
 
     /// <summary>Appends one line (with its trailing newline) and returns the number of bytes written.</summary>
     /// <exception cref="ArgumentException">The point has no fields.</exception>
@@ -25,33 +31,37 @@ public static class LineProtocolEncoder
         ArgumentNullException.ThrowIfNull(output);
         point.Validate();
 
-        var written = WriteEscaped(output, point.Measurement, EscapeSet.Measurement);
+        // Ask the buffer once for the worst case (3 bytes per UTF-16 char covers both escaping and UTF-8), then
+        // write with a local index: one GetSpan and one Advance per point.
+        var span = output.GetSpan(MaxBytes(point));
+        var n = WriteEscaped(span, point.Measurement, MeasurementSpecials);
         var tags = point.Tags;
         for (var i = 0; i < tags.Count; i++)
         {
-            written += WriteByte(output, (byte)',');
-            written += WriteEscaped(output, tags[i].Key, EscapeSet.Key);
-            written += WriteByte(output, (byte)'=');
-            written += WriteEscaped(output, tags[i].Value, EscapeSet.Key);
+            span[n++] = (byte)',';
+            n += WriteEscaped(span[n..], tags[i].Key, KeySpecials);
+            span[n++] = (byte)'=';
+            n += WriteEscaped(span[n..], tags[i].Value, KeySpecials);
         }
 
         var fields = point.Fields;
         for (var i = 0; i < fields.Count; i++)
         {
-            written += WriteByte(output, i == 0 ? (byte)' ' : (byte)',');
-            written += WriteEscaped(output, fields[i].Key, EscapeSet.Key);
-            written += WriteByte(output, (byte)'=');
-            written += WriteFieldValue(output, fields[i].Value);
+            span[n++] = i == 0 ? (byte)' ' : (byte)',';
+            n += WriteEscaped(span[n..], fields[i].Key, KeySpecials);
+            span[n++] = (byte)'=';
+            n += WriteFieldValue(span[n..], fields[i].Value);
         }
 
         if (point.UnixNanoseconds is { } ns)
         {
-            written += WriteByte(output, (byte)' ');
-            written += WriteInt64(output, ToPrecision(ns, precision));
+            span[n++] = (byte)' ';
+            n += WriteInt64(span[n..], ToPrecision(ns, precision));
         }
 
-        written += WriteByte(output, (byte)'\n');
-        return written;
+        span[n++] = (byte)'\n';
+        output.Advance(n);
+        return n;
     }
 
     /// <summary>Convenience for tests and tools: the line without its trailing newline.</summary>
@@ -66,75 +76,96 @@ public static class LineProtocolEncoder
     public static long ToPrecision(long unixNanoseconds, WritePrecision precision) => precision switch
     {
         WritePrecision.Nanoseconds => unixNanoseconds,
-        WritePrecision.Microseconds => Math.DivRem(unixNanoseconds, 1_000L) is var (q, r) && r < 0 ? q - 1 : q,
-        WritePrecision.Milliseconds => Math.DivRem(unixNanoseconds, 1_000_000L) is var (q, r) && r < 0 ? q - 1 : q,
-        WritePrecision.Seconds => Math.DivRem(unixNanoseconds, 1_000_000_000L) is var (q, r) && r < 0 ? q - 1 : q,
+        WritePrecision.Microseconds => FloorDiv(unixNanoseconds, 1_000L),
+        WritePrecision.Milliseconds => FloorDiv(unixNanoseconds, 1_000_000L),
+        WritePrecision.Seconds => FloorDiv(unixNanoseconds, 1_000_000_000L),
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, null),
     };
 
-    private enum EscapeSet
+    private static long FloorDiv(long value, long divisor)
     {
-        Measurement,
-        Key,
-        StringValue,
+        var (q, r) = Math.DivRem(value, divisor);
+        return r < 0 ? q - 1 : q;
     }
 
-    private static bool NeedsEscape(char c, EscapeSet set) => set switch
+    private static int MaxBytes(Point point)
     {
-        EscapeSet.Measurement => c is ',' or ' ',
-        EscapeSet.Key => c is ',' or '=' or ' ',
-        _ => c is '"' or '\\',
-    };
+        var chars = point.Measurement.Length;
+        var tags = point.Tags;
+        for (var i = 0; i < tags.Count; i++)
+        {
+            chars += tags[i].Key.Length + tags[i].Value.Length;
+        }
 
-    private static int WriteFieldValue(IBufferWriter<byte> output, FieldValue value)
+        var fields = point.Fields;
+        var extra = 0;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            chars += fields[i].Key.Length;
+            extra += fields[i].Value.Kind == FieldKind.Text ? 2 : MaxNumberBytes;
+            if (fields[i].Value.Kind == FieldKind.Text)
+            {
+                chars += fields[i].Value.AsString.Length;
+            }
+        }
+
+        // separators: one per tag pair (',' '='), one per field (' ' or ',', '='), timestamp with its space, newline
+        return (chars * 3) + (tags.Count * 2) + (fields.Count * 2) + extra + MaxNumberBytes + 2;
+    }
+
+    private static int WriteFieldValue(Span<byte> span, FieldValue value)
     {
         switch (value.Kind)
         {
             case FieldKind.FloatingPoint:
-                return WriteDouble(output, value.AsDouble);
+                // .NET Core 3.0+ formats doubles shortest-round-trippable by default; exponents come out as 1E+20,
+                // which the line protocol parser accepts.
+                value.AsDouble.TryFormat(span, out var d, default, CultureInfo.InvariantCulture);
+                return d;
             case FieldKind.SignedInteger:
-                return WriteInt64(output, value.AsInt64) + WriteByte(output, (byte)'i');
+                var i = WriteInt64(span, value.AsInt64);
+                span[i] = (byte)'i';
+                return i + 1;
             case FieldKind.UnsignedInteger:
-                return WriteUInt64(output, value.AsUInt64) + WriteByte(output, (byte)'u');
+                value.AsUInt64.TryFormat(span, out var u, default, CultureInfo.InvariantCulture);
+                span[u] = (byte)'u';
+                return u + 1;
             case FieldKind.Boolean:
-                return WriteAscii(output, value.AsBoolean ? "true"u8 : "false"u8);
+                var text = value.AsBoolean ? "true"u8 : "false"u8;
+                text.CopyTo(span);
+                return text.Length;
             default:
-                var n = WriteByte(output, (byte)'"');
-                n += WriteEscaped(output, value.AsString, EscapeSet.StringValue);
-                return n + WriteByte(output, (byte)'"');
+                span[0] = (byte)'"';
+                var n = 1 + WriteEscaped(span[1..], value.AsString, StringSpecials);
+                span[n] = (byte)'"';
+                return n + 1;
         }
     }
 
-    private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", ");
-    private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= ");
-    private static readonly SearchValues<char> StringSpecials = SearchValues.Create("\"\\");
-
-    private static int WriteEscaped(IBufferWriter<byte> output, string text, EscapeSet set)
+    private static int WriteInt64(Span<byte> span, long value)
     {
-        // Worst case: every char escaped (2 bytes) or every char 3 UTF-8 bytes; ask once for enough room.
-        var span = output.GetSpan(text.Length * 3);
-        var specials = set switch
+        value.TryFormat(span, out var n, default, CultureInfo.InvariantCulture);
+        return n;
+    }
+
+    private static int WriteEscaped(Span<byte> span, string text, SearchValues<char> specials)
+    {
+        var first = text.AsSpan().IndexOfAny(specials);
+        if (first < 0)
         {
-            EscapeSet.Measurement => MeasurementSpecials,
-            EscapeSet.Key => KeySpecials,
-            _ => StringSpecials,
-        };
-        if (!text.AsSpan().ContainsAny(specials))
-        {
-            // The common case: nothing to escape, one vectorised transcode.
-            var written = Utf8.GetBytes(text, span);
-            output.Advance(written);
-            return written;
+            // The common case: nothing to escape. ASCII is a vectorised copy; anything else one UTF-8 transcode.
+            return System.Text.Ascii.FromUtf16(text, span, out var ascii) == OperationStatus.Done ? ascii : Utf8.GetBytes(text, span);
         }
 
-        var n = 0;
-        var i = 0;
+        // Should be rare: copy the clean prefix, then go char by char.
+        var n = first == 0 ? 0 : Utf8.GetBytes(text.AsSpan(0, first), span);
+        var i = first;
         while (i < text.Length)
         {
             var c = text[i];
             if (c < 0x80)
             {
-                if (NeedsEscape(c, set))
+                if (specials.Contains(c))
                 {
                     span[n++] = (byte)'\\';
                 }
@@ -144,7 +175,7 @@ public static class LineProtocolEncoder
                 continue;
             }
 
-            // Should be rare: a run of non-ASCII text (e.g. Chinese station names), transcoded in one call so surrogate pairs stay whole.
+            // A run of non-ASCII text (e.g. Chinese station names), transcoded in one call so surrogate pairs stay whole.
             var start = i;
             while (i < text.Length && text[i] >= 0x80)
             {
@@ -154,51 +185,6 @@ public static class LineProtocolEncoder
             n += Utf8.GetBytes(text.AsSpan(start, i - start), span[n..]);
         }
 
-        output.Advance(n);
         return n;
-    }
-
-    private static int WriteDouble(IBufferWriter<byte> output, double value)
-    {
-        // .NET Core 3.0+ formats doubles shortest-round-trippable by default ("R" is the same); exponents come out
-        // as 1E+20, which the line protocol parser accepts.
-        var span = output.GetSpan(32);
-        if (!value.TryFormat(span, out var n, "R", CultureInfo.InvariantCulture))
-        {
-            throw new InvalidOperationException("A double did not fit in 32 bytes.");
-        }
-
-        output.Advance(n);
-        return n;
-    }
-
-    private static int WriteInt64(IBufferWriter<byte> output, long value)
-    {
-        var span = output.GetSpan(20);
-        value.TryFormat(span, out var n, default, CultureInfo.InvariantCulture);
-        output.Advance(n);
-        return n;
-    }
-
-    private static int WriteUInt64(IBufferWriter<byte> output, ulong value)
-    {
-        var span = output.GetSpan(20);
-        value.TryFormat(span, out var n, default, CultureInfo.InvariantCulture);
-        output.Advance(n);
-        return n;
-    }
-
-    private static int WriteAscii(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(output.GetSpan(bytes.Length));
-        output.Advance(bytes.Length);
-        return bytes.Length;
-    }
-
-    private static int WriteByte(IBufferWriter<byte> output, byte b)
-    {
-        output.GetSpan(1)[0] = b;
-        output.Advance(1);
-        return 1;
     }
 }
