@@ -43,27 +43,35 @@ public sealed class MotionVsPythonBenchmark : IBenchmark
                 }
             }
 
-            using var detector = new MotionDetector();
-            var ours = VisionBench.Rate(seconds, () =>
+            // Interleave rounds so load from other jobs hits both alike; keep each side's best.
+            double ours = 0, python = 0;
+            var pythonMotionFrames = 0;
+            for (var round = 0; round < (options.Quick ? 1 : 3); round++)
             {
-                foreach (var f in frames)
+                using (var detector = new MotionDetector())
                 {
-                    detector.Detect(f);
+                    ours = Math.Max(ours, VisionBench.Rate(seconds, () =>
+                    {
+                        foreach (var f in frames)
+                        {
+                            detector.Detect(f);
+                        }
+
+                        return frames.Count;
+                    }));
                 }
 
-                return frames.Count;
-            });
+                var (stdout, _) = await VisionBench.RunAsync("/usr/bin/python3", [VisionBench.BaselineScript(), raw, VisionBench.Width.ToString(CultureInfo.InvariantCulture), VisionBench.Height.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+                using var json = JsonDocument.Parse(stdout);
+                python = Math.Max(python, json.RootElement.GetProperty("fps").GetDouble());
+                pythonMotionFrames = json.RootElement.GetProperty("motion_frames").GetInt32();
+            }
 
-            var (stdout, _) = await VisionBench.RunAsync("/usr/bin/python3", [VisionBench.BaselineScript(), raw, VisionBench.Width.ToString(CultureInfo.InvariantCulture), VisionBench.Height.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture)], cancellationToken);
-            using var json = JsonDocument.Parse(stdout);
-            var python = json.RootElement.GetProperty("fps").GetDouble();
-            var pythonMotionFrames = json.RootElement.GetProperty("motion_frames").GetInt32();
-
-            report.Add("C# motion detector, 1 thread", ours, "frames/s", "Python OpenCV, same algorithm, 1 thread", ours / python, 2.0);
-            report.Add("Python OpenCV motion detector, 1 thread", python, "frames/s");
+            report.Add("C# motion detector, 1 thread", ours, "frames per CPU s", "Python OpenCV, same algorithm, 1 thread", ours / python, 2.0);
+            report.Add("Python OpenCV motion detector, 1 thread", python, "frames per CPU s");
             report.Add("frames with motion, C#", ourMotionFrames, "frames");
             report.Add("frames with motion, Python", pythonMotionFrames, "frames");
-            report.Notes.Add($"{frames.Count} frames of 640×360 grey (a {(options.Quick ? 10 : 60)} s clip decoded at 5 fps), passes repeated for {seconds} s after as long a warm-up; both sides run with OpenCV limited to one thread (Cv2.SetNumThreads(1) / cv2.setNumThreads(1)), single-threaded callers.");
+            report.Notes.Add($"{frames.Count} frames of 640×360 grey (a {(options.Quick ? 10 : 60)} s clip decoded at 5 fps), passes repeated for {seconds} CPU-seconds after as long a warm-up, best of {(options.Quick ? 1 : 3)} interleaved rounds. Per core: both sides run OpenCV on one thread (Cv2.SetNumThreads(1) / cv2.setNumThreads(1)) and count frames per CPU second of that thread (clock_gettime(CLOCK_THREAD_CPUTIME_ID) / time.thread_time()), so load from other jobs on this shared machine does not count against either.");
             report.Notes.Add("The motion-frame counts cross-check that both implementations compute the same thing before their speed is compared.");
         }
         finally
