@@ -25,8 +25,10 @@ internal enum SpoolAppendResult
 /// either a whole batch or nothing. The files are plain line protocol: an operator can replay one with curl.
 /// Used by the writer's single loop only; not thread-safe, except the gauges.
 /// </summary>
-internal sealed class DiskSpool
+internal sealed class DiskSpool : IDisposable
 {
+    private const string LockFileName = "spool.lock";
+
     private readonly string _directory;
     private readonly long _limitBytes;
     private readonly bool _fsyncDurable;
@@ -35,6 +37,7 @@ internal sealed class DiskSpool
     private long _bytes;
     private long _points;
     private int _files;
+    private readonly FileStream _lock;
 
     public DiskSpool(string directory, long limitBytes, bool fsyncDurable)
     {
@@ -42,8 +45,20 @@ internal sealed class DiskSpool
         _limitBytes = limitBytes;
         _fsyncDurable = fsyncDurable;
         Directory.CreateDirectory(directory);
+        try
+        {
+            // Two writers replaying one folder would send every batch twice; the OS lock dies with the process.
+            _lock = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"The spool folder {directory} is in use by another writer; give each writer its own SpoolDirectory.", ex);
+        }
+
         Load();
     }
+
+    public void Dispose() => _lock.Dispose();
 
     public long Bytes => Volatile.Read(ref _bytes);
 

@@ -168,6 +168,7 @@ public sealed partial class InfluxWriter : IPointWriter
         Signal();
         await _loop;
         _transport.Dispose();
+        _spool.Dispose();
         _telemetry.Dispose();
         _durable.Dispose();
         _replayBuffer.Dispose();

@@ -405,6 +405,36 @@ public sealed class InfluxWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoWritersCannotShareASpoolFolder()
+    {
+        await using var first = Writer(Options());
+        var ex = Assert.Throws<InvalidOperationException>(() => Writer(Options()));
+        Assert.Contains("in use by another writer", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CountersAddUpAfterAnOutageWithEvictionsAndRejections()
+    {
+        _influx.Refuse();
+        var big = new string('x', 60_000);
+        await using var writer = Writer(Options(o => { o.BatchSize = 1; o.SpoolLimitBytes = 1024 * 1024; }));
+        for (var i = 0; i < 30; i++)
+        {
+            writer.TryWrite(new Point("blob").Field("s", big).Field("i", i).At(T0.AddSeconds(i)));
+        }
+
+        await writer.FlushAsync();
+        _influx.Answer(HttpStatusCode.BadRequest, "{\"error\":\"partial write: points beyond retention policy dropped=1\"}");
+        await Eventually.WaitUntilAsync(() => writer.GetCounters().SpoolPoints == 0, "the spool is answered for");
+
+        var c = writer.GetCounters();
+        Assert.True(c.DroppedSpoolFull > 0);
+        Assert.True(c.DroppedRejected > 0);
+        Assert.Equal(c.PointsAdded, c.PointsWritten + c.DroppedSpoolFull + c.DroppedRejected + c.BufferSize + c.SpoolPoints);
+        Assert.Equal(c.DroppedSpoolFull + c.DroppedRejected, c.Dropped);
+    }
+
+    [Fact]
     public async Task WhenTheSpoolIsFullTheOldestTelemetryIsEvictedAndCounted()
     {
         _influx.Refuse();
