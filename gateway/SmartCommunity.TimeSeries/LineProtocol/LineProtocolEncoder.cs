@@ -35,8 +35,8 @@ public static class LineProtocolEncoder
         // write with a local index: one GetSpan and one Advance per point.
         var span = output.GetSpan(MaxBytes(point));
         var n = WriteEscaped(span, point.Measurement, MeasurementSpecials);
-        var tags = point.Tags;
-        for (var i = 0; i < tags.Count; i++)
+        var tags = point.TagSpan;
+        for (var i = 0; i < tags.Length; i++)
         {
             span[n++] = (byte)',';
             n += WriteEscaped(span[n..], tags[i].Key, KeySpecials);
@@ -44,8 +44,8 @@ public static class LineProtocolEncoder
             n += WriteEscaped(span[n..], tags[i].Value, KeySpecials);
         }
 
-        var fields = point.Fields;
-        for (var i = 0; i < fields.Count; i++)
+        var fields = point.FieldSpan;
+        for (var i = 0; i < fields.Length; i++)
         {
             span[n++] = i == 0 ? (byte)' ' : (byte)',';
             n += WriteEscaped(span[n..], fields[i].Key, KeySpecials);
@@ -91,15 +91,15 @@ public static class LineProtocolEncoder
     private static int MaxBytes(Point point)
     {
         var chars = point.Measurement.Length;
-        var tags = point.Tags;
-        for (var i = 0; i < tags.Count; i++)
+        var tags = point.TagSpan;
+        for (var i = 0; i < tags.Length; i++)
         {
             chars += tags[i].Key.Length + tags[i].Value.Length;
         }
 
-        var fields = point.Fields;
+        var fields = point.FieldSpan;
         var extra = 0;
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < fields.Length; i++)
         {
             chars += fields[i].Key.Length;
             extra += fields[i].Value.Kind == FieldKind.Text ? 2 : MaxNumberBytes;
@@ -110,7 +110,7 @@ public static class LineProtocolEncoder
         }
 
         // separators: one per tag pair (',' '='), one per field (' ' or ',', '='), timestamp with its space, newline
-        return (chars * 3) + (tags.Count * 2) + (fields.Count * 2) + extra + MaxNumberBytes + 2;
+        return (chars * 3) + (tags.Length * 2) + (fields.Length * 2) + extra + MaxNumberBytes + 2;
     }
 
     private static int WriteFieldValue(Span<byte> span, FieldValue value)

@@ -21,8 +21,9 @@ public sealed class Point
 
     private static readonly System.Buffers.SearchValues<char> NameSpecials = System.Buffers.SearchValues.Create("\n\r\\");
 
-    private readonly List<KeyValuePair<string, string>> _tags = [];
-    private readonly List<KeyValuePair<string, FieldValue>> _fields = [];
+    // Capacity 2: most sensor points carry one or two tags and fields; growing is cheap when they carry more.
+    private readonly List<KeyValuePair<string, string>> _tags = new(2);
+    private readonly List<KeyValuePair<string, FieldValue>> _fields = new(2);
 
     public Point(string measurement, Durability durability = Durability.Telemetry)
     {
@@ -40,6 +41,10 @@ public sealed class Point
 
     /// <summary>Fields in the order they were first set.</summary>
     public IReadOnlyList<KeyValuePair<string, FieldValue>> Fields => _fields;
+
+    internal ReadOnlySpan<KeyValuePair<string, string>> TagSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tags);
+
+    internal ReadOnlySpan<KeyValuePair<string, FieldValue>> FieldSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_fields);
 
     /// <summary>When the point was measured. If it is still null when the writer accepts the point, the writer stamps
     /// it with its clock, so a resend after a lost response overwrites rather than duplicates.</summary>
