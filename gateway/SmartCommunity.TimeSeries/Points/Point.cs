@@ -57,7 +57,9 @@ public sealed class Point
         CheckName(value, nameof(value));
         CheckNotTime(key);
 
-        // Insertion sort: points have a handful of tags, and this keeps the encoder free of sorting.
+        // Insertion sort: points have a handful of tags, and this keeps the encoder free of sorting. Ordinal UTF-16
+        // order equals InfluxDB's byte order except between surrogates and U+E000..U+FFFF; the server sorts anyway,
+        // so that only costs it a little work, never correctness.
         var i = _tags.Count;
         while (i > 0 && string.CompareOrdinal(_tags[i - 1].Key, key) >= 0)
         {

@@ -12,15 +12,22 @@ public sealed class SqliteStoreOptions
     /// <summary>How long points are kept at full resolution. Default 24 hours.</summary>
     public TimeSpan RawRetention { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>
-    /// Downsampling levels, finest first; each is rolled up from the one before (the first from raw points).
-    /// Default: 1-minute buckets kept 14 days, then 1-hour buckets kept 730 days. Each interval must divide the next.
-    /// </summary>
-    public IList<RollupLevel> Rollups { get; } =
+    /// <summary>The levels used when <see cref="Rollups"/> is null: 1-minute buckets kept 14 days, then 1-hour buckets kept 730 days.</summary>
+    public static IReadOnlyList<RollupLevel> DefaultRollups { get; } =
     [
         new(TimeSpan.FromMinutes(1), TimeSpan.FromDays(14)),
         new(TimeSpan.FromHours(1), TimeSpan.FromDays(730)),
     ];
+
+    /// <summary>
+    /// Downsampling levels, finest first; each is rolled up from the one before (the first from raw points), and each
+    /// interval must be a multiple of the one before. Default null: <see cref="DefaultRollups"/>. An empty list turns
+    /// downsampling off (raw points are simply deleted after <see cref="RawRetention"/>). Null rather than a pre-filled
+    /// list, so that binding from configuration replaces the defaults instead of appending to them.
+    /// </summary>
+    public IList<RollupLevel>? Rollups { get; set; }
+
+    internal IReadOnlyList<RollupLevel> EffectiveRollups => Rollups is null ? DefaultRollups : [.. Rollups];
 
     /// <summary>How often the background step rolls up and deletes expired data. Default 1 minute; zero turns the
     /// background step off (call <see cref="SqliteTimeSeriesStore.RunMaintenanceAsync"/> yourself).</summary>
@@ -43,15 +50,16 @@ public sealed class SqliteStoreOptions
             errors.Add("RawRetention must be positive; MaintenanceInterval and LateArrivalWindow must not be negative.");
         }
 
-        for (var i = 0; i < Rollups.Count; i++)
+        var rollups = EffectiveRollups;
+        for (var i = 0; i < rollups.Count; i++)
         {
-            var level = Rollups[i];
+            var level = rollups[i];
             if (level.Interval < TimeSpan.FromSeconds(1) || level.Retention <= TimeSpan.Zero)
             {
                 errors.Add($"Rollup {i}: interval must be at least 1 s and retention positive.");
             }
 
-            if (i > 0 && (level.Interval <= Rollups[i - 1].Interval || level.Interval.Ticks % Rollups[i - 1].Interval.Ticks != 0))
+            if (i > 0 && (level.Interval <= rollups[i - 1].Interval || level.Interval.Ticks % rollups[i - 1].Interval.Ticks != 0))
             {
                 errors.Add($"Rollup {i}: interval must be a larger multiple of the previous level's.");
             }

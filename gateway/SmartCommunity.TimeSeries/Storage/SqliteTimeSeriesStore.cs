@@ -30,6 +30,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<(string Measurement, string Field, string Tags), long> _seriesIds = [];
+    private readonly IReadOnlyList<RollupLevel> _rollups;
     private readonly long[] _levelMs;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
@@ -41,7 +42,8 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _levelMs = [.. options.Rollups.Select(r => (long)r.Interval.TotalMilliseconds)];
+        _rollups = options.EffectiveRollups;
+        _levelMs = [.. _rollups.Select(r => (long)r.Interval.TotalMilliseconds)];
         _connectionString = new SqliteConnectionStringBuilder { DataSource = options.DatabasePath, Pooling = true }.ToString();
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
@@ -219,7 +221,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
 
             for (var k = 0; k < _levelMs.Length; k++)
             {
-                var cutoff = now - (long)_options.Rollups[k].Retention.TotalMilliseconds;
+                var cutoff = now - (long)_rollups[k].Retention.TotalMilliseconds;
                 var floor = k + 1 < _levelMs.Length ? Math.Min(FloorTo(cutoff, _levelMs[k + 1]), watermarks[k + 1]) : FloorTo(cutoff, _levelMs[k]);
                 if (floor > GetMeta(tx, LevelFloorKey(k), long.MinValue))
                 {

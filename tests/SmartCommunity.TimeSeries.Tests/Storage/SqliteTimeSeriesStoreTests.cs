@@ -110,9 +110,7 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
         var options = Options(o =>
         {
             o.RawRetention = TimeSpan.FromHours(1);
-            o.Rollups.Clear();
-            o.Rollups.Add(new RollupLevel(TimeSpan.FromMinutes(1), TimeSpan.FromDays(1)));
-            o.Rollups.Add(new RollupLevel(TimeSpan.FromHours(1), TimeSpan.FromDays(30)));
+            o.Rollups = [new RollupLevel(TimeSpan.FromMinutes(1), TimeSpan.FromDays(1)), new RollupLevel(TimeSpan.FromHours(1), TimeSpan.FromDays(30))];
         });
         await using var store = new SqliteTimeSeriesStore(options, _time);
 
@@ -229,11 +227,23 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
     public void InvalidOptionsAreReportedTogether()
     {
         var o = new SqliteStoreOptions { RawRetention = TimeSpan.Zero };
-        o.Rollups.Add(new RollupLevel(TimeSpan.FromMinutes(90), TimeSpan.FromDays(1)));
+        o.Rollups = [.. SqliteStoreOptions.DefaultRollups, new RollupLevel(TimeSpan.FromMinutes(90), TimeSpan.FromDays(1))];
         var ex = Assert.Throws<InvalidOperationException>(o.Validate);
         Assert.Contains("DatabasePath", ex.Message, StringComparison.Ordinal);
         Assert.Contains("RawRetention", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Rollup 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutRollupsRawPointsAreSimplyExpired()
+    {
+        await using var store = new SqliteTimeSeriesStore(Options(o => { o.Rollups = []; o.RawRetention = TimeSpan.FromHours(1); }), _time);
+        await store.WriteAsync([Level(T0, 1), Level(T0.AddHours(2), 2)]);
+        _time.SetUtcNow(T0.AddHours(2.5));
+        await store.RunMaintenanceAsync();
+        var all = await store.QuerySeriesAsync(Query(T0, T0.AddHours(3), TimeSpan.FromHours(1), Aggregation.Count));
+        Assert.Equal([new SeriesPoint(T0.AddHours(2), 1)], all);
+        Assert.Equal(0, Count("SELECT COUNT(*) FROM rollup"));
     }
 
     [Fact]
