@@ -75,7 +75,7 @@ public class MessageDecoderTests
     {
         var payload = json.Replace("@NOW", NowMs.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("@FUTURE", (NowMs + 3_600_000).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("@PAST", (NowMs - (8L * 24 * 3_600_000)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            .Replace("@PAST", (NowMs - (15L * 24 * 3_600_000)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
         var result = MessageDecoder.DecodeTelemetry(Utf8(payload), DeviceKind.WaterLevelStation, Now, Limits);
 

@@ -30,9 +30,9 @@ public sealed class IngestOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Oldest device timestamp accepted (store-and-forward replays). Default 7 days.</summary>
+    /// <summary>Oldest device timestamp accepted (store-and-forward replays after long outages). Default 14 days.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
-    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>A device silent this long is marked offline. Default 5 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "7.00:00:00")]

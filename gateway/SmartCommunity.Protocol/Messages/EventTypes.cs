@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace SmartCommunity.Protocol.Messages;
 
 /// <summary>Event types per device kind (docs/protocol.md, "Events").</summary>
@@ -31,13 +33,13 @@ public static class EventTypes
     public const string DirectionIn = "in";
     public const string DirectionOut = "out";
 
-    private static readonly Dictionary<DeviceKind, HashSet<string>> ByKind = new()
+    private static readonly FrozenDictionary<DeviceKind, FrozenSet<string>> ByKind = new Dictionary<DeviceKind, string[]>
     {
         [DeviceKind.DoorAccess] = [AccessGranted, AccessDenied, DoorForced, DoorHeld, Tamper, Duress, PowerLoss, PowerRestored, Passage, Fault],
         [DeviceKind.Camera] = [MotionStart, MotionEnd, ZoneEnter, ZoneLeave, LineCross, VideoLoss, Tamper, Fault],
         [DeviceKind.WaterLevelStation] = [ThresholdReport, PowerLoss, PowerRestored, Tamper, Fault],
         [DeviceKind.WarningDevice] = [Tamper, PowerLoss, PowerRestored, Fault],
-    };
+    }.ToFrozenDictionary(p => p.Key, p => p.Value.ToFrozenSet(StringComparer.Ordinal));
 
     public static bool IsKnownFor(DeviceKind kind, string type) => ByKind.TryGetValue(kind, out var set) && set.Contains(type);
 

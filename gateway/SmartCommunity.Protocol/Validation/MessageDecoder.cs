@@ -115,6 +115,19 @@ public static class MessageDecoder
             : result;
     }
 
+    /// <summary>Decodes a command as a device receives it; <see cref="CommandRanges"/> holds the rules.</summary>
+    public static DecodeResult<CommandMessage> DecodeCommand(ReadOnlySpan<byte> payload, ValidationLimits limits)
+    {
+        var result = Deserialize(payload, ProtocolJsonContext.Default.CommandMessage, limits);
+        if (!result.IsSuccess)
+        {
+            return result;
+        }
+
+        var problem = CommandRanges.Check(result.Message!);
+        return problem is null ? result : DecodeResult<CommandMessage>.Fail(RejectReason.InvalidField, problem);
+    }
+
     public static DecodeResult<PersonAckMessage> DecodePersonAck(ReadOnlySpan<byte> payload, DateTimeOffset now, ValidationLimits limits)
     {
         var result = Deserialize(payload, ProtocolJsonContext.Default.PersonAckMessage, limits);

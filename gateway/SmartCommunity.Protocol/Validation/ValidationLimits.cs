@@ -10,10 +10,11 @@ public sealed record ValidationLimits
     public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How old a device timestamp may be. Default 7 days: an edge agent's store-and-forward queue replays
-    /// after outages of up to a week; older readings are refused as stale.
+    /// How old a device timestamp may be. Default 14 days: an edge agent's store-and-forward queue holds about
+    /// 11 days of 10-second telemetry by default, and an event that waited out a long outage (a door forced while
+    /// the link was down) still matters; older messages are refused as stale.
     /// </summary>
-    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(14);
 
     /// <summary>Longest free-text field (detail, text), characters. Default 1 024.</summary>
     public int MaxTextLength { get; init; } = 1024;
