@@ -14,7 +14,9 @@ namespace SmartCommunity.Gateway.Ingest;
 /// </summary>
 public sealed class MessageProcessor
 {
-    private readonly IDeviceMessageHandler[] _handlers;
+    // Resolved on first use, not in the constructor: handlers often send commands or alerts back through the
+    // broker, and the broker depends on this processor, so resolving them here would be a dependency cycle.
+    private readonly Lazy<IDeviceMessageHandler[]> _handlers;
     private readonly IngestMetrics _metrics;
     private readonly RejectionLog _rejections;
     private readonly RateLimitedLog _log;
@@ -22,14 +24,14 @@ public sealed class MessageProcessor
     private readonly ValidationLimits _limits;
 
     public MessageProcessor(
-        IEnumerable<IDeviceMessageHandler> handlers,
+        IServiceProvider services,
         IngestMetrics metrics,
         RejectionLog rejections,
         IOptions<IngestOptions> options,
         TimeProvider time,
         ILogger<MessageProcessor> logger)
     {
-        _handlers = handlers.ToArray();
+        _handlers = new Lazy<IDeviceMessageHandler[]>(() => services.GetServices<IDeviceMessageHandler>().ToArray(), LazyThreadSafetyMode.ExecutionAndPublication);
         _metrics = metrics;
         _rejections = rejections;
         _time = time;
@@ -77,7 +79,7 @@ public sealed class MessageProcessor
             return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
         }
 
-        foreach (var handler in _handlers)
+        foreach (var handler in _handlers.Value)
         {
             try
             {
@@ -107,7 +109,7 @@ public sealed class MessageProcessor
             return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
         }
 
-        foreach (var handler in _handlers)
+        foreach (var handler in _handlers.Value)
         {
             try
             {
@@ -134,7 +136,7 @@ public sealed class MessageProcessor
         // Status carries no reliable sequence (a last will is written at connect time), so it is not de-duplicated:
         // repeating "online" is harmless.
         device.MarkSeen(now.ToUnixTimeMilliseconds());
-        foreach (var handler in _handlers)
+        foreach (var handler in _handlers.Value)
         {
             try
             {
@@ -164,7 +166,7 @@ public sealed class MessageProcessor
             return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
         }
 
-        foreach (var handler in _handlers)
+        foreach (var handler in _handlers.Value)
         {
             try
             {
@@ -187,7 +189,7 @@ public sealed class MessageProcessor
             return Reject(message, result.Reason, result.Error!);
         }
 
-        foreach (var handler in _handlers)
+        foreach (var handler in _handlers.Value)
         {
             try
             {
