@@ -207,9 +207,10 @@ public sealed partial class CameraPipeline : IDisposable
         // water) must still be seen every frame, or zone inertia and persistence would count in minutes.
         _regions.Clear();
         _regions.AddRange(motion.Boxes);
-        foreach (var track in _tracker.Tracks)
+        var tracks = _tracker.Tracks;
+        for (var i = 0; i < tracks.Count; i++)
         {
-            _regions.Add(track.Box);
+            _regions.Add(tracks[i].Box); // Indexed: foreach over the interface would allocate an enumerator per frame.
         }
 
         if (_detector is not null && _regions.Count > 0)

@@ -92,8 +92,10 @@ public sealed partial class FfmpegFrameSource : IFrameSource
         private readonly StderrTail _stderr = new();
         private readonly ITimer _watchdog;
         private readonly TimeProvider _time;
+        // Synchronous continuations: the consumer's loop (the pipeline's enqueue) runs on the reader thread when it
+        // is waiting, instead of a thread-pool hop per frame; it never blocks, so the reader is not held up.
         private readonly Channel<Frame> _ready = Channel.CreateBounded<Frame>(
-            new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+            new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
         private readonly CancellationTokenSource _stop = new();
         private Thread? _reader;
         private FrameSourceStopReason? _killedFor;
@@ -215,8 +217,9 @@ public sealed partial class FfmpegFrameSource : IFrameSource
                 }
 
                 filled += read;
-                _watchdog.Change(_options.StallTimeout, Timeout.InfiniteTimeSpan);
             }
+
+            _watchdog.Change(_options.StallTimeout, Timeout.InfiniteTimeSpan); // Once per frame, not per pipe chunk.
 
             frame.Sequence = _frames++;
             return true;

@@ -38,6 +38,46 @@ public sealed class CameraPipelineTests
     }
 
     [Fact]
+    public void The_steady_path_through_a_pipeline_allocates_nothing_per_frame()
+    {
+        // A quiet camera with a zone, a line and a detector: enqueue + motion + (no) detection + snapshot copy.
+        Point2f[] river = [new(300, 220), new(640, 220), new(640, 360), new(300, 360)];
+        using var pipeline = new CameraPipeline(
+            new CameraPipelineOptions
+            {
+                CameraId = "quiet",
+                Zones = [ZoneDefinition.Water("river", river)],
+                Lines = [new CountingLineDefinition { Id = "door", A = new Point2f(320, 0), B = new Point2f(320, 359), InSide = new Point2f(600, 100) }],
+            },
+            new ScriptedFrameSource(0, (_, _) => { }),
+            new HogPersonDetector());
+        using var scene = new SyntheticScene();
+        using var still = scene.RenderFrame();
+        void OneFrame()
+        {
+            var frame = pipeline.Pool.Rent();
+            still.RawBytes.CopyTo(frame.RawBytes);
+            pipeline.Enqueue(frame);
+            pipeline.AnalyseNext();
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            OneFrame();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 300; i++)
+        {
+            OneFrame();
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(350, pipeline.Counters.FramesAnalysed);
+        Assert.True(allocated < 4096, $"{allocated} bytes over 300 frames");
+    }
+
+    [Fact]
     public void There_is_no_snapshot_before_the_first_frame()
     {
         using var pipeline = new CameraPipeline(new CameraPipelineOptions { CameraId = "cam-1" }, new ScriptedFrameSource(0, (_, _) => { }));
