@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using SmartCommunity.Testing;
+
+namespace SmartCommunity.Benchmarks.Harness;
+
+/// <summary>
+/// The real gateway as its own process (as in production), built next to this benchmark, with a generated
+/// seed of <c>deviceCount</c> water-level stations <c>bench-00001…</c> whose secrets are <see cref="SecretOf"/>.
+/// </summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _http;
+
+    private GatewayProcess(Process process, int httpPort, int mqttPort, string dataDirectory)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        MqttPort = mqttPort;
+        DataDirectory = dataDirectory;
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+    }
+
+    public int HttpPort { get; }
+
+    public int MqttPort { get; }
+
+    public string DataDirectory { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static string DeviceId(int i) => "bench-" + i.ToString("00000", CultureInfo.InvariantCulture);
+
+    public static string SecretOf(string deviceId) => "bench-secret-" + deviceId;
+
+    public static async Task<GatewayProcess> StartAsync(string workDirectory, int deviceCount, IDictionary<string, string>? settings = null)
+    {
+        var data = Directory.CreateDirectory(Path.Combine(workDirectory, "gateway-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        var seed = Path.Combine(data, "seed.json");
+        await File.WriteAllTextAsync(seed, JsonSerializer.Serialize(new
+        {
+            cells = new[] { new { id = "c1", level = "Community", name = "Bench" } },
+            devices = Enumerable.Range(1, deviceCount).Select(i => new { id = DeviceId(i), kind = "water-level", name = "Bench " + i, cellId = "c1", secret = SecretOf(DeviceId(i)) }),
+        }));
+
+        var httpPort = FreePort.Next();
+        var mqttPort = FreePort.Next();
+        var dll = Path.Combine(AppContext.BaseDirectory, "SmartCommunity.Gateway.dll");
+        var info = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data };
+        var all = new Dictionary<string, string>
+        {
+            ["Urls"] = $"http://127.0.0.1:{httpPort}",
+            ["Storage__DataDirectory"] = data,
+            ["Broker__Port"] = mqttPort.ToString(CultureInfo.InvariantCulture),
+            ["Broker__BindAddress"] = "127.0.0.1",
+            ["Seed__File"] = seed,
+            ["Auth__InitialAdminPassword"] = "bench-admin-password",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_gcServer"] = "0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        foreach (var (key, value) in all)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The gateway did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[gateway] " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var gateway = new GatewayProcess(process, httpPort, mqttPort, data);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway exited with code {process.ExitCode} during start.");
+            }
+
+            try
+            {
+                if ((await gateway._http.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return gateway;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Reads one counter (sum over all label sets whose text contains <paramref name="labelFilter"/>).</summary>
+    public async Task<double> MetricAsync(string name, string labelFilter = "")
+    {
+        var text = await _http.GetStringAsync("/metrics");
+        double sum = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name, StringComparison.Ordinal) && (line.Length > name.Length && line[name.Length] is ' ' or '{') && line.Contains(labelFilter, StringComparison.Ordinal))
+            {
+                sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>Resident set size of the gateway process, megabytes (from /proc, as `ps` reports it).</summary>
+    public double ResidentMegabytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}

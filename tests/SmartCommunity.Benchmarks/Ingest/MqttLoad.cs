@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MQTTnet;
+using MQTTnet.Protocol;
+using SmartCommunity.Protocol.Topics;
+
+namespace SmartCommunity.Benchmarks.Ingest;
+
+/// <summary>
+/// The same publishing load for both sides of a comparison: <c>clients</c> device connections, each sending
+/// <c>perClient</c> telemetry messages (a realistic ~80-byte water-level reading) as fast as MQTT allows.
+/// </summary>
+internal static class MqttLoad
+{
+    public static async Task<List<IMqttClient>> ConnectAsync(int port, int clients, Func<int, (string Id, string? Secret)> identity)
+    {
+        var connected = new List<IMqttClient>(clients);
+        for (var i = 1; i <= clients; i++)
+        {
+            var (id, secret) = identity(i);
+            var client = new MqttClientFactory().CreateMqttClient();
+            var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
+                .WithCredentials(id, secret).WithTimeout(TimeSpan.FromSeconds(30)).Build());
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                throw new InvalidOperationException($"{id} could not connect: {result.ResultCode}");
+            }
+
+            connected.Add(client);
+        }
+
+        return connected;
+    }
+
+    /// <summary>Publishes the load from every client at once; returns when every message was handed to the socket.</summary>
+    public static Task PublishAsync(IReadOnlyList<IMqttClient> clients, int perClient, Func<int, string> deviceId, MqttQualityOfServiceLevel qos)
+    {
+        return Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
+        {
+            var topic = TopicScheme.Telemetry(deviceId(index + 1));
+            var boot = Stopwatch.GetTimestamp();
+            for (var seq = 1; seq <= perClient; seq++)
+            {
+                var payload = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                    $$"""{"v":1,"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"seq":{{seq}},"boot":{{boot}},"level_m":{{12 + (seq % 100) / 1000.0}},"battery_v":12.6}"""));
+                await client.PublishAsync(new MqttApplicationMessage { Topic = topic, PayloadSegment = payload, QualityOfServiceLevel = qos });
+            }
+        })));
+    }
+
+    public static async Task DisconnectAsync(IEnumerable<IMqttClient> clients)
+    {
+        foreach (var client in clients)
+        {
+            try
+            {
+                await client.DisconnectAsync();
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+            {
+                // Already gone.
+            }
+
+            client.Dispose();
+        }
+    }
+}
