@@ -223,15 +223,20 @@ public sealed partial class InfluxWriter
             _inFlightBody = null;
         }
 
-        if (!Handle(outcome, lines))
+        // Move the lines to where they now are (spool, or nowhere) before counting them written, so a counters
+        // snapshot never shows the same points both in a gauge and in PointsWritten.
+        if (!IsFinished(outcome))
         {
             SpoolOrStall(body.WrittenSpan, lines, Durability.Telemetry);
         }
 
+        Volatile.Write(ref _inFlightLines, 0);
+        Handle(outcome, lines);
         body.Clear();
         _spareBuffer = body;
-        Volatile.Write(ref _inFlightLines, 0);
     }
+
+    private static bool IsFinished(WriteOutcome outcome) => outcome.Status is WriteStatus.Written or WriteStatus.PartiallyRejected;
 
     private async Task ReplayOnceAsync()
     {
@@ -257,9 +262,13 @@ public sealed partial class InfluxWriter
         }
 
         var outcome = await _transport.SendAsync(_replayBuffer.Array, _replayBuffer.WrittenCount, lines, CancellationToken.None);
+        if (IsFinished(outcome))
+        {
+            _spool.Remove(segments); // before Handle counts them written: see CompleteInFlightAsync
+        }
+
         if (Handle(outcome, lines))
         {
-            _spool.Remove(segments);
             if (_spool.IsEmpty)
             {
                 _logger.LogInformation("InfluxDB spool drained.");
@@ -282,26 +291,27 @@ public sealed partial class InfluxWriter
     {
         switch (outcome.Status)
         {
+            // LastError first, counters after: whoever sees a counter move also sees the error that goes with it.
             case WriteStatus.Written:
-                Interlocked.Add(ref _written, lines);
-                Recovered();
                 Volatile.Write(ref _lastError, null);
+                Recovered();
+                Interlocked.Add(ref _written, lines);
                 return true;
 
             case WriteStatus.PartiallyRejected:
+                Volatile.Write(ref _lastError, outcome.Error);
+                Recovered();
                 Interlocked.Add(ref _written, lines - outcome.RejectedLines);
                 Interlocked.Add(ref _droppedRejected, outcome.RejectedLines);
                 Interlocked.Increment(ref _errors);
-                Volatile.Write(ref _lastError, outcome.Error);
-                Recovered();
                 _logger.LogWarning("InfluxDB rejected {Rejected} of {Lines} points; they are dropped, not retried: {Error}", outcome.RejectedLines, lines, outcome.Error);
                 return true;
 
             case WriteStatus.ConfigError:
+                Volatile.Write(ref _lastError, outcome.Error);
                 Interlocked.Increment(ref _errors);
                 Interlocked.Increment(ref _configErrors);
                 Interlocked.Increment(ref _retries);
-                Volatile.Write(ref _lastError, outcome.Error);
                 _nextAttemptAt = _time.GetUtcNow() + _options.RetryMaxDelay;
                 if (!_inOutage)
                 {
@@ -313,9 +323,9 @@ public sealed partial class InfluxWriter
                 return false;
 
             default:
+                Volatile.Write(ref _lastError, outcome.Error);
                 Interlocked.Increment(ref _errors);
                 Interlocked.Increment(ref _retries);
-                Volatile.Write(ref _lastError, outcome.Error);
                 var delay = Backoff(++_consecutiveFailures, outcome.RetryAfter);
                 _nextAttemptAt = _time.GetUtcNow() + delay;
                 if (!_inOutage)
