@@ -21,7 +21,7 @@ public sealed class RestartTests
 
         using (var device = await first.ConnectDeviceAsync(TestCommunity.LevelStation))
         {
-            await SmartCommunity.Testing.Eventually.TrueAsync(() => first.Get<Devices.DeviceRegistry>().Get(TestCommunity.LevelStation)!.Online);
+            await SmartCommunity.Testing.Eventually.TrueAsync(() => first.Get<SmartCommunity.Gateway.Devices.DeviceRegistry>().Get(TestCommunity.LevelStation)!.Online);
             await SmartCommunity.Testing.Eventually.TrueAsync(async () =>
             {
                 using var c = first.CreateClient();

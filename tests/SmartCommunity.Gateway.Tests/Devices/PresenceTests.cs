@@ -82,7 +82,7 @@ public sealed class PresenceTests : IAsyncLifetime
         // As in external-broker mode: data without a connection the gateway can see.
         var runtime = Device(TestCommunity.Camera);
         var presence = _gateway.Get<DevicePresence>();
-        ((Ingest.IDeviceMessageHandler)presence).OnTelemetry(runtime, new Protocol.Messages.TelemetryMessage { Ts = _time.GetUtcNow().ToUnixTimeMilliseconds() }, 0);
+        ((SmartCommunity.Gateway.Ingest.IDeviceMessageHandler)presence).OnTelemetry(runtime, new Protocol.Messages.TelemetryMessage { Ts = _time.GetUtcNow().ToUnixTimeMilliseconds() }, 0);
         runtime.MarkSeen(_time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.True(runtime.Online);
 
