@@ -76,10 +76,10 @@ public sealed partial class InfluxWriter : IPointWriter
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _spool = new DiskSpool(options.SpoolDirectory!, options.SpoolLimitBytes, options.FsyncDurableBatches); // first: it may refuse (folder in use)
         _ownsHttp = httpClient is null;
         _http = httpClient ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         _transport = new InfluxWriteTransport(_http, options, _time);
-        _spool = new DiskSpool(options.SpoolDirectory!, options.SpoolLimitBytes, options.FsyncDurableBatches);
         _nextAttemptAt = _time.GetUtcNow();
         _batches = [_durable, _telemetry];
         _signalAt = options.BatchSize;
