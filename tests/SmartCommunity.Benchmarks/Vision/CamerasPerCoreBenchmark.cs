@@ -33,9 +33,9 @@ public sealed class CamerasPerCoreBenchmark : IBenchmark
             var motionOnly = Measure(frames, cameras: 120, withDetector: false, seconds);
             var withHog = Measure(frames, cameras: 8, withDetector: true, seconds);
             report.Add("cameras sustained, motion + tracking/zones/lines path", motionOnly / DetectFps, "cameras", "target 100 cameras", motionOnly / DetectFps / 100, 1.0);
-            report.Add("frames analysed per second, motion path", motionOnly, "frames/s");
+            report.Add("frames analysed per CPU second, motion path", motionOnly, "frames/CPU s");
             report.Add("cameras sustained, plus HOG person detection on every motion frame", withHog / DetectFps, "cameras");
-            report.Add("frames analysed per second, with HOG", withHog, "frames/s");
+            report.Add("frames analysed per CPU second, with HOG", withHog, "frames/CPU s");
             report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
                 $"Per core = frames per CPU second of one thread (clock_gettime(CLOCK_THREAD_CPUTIME_ID)), OpenCV limited to one thread. 120 (resp. 8) CameraPipelines, each with a water zone and a counting line, are fed round-robin from {frames.Count} pre-decoded frames of the clip (each camera starting at a different frame); for every camera the thread copies a frame into the pipeline's pooled frame (what the ffmpeg reader does), enqueues it and analyses it. {seconds} CPU-seconds after as long a warm-up."));
             report.Notes.Add("Decoding is not included: it runs in the ffmpeg processes (see vision-decode for its cost). In the clip about 80 % of frames have motion, so the HOG row is a worst case; on quiet cameras the detector does not run.");

@@ -1,0 +1,223 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SmartCommunity.Vision.Frames;
+
+namespace SmartCommunity.Vision.Sources;
+
+/// <summary>One ffmpeg process and its watchdog.</summary>
+internal sealed class FfmpegRun : IDisposable
+{
+    private readonly FrameSourceOptions _options;
+    private readonly ILogger _logger;
+    private readonly Process _process = new();
+    private readonly StderrTail _stderr = new();
+    private readonly ITimer _watchdog;
+    private readonly TimeProvider _time;
+    // Synchronous continuations: the consumer's loop (the pipeline's enqueue) runs on the reader thread when it
+    // is waiting, instead of a thread-pool hop per frame; it never blocks, so the reader is not held up.
+    private readonly Channel<Frame> _ready = Channel.CreateBounded<Frame>(
+        new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
+    private readonly CancellationTokenSource _stop = new();
+    private Thread? _reader;
+    private FrameSourceStopReason? _killedFor;
+    private Stream? _stdout;
+    private long _frames;
+    private int _partialBytes;
+    private bool _started;
+
+    public DateTimeOffset StartedAt { get; private set; }
+
+    public ChannelReader<Frame> Frames => _ready.Reader;
+
+    public FfmpegRun(FrameSourceOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _watchdog = time.CreateTimer(static r => ((FfmpegRun)r!).OnWatchdog(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public void Start(FramePool pool)
+    {
+        var args = FfmpegArguments.Build(_options);
+        var info = new ProcessStartInfo(_options.FfmpegPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        _process.StartInfo = info;
+        _process.ErrorDataReceived += (_, e) => _stderr.Add(e.Data);
+        FfmpegFrameSource.LogStarting(_logger, FfmpegArguments.ToLogString(_options.FfmpegPath, args));
+        try
+        {
+            _process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new FrameSourceException(
+                new FrameSourceStop(FrameSourceStopReason.DecoderMissing, 0, null, $"cannot start '{_options.FfmpegPath}': {ex.Message} (install the Debian package ffmpeg)"),
+                ex);
+        }
+
+        _started = true;
+        StartedAt = _time.GetUtcNow();
+        _process.BeginErrorReadLine();
+        _stdout = _process.StandardOutput.BaseStream;
+        _watchdog.Change(_options.StartTimeout, Timeout.InfiniteTimeSpan);
+        _reader = new Thread(() => ReadLoop(pool)) { IsBackground = true, Name = "ffmpeg-reader" };
+        _reader.Start();
+    }
+
+    private void ReadLoop(FramePool pool)
+    {
+        try
+        {
+            while (true)
+            {
+                var frame = pool.Rent();
+                if (!ReadFrame(frame))
+                {
+                    frame.Release();
+                    return;
+                }
+
+                // Stream time, not arrival time: ffmpeg's fps filter emits frames by presentation time, so this
+                // stays right for files read faster than real time and is immune to pipe buffering jitter.
+                frame.Timestamp = StartedAt + TimeSpan.FromSeconds(frame.Sequence / _options.Fps);
+                if (!_ready.Writer.TryWrite(frame) && !WaitAndWrite(frame))
+                {
+                    return;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe broke because ffmpeg was killed; FinishAsync reports why.
+        }
+        finally
+        {
+            _ready.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Should be rare: the consumer is a frame behind (the pipeline's enqueue never blocks).</summary>
+    private bool WaitAndWrite(Frame frame)
+    {
+        try
+        {
+            _ready.Writer.WriteAsync(frame, _stop.Token).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            frame.Release();
+            return false;
+        }
+    }
+
+    /// <summary>Fills the frame with exactly one frame's bytes; false at end of stream.</summary>
+    private bool ReadFrame(Frame frame)
+    {
+        var buffer = frame.RawBytes;
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var read = _stdout!.Read(buffer[filled..]);
+            if (read == 0)
+            {
+                _partialBytes = filled; // A frame cut short: ffmpeg died or the file ended mid-frame.
+                return false;
+            }
+
+            filled += read;
+        }
+
+        _watchdog.Change(_options.StallTimeout, Timeout.InfiniteTimeSpan); // Once per frame, not per pipe chunk.
+
+        frame.Sequence = _frames++;
+        return true;
+    }
+
+    public void Kill(FrameSourceStopReason reason)
+    {
+        lock (_process)
+        {
+            _killedFor ??= reason;
+            _stop.Cancel();
+            if (!_started)
+            {
+                return;
+            }
+
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+        }
+    }
+
+    public async Task<FrameSourceStop> FinishAsync()
+    {
+        if (_reader is { } reader)
+        {
+            await Task.Run(reader.Join).ConfigureAwait(false); // Ends once ffmpeg exits or the run is killed.
+        }
+
+        while (_ready.Reader.TryRead(out var left))
+        {
+            left.Release(); // Frames decoded after the consumer stopped.
+        }
+
+        _watchdog.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill(FrameSourceStopReason.Stalled); // Should be rare: stdout closed but the process hangs on.
+                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        var exitCode = _process.ExitCode;
+        var stderr = _stderr.ToString();
+        var partial = _partialBytes > 0 ? $" (last frame cut short at {_partialBytes} bytes)" : "";
+        return _killedFor switch
+        {
+            FrameSourceStopReason.StartTimeout => new(FrameSourceStopReason.StartTimeout, _frames, exitCode, $"no frame within {_options.StartTimeout.TotalSeconds:0.#} s. {stderr}"),
+            FrameSourceStopReason.Stalled => new(FrameSourceStopReason.Stalled, _frames, exitCode, $"no data for {_options.StallTimeout.TotalSeconds:0.#} s. {stderr}"),
+            { } reason => new(reason, _frames, exitCode, stderr),
+            null when exitCode != 0 => new(FrameSourceStopReason.Failed, _frames, exitCode, $"ffmpeg exited with code {exitCode}: {(stderr.Length > 0 ? stderr : "no error text")}{partial}"),
+            null when _frames == 0 => new(FrameSourceStopReason.Failed, 0, exitCode, $"the stream had no decodable video frames. {stderr}{partial}"),
+            null => new(FrameSourceStopReason.EndOfStream, _frames, exitCode, stderr + partial),
+        };
+    }
+
+    private void OnWatchdog() => Kill(_frames == 0 ? FrameSourceStopReason.StartTimeout : FrameSourceStopReason.Stalled);
+
+    public void Dispose()
+    {
+        _watchdog.Dispose();
+        Kill(FrameSourceStopReason.Cancelled);
+        _reader?.Join();
+        _process.Dispose();
+        _stop.Dispose();
+    }
+}
