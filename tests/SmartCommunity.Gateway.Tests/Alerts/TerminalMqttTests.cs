@@ -72,8 +72,9 @@ public sealed class TerminalMqttTests
     {
         await using var bed = AlertsTestBed.Start();
         var port = bed.Gateway.MqttPort.ToString(CultureInfo.InvariantCulture);
-        // As in docs/alerts.md: -d prints the SUBACK, so the test knows the subscription is live before raising.
-        using var sub = Run("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-u", "guard-a", "-P", TestCommunity.Password,
+        // As in docs/alerts.md, plus -d: it prints the SUBACK, so the test knows the subscription is live before
+        // raising (stdbuf: on a pipe, not a terminal, stdio would hold the line back until exit).
+        using var sub = Run("stdbuf", "-oL", "/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-u", "guard-a", "-P", TestCommunity.Password,
             "-i", "guard-a-radio", "-q", "1", "-t", "sc/v1/person/guard-a/alert", "-C", "1", "-d");
         await ReadUntilAsync(sub, line => line.Contains("SUBACK", StringComparison.Ordinal));
 
@@ -82,10 +83,11 @@ public sealed class TerminalMqttTests
         Assert.Equal(alert.Id, JsonDocument.Parse(payload).RootElement.GetProperty("alert_id").GetString());
 
         var ack = $$"""{"v":1,"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"alert_id":"{{alert.Id}}","note":"on site"}""";
-        using var pub = Run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-u", "guard-a", "-P", TestCommunity.Password,
-            "-q", "1", "-t", "sc/v1/person/guard-a/ack", "-m", ack);
+        // -i: mosquitto 2 clients otherwise send an empty client ID, which the gateway's broker refuses.
+        using var pub = Run("/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-u", "guard-a", "-P", TestCommunity.Password,
+            "-i", "guard-a-ack", "-q", "1", "-t", "sc/v1/person/guard-a/ack", "-m", ack);
         await pub.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(0, pub.ExitCode);
+        Assert.True(pub.ExitCode == 0, "mosquitto_pub failed: " + await pub.StandardError.ReadToEndAsync() + await pub.StandardOutput.ReadToEndAsync());
         await Eventually.TrueAsync(() => bed.Get(alert.Id).State == AlertState.Acknowledged);
     }
 
@@ -103,7 +105,7 @@ public sealed class TerminalMqttTests
 
     private static Process Run(string file, params string[] args)
     {
-        var info = new ProcessStartInfo("/usr/bin/" + file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
