@@ -10,7 +10,8 @@ namespace SmartCommunity.Gateway.Live;
 /// <summary>
 /// <c>GET /api/live?topic=alert</c>: Server-Sent Events for dashboards (the <c>sc_session</c> cookie works, so a
 /// browser's EventSource needs no header). First a <c>ready</c> event, then every event the caller may see,
-/// and a <c>ping</c> every 15 s so proxies keep the connection open.
+/// and a <c>ping</c> every 15 s so proxies keep the connection open. <c>seconds=N</c> closes the stream after N
+/// seconds (scripts: <c>curl -N …/api/live?seconds=60</c>; 0 answers with the <c>ready</c> event only).
 /// </summary>
 public static class LiveApi
 {
@@ -22,15 +23,28 @@ public static class LiveApi
         return app;
     }
 
-    private static ServerSentEventsResult<string> Stream(ClaimsPrincipal user, LiveHub hub, GridRegistry grid, string[]? topic, CancellationToken cancellationToken)
+    private static Results<ServerSentEventsResult<string>, BadRequest<ProblemDetailsLite>> Stream(
+        ClaimsPrincipal user, LiveHub hub, GridRegistry grid, string[]? topic, int? seconds, CancellationToken cancellationToken)
     {
+        if (seconds is < 0 or > 86_400)
+        {
+            return TypedResults.BadRequest(new ProblemDetailsLite("seconds must be 0–86400."));
+        }
+
         var subscription = hub.Subscribe(user.VisibleCells(grid.Snapshot), topic is { Length: > 0 } ? topic.ToHashSet(StringComparer.Ordinal) : null);
-        return TypedResults.ServerSentEvents(Read(subscription, cancellationToken));
+        return TypedResults.ServerSentEvents(Read(subscription, seconds, cancellationToken));
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> Read(LiveSubscription subscription, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<SseItem<string>> Read(LiveSubscription subscription, int? seconds, [EnumeratorCancellation] CancellationToken requestAborted)
     {
         using var _ = subscription;
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        if (seconds is { } limit)
+        {
+            lifetime.CancelAfter(TimeSpan.FromSeconds(limit));
+        }
+
+        var cancellationToken = lifetime.Token;
         long id = 0;
         yield return new SseItem<string>("{}", "ready");
         while (!cancellationToken.IsCancellationRequested)

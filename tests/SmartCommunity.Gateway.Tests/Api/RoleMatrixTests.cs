@@ -53,6 +53,18 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Fixture>
         ("GET", "api/gb28181/{code}", "/api/gb28181/43010200011320000001", null, People),
         ("GET", "api/admin/broker/mosquitto/passwd", "/api/admin/broker/mosquitto/passwd", null, ["admin"]),
         ("GET", "api/admin/broker/mosquitto/acl", "/api/admin/broker/mosquitto/acl", null, ["admin"]),
+        ("GET", "api/alerts/", "/api/alerts", null, People),
+        ("GET", "api/alerts/feed", "/api/alerts/feed", null, People),
+        // Guards get 404 for alerts outside their cells (and for unknown IDs): in, but nothing leaks.
+        ("GET", "api/alerts/{id}", "/api/alerts/no-such-alert", null, People),
+        ("GET", "api/alerts/{id}/cap", "/api/alerts/no-such-alert/cap", null, People),
+        ("POST", "api/alerts/{id}/ack", "/api/alerts/no-such-alert/ack", "{}", People),
+        ("POST", "api/alerts/{id}/resolve", "/api/alerts/no-such-alert/resolve", """{"note":"n"}""", People),
+        ("GET", "api/alerts/silences", "/api/alerts/silences", null, Staff),
+        ("POST", "api/alerts/silences", "/api/alerts/silences", """{"sourceKind":"spot","sourceId":"matrix","minutes":1,"reason":"role matrix"}""", Staff),
+        ("DELETE", "api/alerts/silences/{id}", "/api/alerts/silences/no-such-silence", null, Staff),
+        // seconds=0: the stream answers its ready event and ends, so the matrix can read it whole.
+        ("GET", "api/live", "/api/live?seconds=0", null, People),
     ];
 
     private readonly Fixture _fixture;
