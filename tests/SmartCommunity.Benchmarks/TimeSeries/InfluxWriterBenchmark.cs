@@ -53,7 +53,7 @@ public sealed class InfluxWriterBenchmark : IBenchmark
             await WriterRoundAsync(warm, 20_000, 20_000, precreate: true, cancellationToken);
         }
 
-        double baselineSeconds = 0, writerSeconds = 0, inlineSeconds = 0;
+        double baselineSeconds = 0, writerSeconds = 0, inlineSeconds = 0, baselineCpu = 0, writerCpu = 0;
         long points = 0, allocated = 0;
         var writerRatios = new List<double>();
         var inlineRatios = new List<double>();
@@ -64,12 +64,17 @@ public sealed class InfluxWriterBenchmark : IBenchmark
             double b = 0, w = 0, i = 0;
             var steps = new List<Func<Task>>
             {
-                async () => b = await BaselineAsync(http, server.Url, "baseline", batches, cancellationToken),
+                async () =>
+                {
+                    b = await BaselineAsync(http, server.Url, "baseline", batches, cancellationToken);
+                    baselineCpu += _lastCpu;
+                },
                 async () =>
                 {
                     var (seconds, bytes) = await WriterRoundAsync(writer, offset, pointsPerRound, precreate: true, cancellationToken);
                     w = seconds;
                     allocated += bytes;
+                    writerCpu += _lastCpu;
                 },
                 async () => i = (await WriterRoundAsync(inline, offset, pointsPerRound, precreate: false, cancellationToken)).Seconds,
             };
@@ -93,7 +98,9 @@ public sealed class InfluxWriterBenchmark : IBenchmark
             .Add("HttpClient POST of pre-encoded batches (baseline)", baselineRate, "points/s")
             .Add("InfluxWriter: WriteAsync + encode + batch + send (Points built beforehand)", writerRate, "points/s", "baseline (median of rounds)", Median(writerRatios), 0.90)
             .Add("InfluxWriter, building each Point inside the timed loop", inlineRate, "points/s", "baseline (median of rounds)", Median(inlineRatios))
-            .Add("allocated per point inside InfluxWriter (whole process)", (double)allocated / points, "bytes");
+            .Add("allocated per point inside InfluxWriter (whole process)", (double)allocated / points, "bytes")
+            .Add("client CPU per point, baseline (HttpClient only)", baselineCpu * 1e9 / points, "ns")
+            .Add("client CPU per point, InfluxWriter (channel + encode + HttpClient)", writerCpu * 1e9 / points, "ns");
 
         await using (var gzip = new InfluxWriter(WriterOptions(server.Url, "gzip", options.WorkDirectory, gzip: true), http))
         {
@@ -124,6 +131,7 @@ public sealed class InfluxWriterBenchmark : IBenchmark
         var before = writer.GetCounters();
         Settle();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
@@ -132,6 +140,7 @@ public sealed class InfluxWriterBenchmark : IBenchmark
 
         await writer.FlushAsync(cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
+        Interlocked.Exchange(ref _lastCpu, (CpuTime() - cpu).TotalSeconds);
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var after = writer.GetCounters();
         if (after.PointsWritten - before.PointsWritten != count || after.Dropped != 0 || after.SpoolPoints != 0)
@@ -185,6 +194,7 @@ public sealed class InfluxWriterBenchmark : IBenchmark
     {
         var uri = new Uri(server, "write?db=" + database + "&precision=ms");
         Settle();
+        var cpu = CpuTime();
         var clock = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
@@ -196,7 +206,17 @@ public sealed class InfluxWriterBenchmark : IBenchmark
             }
         }
 
-        return clock.Elapsed.TotalSeconds;
+        var seconds = clock.Elapsed.TotalSeconds;
+        Interlocked.Exchange(ref _lastCpu, (CpuTime() - cpu).TotalSeconds);
+        return seconds;
+    }
+
+    private static double _lastCpu;
+
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 }
 #endif
