@@ -6,7 +6,9 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 deploy/scripts/install-deps.sh run
-dotnet build SmartCommunity.sln -c Release -nologo -clp:ErrorsOnly
+# Only what runs: the test projects are not needed here.
+dotnet build gateway/SmartCommunity.Gateway -c Release -nologo -clp:ErrorsOnly
+dotnet build edge-agents/SmartCommunity.EdgeAgent -c Release -nologo -clp:ErrorsOnly
 
 mkdir -p data
 gateway_dll=gateway/SmartCommunity.Gateway/bin/Release/net10.0/SmartCommunity.Gateway.dll
@@ -18,7 +20,7 @@ export Storage__DataDirectory="$PWD/data"
 export Auth__InitialAdminPassword="${SC_ADMIN_PASSWORD:-admin-demo-2026}"
 export Dashboard__WebRoot="$PWD/dashboards/web"
 
-dotnet "$gateway_dll" &
+dotnet "$gateway_dll" --contentRoot "$PWD/$(dirname "$gateway_dll")" &
 gateway=$!
 trap 'kill $gateway ${agent:-} 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
 
