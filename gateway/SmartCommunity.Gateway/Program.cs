@@ -1,5 +1,7 @@
 using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Extensions;
+using SmartCommunity.Gateway.TimeSeries;
+using SmartCommunity.Gateway.WaterSafety;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,7 +9,9 @@ builder.AddGatewayInfrastructure();
 builder.AddRegistry();
 builder.AddAuth();
 builder.AddIngest();
+builder.AddTimeSeries();
 builder.AddAlerts();
+builder.AddWaterSafety();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 

@@ -6,6 +6,8 @@ using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Operations;
+using SmartCommunity.Gateway.TimeSeries;
+using SmartCommunity.Gateway.WaterSafety;
 
 namespace SmartCommunity.Gateway.Extensions;
 
@@ -22,6 +24,8 @@ public static class GatewayEndpointExtensions
         app.MapDevicesApi();
         app.MapMosquittoExport();
         app.MapAlertsApi();
+        app.MapTimeSeriesApi();
+        app.MapWaterSafetyApi();
         return app;
     }
 

@@ -3,7 +3,6 @@
 // added (<ProjectReference Include="../../gateway/SmartCommunity.TimeSeries/SmartCommunity.TimeSeries.csproj" /> and
 // <DefineConstants>$(DefineConstants);TIMESERIES_BENCHMARK</DefineConstants>), this file compiles to nothing so the
 // other benchmarks keep building. See docs/timeseries.md, "Benchmark".
-#if TIMESERIES_BENCHMARK
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -219,4 +218,3 @@ public sealed class InfluxWriterBenchmark : IBenchmark
         return self.TotalProcessorTime;
     }
 }
-#endif

@@ -34,6 +34,9 @@ internal sealed class AlertDispatcher : IHostedService, IDisposable
     /// <summary>Set by the engine: delivery outcomes go back to it to be written into the history.</summary>
     public Action<DeliveryReport>? Report { get; set; }
 
+    /// <summary>Notifications waiting in all channel queues (benchmarks, tests).</summary>
+    internal int Pending => _channels.Sum(c => c.Queue.Reader.Count);
+
     /// <summary>Called on the engine's loop only; never blocks.</summary>
     public void Dispatch(AlertNotification notification)
     {

@@ -82,6 +82,9 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService
     internal Task<AlertCommandResult> SendAsync(PersonCommand command) =>
         Enqueue(command) ? command.Reply.Task : Task.FromResult(new AlertCommandResult(AlertCommandStatus.Rejected, Error: "The alerts engine is busy or stopping; try again."));
 
+    /// <summary>Commands waiting for the loop.</summary>
+    internal int Pending => _queue.Reader.Count;
+
     /// <summary>Waits until everything queued before this call is applied and stored (tests, benchmarks).</summary>
     internal Task FlushAsync() => SendAsync(new EndSilenceCommand("", ""));
 
