@@ -1,0 +1,42 @@
+using System.Net;
+using System.Text.Json;
+using MQTTnet;
+using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.Tests.Support;
+using SmartCommunity.Testing;
+
+namespace SmartCommunity.Gateway.Tests.Alerts;
+
+public sealed class DeviceHealthAndOpenApiTests
+{
+    [Fact]
+    public async Task ADeviceGoingOfflineRaisesAYellowAlertInItsCellAndComingBackResolvesIt()
+    {
+        await using var bed = AlertsTestBed.Start();
+        var device = await bed.Gateway.ConnectDeviceAsync(TestCommunity.LevelStation);
+        await device.DisconnectAsync();
+        device.Dispose();
+
+        await Eventually.TrueAsync(() => bed.OpenFor(TestCommunity.LevelStation).Count == 1);
+        var alert = bed.OpenFor(TestCommunity.LevelStation).Single();
+        Assert.Equal(("device_offline", AlertLevel.Yellow, TestCommunity.BuildingA), (alert.Type, alert.Level, alert.CellId));
+        Assert.Equal(["guard-a"], bed.Notified(alert.Id));
+
+        using var again = await bed.Gateway.ConnectDeviceAsync(TestCommunity.LevelStation);
+        await Eventually.TrueAsync(() => bed.Get(alert.Id).State == AlertState.Resolved);
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheAlertsAndLiveEndpoints()
+    {
+        await using var bed = AlertsTestBed.Start();
+        using var client = bed.Gateway.CreateClient();
+        var response = await client.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/api/alerts", "/api/alerts/{id}", "/api/alerts/{id}/ack", "/api/alerts/{id}/cap", "/api/alerts/silences", "/api/live" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path + " is missing from the OpenAPI document");
+        }
+    }
+}
