@@ -138,29 +138,46 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         return Task.CompletedTask;
     }
 
-    private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
+    private Task InterceptPublishAsync(InterceptingPublishEventArgs args)
     {
         if (args.ClientId == GatewaySenderId)
         {
-            return; // The gateway's own commands and alerts: route them to the subscriber.
+            return Task.CompletedTask; // The gateway's own commands and alerts: route them to the subscriber.
         }
 
-        var verdict = await _pipeline.AcceptAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, args.UserName, args.CancellationToken);
         // Consumed here either way: device data is never routed to other clients.
         args.ProcessPublish = false;
-        if (!verdict.IsAccepted)
+        var pending = _pipeline.AcceptAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, args.UserName, args.CancellationToken);
+        if (pending.IsCompletedSuccessfully)
         {
-            args.Response.ReasonCode = verdict.Reason switch
-            {
-                RejectReason.NotAuthorized => MqttPubAckReasonCode.NotAuthorized,
-                RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
-                RejectReason.Oversized => MqttPubAckReasonCode.PayloadFormatInvalid,
-                RejectReason.Overloaded => MqttPubAckReasonCode.QuotaExceeded,
-                _ => MqttPubAckReasonCode.UnspecifiedError,
-            };
-            args.Response.ReasonString = verdict.Error;
-            args.CloseConnection = verdict.ShouldDisconnect;
+            // The common case: queued without waiting, so no async state machine per message.
+            Answer(args, pending.Result);
+            return Task.CompletedTask;
         }
+
+        return AnswerWhenQueuedAsync(args, pending);
+    }
+
+    private static async Task AnswerWhenQueuedAsync(InterceptingPublishEventArgs args, ValueTask<IngestVerdict> pending) =>
+        Answer(args, await pending);
+
+    private static void Answer(InterceptingPublishEventArgs args, IngestVerdict verdict)
+    {
+        if (verdict.IsAccepted)
+        {
+            return;
+        }
+
+        args.Response.ReasonCode = verdict.Reason switch
+        {
+            RejectReason.NotAuthorized => MqttPubAckReasonCode.NotAuthorized,
+            RejectReason.UnknownTopic => MqttPubAckReasonCode.TopicNameInvalid,
+            RejectReason.Oversized => MqttPubAckReasonCode.PayloadFormatInvalid,
+            RejectReason.Overloaded => MqttPubAckReasonCode.QuotaExceeded,
+            _ => MqttPubAckReasonCode.UnspecifiedError,
+        };
+        args.Response.ReasonString = verdict.Error;
+        args.CloseConnection = verdict.ShouldDisconnect;
     }
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
