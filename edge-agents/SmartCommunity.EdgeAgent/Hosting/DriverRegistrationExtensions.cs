@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SmartCommunity.EdgeAgent.Devices;
+using SmartCommunity.EdgeAgent.Drivers.Sl651;
 using SmartCommunity.EdgeAgent.Drivers.Simulation;
 using SmartCommunity.Protocol.Messages;
 
@@ -19,15 +21,26 @@ public static class DriverRegistrationExtensions
         services.AddSingleton(new DriverRegistration(name, kinds, create));
 
     /// <summary>
-    /// The built-in drivers. Real hardware drivers are added the same way; an SL 651 water-level station, for one,
-    /// would be <c>services.AddDeviceDriver&lt;Sl651StationDriver&gt;("sl651", DeviceKind.WaterLevelStation)</c>
-    /// with a driver that listens for the station's TCP frames (SmartCommunity.Sl651) and publishes telemetry.
+    /// The built-in drivers: the simulators and the SL 651 station driver (kept under this name because the host
+    /// calls it). Real hardware drivers are added the same way, see <see cref="AddSl651Driver"/>.
     /// </summary>
     public static IServiceCollection AddSimulatorDrivers(this IServiceCollection services) => services
         .AddSimulator<WaterLevelSimulator, WaterLevelSimulatorSettings>(WaterLevelSimulator.DriverName, DeviceKind.WaterLevelStation)
         .AddSimulator<DoorAccessSimulator, DoorAccessSimulatorSettings>(DoorAccessSimulator.DriverName, DeviceKind.DoorAccess)
         .AddSimulator<CameraSimulator, CameraSimulatorSettings>(CameraSimulator.DriverName, DeviceKind.Camera)
-        .AddSimulator<WarningDeviceSimulator, WarningDeviceSimulatorSettings>(WarningDeviceSimulator.DriverName, DeviceKind.WarningDevice);
+        .AddSimulator<WarningDeviceSimulator, WarningDeviceSimulatorSettings>(WarningDeviceSimulator.DriverName, DeviceKind.WarningDevice)
+        .AddSl651Driver();
+
+    /// <summary>
+    /// <c>sl651</c>: a water-level station speaking SL 651-2014 over TCP. Devices on the same endpoint share one
+    /// listener (<see cref="Sl651Listeners"/>, a singleton).
+    /// </summary>
+    public static IServiceCollection AddSl651Driver(this IServiceCollection services)
+    {
+        services.TryAddSingleton<Sl651Listeners>();
+        return services.AddSingleton(new DriverRegistration(Sl651StationDriver.DriverName, [DeviceKind.WaterLevelStation],
+            sp => ActivatorUtilities.CreateInstance<Sl651StationDriver>(sp), Sl651StationDriver.CheckSettings));
+    }
 
     /// <summary>A simulator whose settings are bound and checked when the agent starts, not first when it runs.</summary>
     private static IServiceCollection AddSimulator<TDriver, TSettings>(this IServiceCollection services, string name, DeviceKind kind)
