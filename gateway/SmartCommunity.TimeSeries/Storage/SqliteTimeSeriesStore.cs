@@ -34,6 +34,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
     private readonly long[] _levelMs;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
+    private int _disposed;
 
     public SqliteTimeSeriesStore(SqliteStoreOptions options, TimeProvider? timeProvider = null, ILogger<SqliteTimeSeriesStore>? logger = null)
     {
@@ -238,8 +239,14 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the background step and closes the database. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _maintenance;
         await _writer.DisposeAsync();
