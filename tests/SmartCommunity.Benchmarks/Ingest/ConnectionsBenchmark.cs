@@ -83,8 +83,8 @@ public sealed class ConnectionsBenchmark : IBenchmark
         return [.. clients];
     }
 
-    private static Task PublishOneEachAsync(List<IMqttClient> clients) =>
-        Task.WhenAll(clients.Select((client, index) => client.PublishAsync(new MqttApplicationMessage
+    private static async Task PublishOneEachAsync(List<IMqttClient> clients) =>
+        await Task.WhenAll(clients.Select((client, index) => client.PublishAsync(new MqttApplicationMessage
         {
             Topic = TopicScheme.Telemetry(GatewayProcess.DeviceId(index + 1)),
             PayloadSegment = System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
