@@ -1,9 +1,33 @@
+using SmartCommunity.Gateway.Extensions;
+using SmartCommunity.Gateway.Infrastructure.Storage;
+using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Gateway.Seed;
+using SmartCommunity.Gateway.WaterSafety.Commands;
+using SmartCommunity.Gateway.WaterSafety.Risk;
+using SmartCommunity.Gateway.WaterSafety.Spots;
+
 namespace SmartCommunity.Gateway.WaterSafety;
 
 /// <summary>Wiring of the water-safety feature (issue 4): spots, levels, discharge warnings, drowning risk.</summary>
 public static class WaterSafetyExtensions
 {
-    public static IHostApplicationBuilder AddWaterSafety(this IHostApplicationBuilder builder) => builder;
+    public static IHostApplicationBuilder AddWaterSafety(this IHostApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<WaterSafetyOptions>(WaterSafetyOptions.Section);
+        builder.Services.AddSingleton<ISchemaProvider, SpotSchema>();
+        builder.Services.AddSingleton<SpotRegistry>();
+        builder.Services.AddSingleton<ISeedSection, SpotSeedSection>();
+        builder.Services.AddSingleton<WarningCommandSender>();
+        builder.Services.AddSingleton<SpotMonitor>();
+        builder.Services.AddSingleton<IDeviceMessageHandler>(sp => sp.GetRequiredService<SpotMonitor>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WarningCommandSender>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SpotMonitor>());
+        return builder;
+    }
 
-    public static IEndpointRouteBuilder MapWaterSafetyApi(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapWaterSafetyApi(this IEndpointRouteBuilder app)
+    {
+        app.MapSpotsApi();
+        return app;
+    }
 }

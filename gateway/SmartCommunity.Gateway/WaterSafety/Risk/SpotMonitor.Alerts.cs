@@ -1,0 +1,79 @@
+using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.WaterSafety.Levels;
+using SmartCommunity.Gateway.WaterSafety.Spots;
+
+namespace SmartCommunity.Gateway.WaterSafety.Risk;
+
+/// <summary>The loop's periodic work and the alerts it raises.</summary>
+public sealed partial class SpotMonitor
+{
+    private void OnTick()
+    {
+        var now = _time.GetUtcNow();
+        _commands.CheckTimeouts(now);
+        foreach (var spot in _spots.Index.ById.Values)
+        {
+            var state = State(spot.Id);
+            state.ExpirePresence(now - _options.PresenceTimeout);
+            Evaluate(spot, state);
+            if (spot.Devices.LevelStation is { } station)
+            {
+                CheckSilence(spot, station, now);
+            }
+        }
+    }
+
+    private void CheckSilence(HazardousSpot spot, string station, DateTimeOffset now)
+    {
+        var last = _windows.TryGetValue(station, out var window) ? window.LastReceived : _started;
+        if (now - last < _options.StationSilence || !_silent.Add(station))
+        {
+            return;
+        }
+
+        var minutes = (now - last).TotalMinutes;
+        _alerts.Raise(new AlertTrigger(new AlertSource("device", station), "level_station_silent", AlertLevel.Yellow, spot.CellId,
+            new AlertText($"{spot.Name}水位站无数据", $"Level station at {spot.Name} is silent"),
+            new AlertText($"水位站 {station} 已 {minutes:F0} 分钟未上报水位，{spot.Name} 的涨水无法监测，请检查设备与通信。",
+                $"Level station {station} has sent no reading for {minutes:F0} minutes; rising water at {spot.Name} cannot be seen. Check the device and its link."))
+        {
+            Area = new AlertArea(spot.Lat, spot.Lon, 0.2),
+        });
+    }
+
+    internal bool IsRiskTime(HazardousSpot spot, DateTimeOffset now)
+    {
+        var local = now.ToOffset(_options.LocalOffset).DateTime;
+        var weekend = spot.RiskTimes.Weekends && local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+        return weekend || RiskCalendar.InHours(spot.RiskTimes.DailyHours, local) || RiskCalendar.InSeason(spot.RiskTimes.Seasons, local);
+    }
+
+    private void Evaluate(HazardousSpot spot, SpotState state)
+    {
+        var now = _time.GetUtcNow();
+        if (!state.Reevaluate(spot, IsRiskTime(spot, now), now))
+        {
+            return;
+        }
+
+        var source = new AlertSource("spot", spot.Id);
+        if (state.Level < RiskLevel.Yellow)
+        {
+            _alerts.Resolve(source, "drowning_risk", $"risk is {state.Level.ToString().ToLowerInvariant()}");
+            return;
+        }
+
+        var zhLevel = state.Level switch { RiskLevel.Red => "红色", RiskLevel.Orange => "橙色", _ => "黄色" };
+        var reasons = string.Join("; ", state.Reasons);
+        _alerts.Raise(new AlertTrigger(source, "drowning_risk", (AlertLevel)(int)state.Level, spot.CellId,
+            new AlertText($"{spot.Name}溺水风险{zhLevel}", $"Drowning risk {state.Level.ToString().ToLowerInvariant()} at {spot.Name}"),
+            new AlertText($"{spot.Name}溺水风险升至{zhLevel}。原因：{reasons}。请加强巡查，劝离水边人员。",
+                $"Drowning risk at {spot.Name} is {state.Level.ToString().ToLowerInvariant()}. Reasons: {reasons}. Patrol and move people away from the water."))
+        {
+            Area = new AlertArea(spot.Lat, spot.Lon, 0.2, Description: spot.Name),
+            Category = "Safety",
+        });
+    }
+
+    private readonly record struct Work(string? SpotId, string? StationId, LevelSample Sample, DateTimeOffset ReceivedAt);
+}
