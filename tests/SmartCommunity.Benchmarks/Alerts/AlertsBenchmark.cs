@@ -29,9 +29,12 @@ public sealed class AlertsBenchmark : IBenchmark
         var engine = host.Get<AlertEngine>();
         await RaiseAllAsync(engine, "warm", options.Quick ? 2_000 : 10_000);
         var (rate, refused) = await RaiseAllAsync(engine, "run", count);
+        var resolveRate = await ResolveAllAsync(engine, "run", count);
+        await ResolveAllAsync(engine, "warm", options.Quick ? 2_000 : 10_000);
 
         report.Add("engine raise → stored (new alerts)", rate, "alerts/s", "raw batched SQLite inserts of the same rows", rate / baseline, target: null);
         report.Add("raw batched SQLite inserts", baseline, "alerts/s");
+        report.Add("engine resolve → stored", resolveRate, "alerts/s");
         report.Add("engine vs 10 000 alerts/s target", rate, "alerts/s", "10 000 alerts/s", rate / 10_000, target: 1.0);
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"{count} distinct sources over {AlertsBenchHost.Cells} cells from 2 producer threads; each alert routed to its cell's guard and published over MQTT; timed until the last is stored (WAL, synchronous=NORMAL). Queue-full refusals retried by the producers: {refused}."));
@@ -46,6 +49,7 @@ public sealed class AlertsBenchmark : IBenchmark
         }
 
         await engine.FlushAsync();
+        GC.Collect();
         var metrics = host.Get<SmartCommunity.Gateway.Infrastructure.Metrics.MetricsRegistry>().Render().Split('\n')
             .Where(l => l.StartsWith("sc_alerts_notifications_total{channel=\"mqtt\"", StringComparison.Ordinal) || l.StartsWith("sc_alerts_dropped_total", StringComparison.Ordinal));
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"Delivery backlog drained in {drain.Elapsed.TotalSeconds:0.0} s after the throughput run: ") + string.Join("; ", metrics));
@@ -81,6 +85,22 @@ public sealed class AlertsBenchmark : IBenchmark
         await Task.WhenAll(producers);
         await engine.FlushAsync();
         return (count / stopwatch.Elapsed.TotalSeconds, refused);
+    }
+
+    /// <summary>Resolves the alerts <see cref="RaiseAllAsync"/> opened (the condition cleared) and waits until stored.</summary>
+    private static async Task<double> ResolveAllAsync(AlertEngine engine, string prefix, int count)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            while (!engine.Resolve(new AlertSource("spot", $"{prefix}-{i}"), "intrusion", "cleared"))
+            {
+                Thread.Yield();
+            }
+        }
+
+        await engine.FlushAsync();
+        return count / stopwatch.Elapsed.TotalSeconds;
     }
 
     /// <summary>The floor: the same three rows per alert, prepared statements, one transaction per batch.</summary>

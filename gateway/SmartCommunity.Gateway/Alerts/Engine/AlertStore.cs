@@ -158,6 +158,14 @@ internal sealed class AlertStore(SqliteDatabase database) : IDisposable
         }
 
         _writer = database.Open();
+        using (var pragma = _writer.CreateCommand())
+        {
+            // The engine's commits never run a checkpoint themselves (that stalls the loop, and so notifications,
+            // for tens of milliseconds); Checkpoint() does it from another thread. https://www.sqlite.org/wal.html#ckpt
+            pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
+            pragma.ExecuteNonQuery();
+        }
+
         _upsert = Prepare(_writer, """
             INSERT INTO alerts (id, source_kind, source_id, type, level, state, cell_id, raised_at, updated_at, next_escalation_at, body)
             VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -169,6 +177,15 @@ internal sealed class AlertStore(SqliteDatabase database) : IDisposable
             VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT(id) DO UPDATE SET ended_early_at = $8, ended_by = $9
             """, 10);
+    }
+
+    /// <summary>A passive WAL checkpoint on its own connection: copies what it can without blocking the writer.</summary>
+    public void Checkpoint()
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        command.ExecuteNonQuery();
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, int parameters)
