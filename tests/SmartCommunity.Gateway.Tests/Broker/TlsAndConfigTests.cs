@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+using SmartCommunity.Gateway.Tests.Support;
+using SmartCommunity.Testing;
+
+namespace SmartCommunity.Gateway.Tests.Broker;
+
+public sealed class TlsAndConfigTests
+{
+    [Fact]
+    public async Task WithACertificateTheBrokerServesMqttOverTlsOnItsOwnPort()
+    {
+        var folder = Directory.CreateTempSubdirectory("sc-tls-").FullName;
+        var pfx = Path.Combine(folder, "broker.pfx");
+        using (var key = RSA.Create(2048))
+        {
+            var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "pfx-password"));
+        }
+
+        var tlsPort = FreePort.Next();
+        await using var gateway = new GatewayFactory(settings: new()
+        {
+            ["Broker:CertificatePath"] = pfx,
+            ["Broker:CertificatePassword"] = "pfx-password",
+            ["Broker:TlsPort"] = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }).Start();
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", tlsPort)
+            .WithClientId(TestCommunity.LevelStation)
+            .WithCredentials(TestCommunity.LevelStation, TestCommunity.SecretOf(TestCommunity.LevelStation))
+            // The test's self-signed certificate: trust exactly it, as a device would pin the gateway's CA.
+            .WithTlsOptions(o => o.UseTls().WithCertificateValidationHandler(e => e.Certificate?.Subject == "CN=127.0.0.1"))
+            .Build();
+        var result = await client.ConnectAsync(options);
+
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        var publish = await client.PublishAsync(Protocol.Topics.TopicScheme.Telemetry(TestCommunity.LevelStation), Payloads.Level(1, 1.5));
+        Assert.True(publish.IsSuccess);
+    }
+
+    [Theory]
+    [InlineData("Broker:Mode", "External", "Broker:Host is required")]
+    [InlineData("Broker:CertificatePath", "/no/such/file.pfx", "does not exist")]
+    [InlineData("Ingest:Workers", "0", "Workers")]
+    [InlineData("Ingest:MaxPayloadBytes", "10", "MaxPayloadBytes")]
+    [InlineData("Auth:InitialAdminPassword", "short", "at least 12 characters")]
+    [InlineData("Storage:DatabaseFile", "../escape.db", "plain file name")]
+    public void ABadSettingStopsTheStartWithAMessageNamingIt(string key, string value, string expected)
+    {
+        using var gateway = new GatewayFactory(settings: new() { [key] = value });
+        var error = Assert.ThrowsAny<Exception>(() => gateway.Start());
+        var messages = string.Join(" | ", Flatten(error).Select(e => e.Message));
+        Assert.Contains(expected, messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AWrongDeviceSecretNeverReachesTheLog()
+    {
+        var logs = new List<string>();
+        await using var gateway = new GatewayFactory(services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new ListLoggerProvider(logs))).Start();
+        const string guess = "guessed-secret-do-not-log-7731";
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var result = await client.ConnectAsync(gateway.MqttOptions(TestCommunity.DoorUnit, guess));
+        Assert.NotEqual(MqttClientConnectResultCode.Success, result.ResultCode);
+        using var device = await gateway.ConnectDeviceAsync(TestCommunity.LevelStation);
+        await device.PublishAsync(Protocol.Topics.TopicScheme.Telemetry(TestCommunity.LevelStation), "not json");
+        await Eventually.TrueAsync(() => gateway.Get<Gateway.Ingest.IngestMetrics>().TotalRejected == 1);
+
+        List<string> snapshot;
+        lock (logs)
+        {
+            snapshot = [.. logs];
+        }
+
+        Assert.Contains(snapshot, l => l.Contains("Refused MQTT connection of " + TestCommunity.DoorUnit, StringComparison.Ordinal));
+        Assert.DoesNotContain(snapshot, l => l.Contains(guess, StringComparison.Ordinal));
+        Assert.DoesNotContain(snapshot, l => l.Contains(TestCommunity.SecretOf(TestCommunity.LevelStation), StringComparison.Ordinal));
+        Assert.DoesNotContain(snapshot, l => l.Contains(TestCommunity.Password, StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}
