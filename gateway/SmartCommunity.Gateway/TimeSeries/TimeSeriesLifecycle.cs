@@ -21,6 +21,7 @@ public sealed class TimeSeriesLifecycle : IHostedLifecycleService, IDisposable
     private readonly ILogger<TimeSeriesLifecycle> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _maintenance = Task.CompletedTask;
+    private int _disposed;
 
     public TimeSeriesLifecycle(IServiceProvider services, IOptions<TimeSeriesOptions> options, TimeProvider time, ILogger<TimeSeriesLifecycle> logger)
     {
@@ -52,7 +53,11 @@ public sealed class TimeSeriesLifecycle : IHostedLifecycleService, IDisposable
 
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await _stopping.CancelAsync();
+        }
+
         await _maintenance;
         await _writer.DisposeAsync();
         if (_embedded is not null)
@@ -61,8 +66,14 @@ public sealed class TimeSeriesLifecycle : IHostedLifecycleService, IDisposable
         }
     }
 
+    /// <summary>Called twice by the container (once as itself, once as a hosted service); only the first counts.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
     }

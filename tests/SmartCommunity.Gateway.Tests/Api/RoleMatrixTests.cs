@@ -63,8 +63,17 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Fixture>
         ("GET", "api/alerts/silences", "/api/alerts/silences", null, Staff),
         ("POST", "api/alerts/silences", "/api/alerts/silences", """{"sourceKind":"spot","sourceId":"matrix","minutes":1,"reason":"role matrix"}""", Staff),
         ("DELETE", "api/alerts/silences/{id}", "/api/alerts/silences/no-such-silence", null, Staff),
+        ("GET", "api/timeseries/", "/api/timeseries", null, People),
+        // A device in guard-a's cell: guards get in for their own devices (others answer 404, see TimeSeriesApiTests).
+        ("GET", "api/timeseries/{measurement}", "/api/timeseries/water_level?field=level_m&device=level-1", null, People),
         // seconds=0: the stream answers its ready event and ends, so the matrix can read it whole.
         ("GET", "api/live", "/api/live?seconds=0", null, People),
+        ("GET", "api/water/spots/", "/api/water/spots", null, People),
+        // Guards get 404 for spots outside their cells (and unknown IDs).
+        ("GET", "api/water/spots/{id}", "/api/water/spots/no-such-spot", null, People),
+        // An empty body is refused with 400 after authorisation: the water authority and admins get in.
+        ("PUT", "api/water/spots/{id}", "/api/water/spots/matrix-spot", "{}", ["admin", "wa"]),
+        ("DELETE", "api/water/spots/{id}", "/api/water/spots/no-such-spot", null, ["admin", "wa"]),
     ];
 
     private readonly Fixture _fixture;
