@@ -68,60 +68,39 @@ public sealed class MessageProcessor
     {
         var device = message.Device!;
         var result = MessageDecoder.DecodeTelemetry(message.Payload, device.Device.Kind, now, _limits);
-        if (!result.IsSuccess)
+        var refused = Refusal(message, result.Reason, result.Error, result.Message, now);
+        if (refused == RejectReason.None)
         {
-            return Reject(message, result.Reason, result.Error!);
+            Dispatch((device, result.Message!, message.ReceivedTimestamp), static (h, s) => h.OnTelemetry(s.device, s.Item2, s.ReceivedTimestamp));
         }
 
-        var m = result.Message!;
-        if (!Admit(device, m.Boot, m.Seq, now))
-        {
-            return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
-        }
-
-        foreach (var handler in _handlers.Value)
-        {
-            try
-            {
-                handler.OnTelemetry(device, m, message.ReceivedTimestamp);
-            }
-            catch (Exception ex)
-            {
-                HandlerFailed(handler, ex);
-            }
-        }
-
-        return RejectReason.None;
+        return refused;
     }
 
     private RejectReason ProcessEvent(in InboundMessage message, DateTimeOffset now)
     {
         var device = message.Device!;
         var result = MessageDecoder.DecodeEvent(message.Payload, device.Device.Kind, now, _limits);
-        if (!result.IsSuccess)
+        var refused = Refusal(message, result.Reason, result.Error, result.Message, now);
+        if (refused == RejectReason.None)
         {
-            return Reject(message, result.Reason, result.Error!);
+            Dispatch((device, result.Message!, message.ReceivedTimestamp), static (h, s) => h.OnEvent(s.device, s.Item2, s.ReceivedTimestamp));
         }
 
-        var m = result.Message!;
-        if (!Admit(device, m.Boot, m.Seq, now))
+        return refused;
+    }
+
+    private RejectReason ProcessCommandAck(in InboundMessage message, DateTimeOffset now)
+    {
+        var device = message.Device!;
+        var result = MessageDecoder.DecodeCommandAck(message.Payload, now, _limits);
+        var refused = Refusal(message, result.Reason, result.Error, result.Message, now);
+        if (refused == RejectReason.None)
         {
-            return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
+            Dispatch((device, result.Message!), static (h, s) => h.OnCommandAck(s.device, s.Item2));
         }
 
-        foreach (var handler in _handlers.Value)
-        {
-            try
-            {
-                handler.OnEvent(device, m, message.ReceivedTimestamp);
-            }
-            catch (Exception ex)
-            {
-                HandlerFailed(handler, ex);
-            }
-        }
-
-        return RejectReason.None;
+        return refused;
     }
 
     private RejectReason ProcessStatus(in InboundMessage message, DateTimeOffset now)
@@ -136,48 +115,7 @@ public sealed class MessageProcessor
         // Status carries no reliable sequence (a last will is written at connect time), so it is not de-duplicated:
         // repeating "online" is harmless.
         device.MarkSeen(now.ToUnixTimeMilliseconds());
-        foreach (var handler in _handlers.Value)
-        {
-            try
-            {
-                handler.OnStatus(device, result.Message!);
-            }
-            catch (Exception ex)
-            {
-                HandlerFailed(handler, ex);
-            }
-        }
-
-        return RejectReason.None;
-    }
-
-    private RejectReason ProcessCommandAck(in InboundMessage message, DateTimeOffset now)
-    {
-        var device = message.Device!;
-        var result = MessageDecoder.DecodeCommandAck(message.Payload, now, _limits);
-        if (!result.IsSuccess)
-        {
-            return Reject(message, result.Reason, result.Error!);
-        }
-
-        var m = result.Message!;
-        if (!Admit(device, m.Boot, m.Seq, now))
-        {
-            return Reject(message, RejectReason.DuplicateSequence, $"Sequence {m.Seq} (boot {m.Boot}) was already received.");
-        }
-
-        foreach (var handler in _handlers.Value)
-        {
-            try
-            {
-                handler.OnCommandAck(device, m);
-            }
-            catch (Exception ex)
-            {
-                HandlerFailed(handler, ex);
-            }
-        }
-
+        Dispatch((device, result.Message!), static (h, s) => h.OnStatus(s.device, s.Item2));
         return RejectReason.None;
     }
 
@@ -189,19 +127,37 @@ public sealed class MessageProcessor
             return Reject(message, result.Reason, result.Error!);
         }
 
+        Dispatch((message.PersonId!, result.Message!), static (h, s) => h.OnPersonAck(s.Item1, s.Item2));
+        return RejectReason.None;
+    }
+
+    /// <summary>Refuses a message that failed decoding or was seen before; None when it may be dispatched.</summary>
+    private RejectReason Refusal(in InboundMessage message, RejectReason reason, string? error, IDeviceMessage? decoded, DateTimeOffset now)
+    {
+        if (reason != RejectReason.None)
+        {
+            return Reject(message, reason, error!);
+        }
+
+        return Admit(message.Device!, decoded!.Boot, decoded.Seq, now)
+            ? RejectReason.None
+            : Reject(message, RejectReason.DuplicateSequence, $"Sequence {decoded.Seq} (boot {decoded.Boot}) was already received.");
+    }
+
+    /// <summary>Calls every handler; one handler's exception is counted and never reaches the others.</summary>
+    private void Dispatch<TState>(TState state, Action<IDeviceMessageHandler, TState> call)
+    {
         foreach (var handler in _handlers.Value)
         {
             try
             {
-                handler.OnPersonAck(message.PersonId!, result.Message!);
+                call(handler, state);
             }
             catch (Exception ex)
             {
                 HandlerFailed(handler, ex);
             }
         }
-
-        return RejectReason.None;
     }
 
     private bool Admit(DeviceRuntime device, long boot, long seq, DateTimeOffset now)
