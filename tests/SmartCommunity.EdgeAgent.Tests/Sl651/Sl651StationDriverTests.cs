@@ -28,7 +28,7 @@ public sealed class Sl651StationDriverTests : IAsyncLifetime, IDisposable
     public async Task DisposeAsync()
     {
         await _stop.CancelAsync();
-        await Task.WhenAll(_drivers);
+        await Task.WhenAll(_drivers.Where(d => !d.IsFaulted));
         await _listeners.DisposeAsync();
     }
 
@@ -140,6 +140,17 @@ public sealed class Sl651StationDriverTests : IAsyncLifetime, IDisposable
         Assert.Equal(1.234, first.Telemetry[0].LevelM);
         Assert.Equal(0.777, second.Telemetry[0].LevelM);
         Assert.Equal(2, Listener.Counters.ConnectionsAccepted);
+    }
+
+    [Fact]
+    public async Task ASecondDeviceClaimingAStationAlreadyTakenOnTheListenerFailsSayingSo()
+    {
+        StartDevice();
+        StartDevice();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => _drivers[1]);
+        Assert.Contains($"station {Station}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("already belongs to another device", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

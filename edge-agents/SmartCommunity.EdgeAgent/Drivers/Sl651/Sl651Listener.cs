@@ -50,12 +50,23 @@ public sealed class Sl651Listener : IAsyncDisposable
 
     internal bool IsEmpty => _routes.IsEmpty;
 
-    internal void Start() => _server.Start();
+    private bool _started;
+
+    internal void Start()
+    {
+        _server.Start();
+        _started = true;
+    }
 
     /// <summary>Stops accepting, closes the connections and logs the listener's totals.</summary>
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync().ConfigureAwait(false);
+        if (!_started)
+        {
+            return;
+        }
+
         var c = Counters;
         _logger.LogInformation(
             "SL 651 listener {EndPoint} stopped: {Connections} connections, {Reports} reports, {Acks} acks, {Rejected} frames rejected, {Unknown} reports from unknown stations, {Garbage} garbage bytes.",
@@ -67,7 +78,8 @@ public sealed class Sl651Listener : IAsyncDisposable
     {
         foreach (var station in stations)
         {
-            if (_routes.TryGetValue(station, out var owner) && owner.DeviceId != deviceId)
+            // Even for the same device ID: a driver releases its stations before it is restarted.
+            if (_routes.ContainsKey(station))
             {
                 return station;
             }

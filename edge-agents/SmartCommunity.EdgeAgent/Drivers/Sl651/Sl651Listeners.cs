@@ -50,7 +50,16 @@ public sealed class Sl651Listeners(ILogger<Sl651Listeners> logger) : IAsyncDispo
             if (listener is null)
             {
                 listener = new Sl651Listener(options, time, logger);
-                listener.Start(); // throws SocketException if the port is taken
+                try
+                {
+                    listener.Start(); // throws SocketException if the port is taken
+                }
+                catch
+                {
+                    await listener.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+
                 lock (_listeners)
                 {
                     _listeners[endPoint] = listener;
