@@ -109,14 +109,14 @@ public sealed class ConfigurationValidationTests : IDisposable
     public async Task AnUnknownDriverOrOneForAnotherKindIsReported()
     {
         var config = ValidConfig();
-        config["Devices:0:Driver"] = "sl651";
+        config["Devices:0:Driver"] = "modbus-level";
         config["Devices:1:Id"] = "demo-door-01";
         config["Devices:1:Kind"] = "door-access";
         config["Devices:1:Secret"] = "s";
         config["Devices:1:Driver"] = "sim-camera";
         var errors = await StartupErrorsAsync(config);
         Assert.Equal(2, errors.Count);
-        Assert.StartsWith("Devices[0] (demo-level-01): Driver 'sl651' is not registered; available drivers: manual, sim-camera, ", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("Devices[0] (demo-level-01): Driver 'modbus-level' is not registered; available drivers: manual, sim-camera, ", errors[0], StringComparison.Ordinal);
         Assert.Equal("Devices[1] (demo-door-01): Driver 'sim-camera' drives camera, not door-access.", errors[1]);
     }
 
