@@ -1,0 +1,81 @@
+using System.Globalization;
+using SmartCommunity.Gateway.Tests.Support;
+using SmartCommunity.Gateway.TimeSeries;
+using SmartCommunity.TimeSeries;
+using SmartCommunity.TimeSeries.Hosting;
+using SmartCommunity.TimeSeries.Querying;
+using SmartCommunity.TimeSeries.Writing;
+
+namespace SmartCommunity.Gateway.Tests.TimeSeries;
+
+/// <summary>
+/// A private influxd 1.6.7 and a gateway in <c>TimeSeries:Mode=InfluxDb</c> pointing at it, filled once with
+/// <see cref="DeviceTraffic"/> and one gateway-metrics sample, then flushed: what the writer accepted has been
+/// acknowledged by InfluxDB when the fixture is ready.
+/// </summary>
+public sealed class InfluxGatewayFixture : IAsyncLifetime
+{
+    public const string Database = "smartcommunity";
+
+    public InfluxDbProcess Influx { get; private set; } = null!;
+
+    public GatewayFactory Gateway { get; private set; } = null!;
+
+    public InfluxQueryClient Query { get; private set; } = null!;
+
+    /// <summary>Unix ms of the newest reading the fixture published.</summary>
+    public long Now { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Influx = await InfluxDbProcess.StartAsync();
+        await Influx.CreateDatabaseAsync(Database);
+        Gateway = new GatewayFactory(settings: new()
+        {
+            ["TimeSeries:Mode"] = "InfluxDb",
+            ["TimeSeries:Influx:ServerUrl"] = Influx.Url.ToString(),
+            ["TimeSeries:Influx:Database"] = Database,
+            ["TimeSeries:Influx:FlushInterval"] = "00:00:00.200",
+        }).Start();
+        Query = new InfluxQueryClient(new InfluxOptions { ServerUrl = Influx.Url, Database = Database });
+
+        Now = Payloads.NowMs;
+        await DeviceTraffic.PublishAsync(Gateway, Now);
+        var ingest = Gateway.Get<SmartCommunity.Gateway.Ingest.IngestMetrics>();
+        // 3 devices × readings telemetry + door passages + 2 other events + the malformed one: wait until all were handled.
+        await SmartCommunity.Testing.Eventually.TrueAsync(
+            () => ingest.TotalAccepted + ingest.TotalRejected >= (4 * DeviceTraffic.Readings) + 3,
+            TimeSpan.FromSeconds(20), "every published message handled");
+        Gateway.Get<GatewayMetricsSampler>().Sample(write: true);
+        // "Accepted" is counted as a message is dispatched, so the last points may reach the writer just after it.
+        await SmartCommunity.Testing.Eventually.TrueAsync(async () =>
+        {
+            await Gateway.Get<IPointWriter>().FlushAsync();
+            return await CountAsync("level_m", "water_level") == DeviceTraffic.Readings
+                && await CountAsync("in_total", "door_traffic") == DeviceTraffic.Readings
+                && await CountAsync("fps", "camera_stream") == DeviceTraffic.Readings
+                && await CountAsync("count", "device_event") == DeviceTraffic.Readings + 2;
+        }, TimeSpan.FromSeconds(20), "every point in InfluxDB");
+    }
+
+    private async Task<long> CountAsync(string field, string measurement)
+    {
+        var result = await Query.QueryAsync($"SELECT count(\"{field}\") FROM \"{measurement}\"");
+        return result.Series.Count == 0 ? 0 : (long)(result.Series[0].NumberAt(0, "count") ?? 0);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Query.Dispose();
+        await Gateway.DisposeAsync();
+        await Influx.DisposeAsync();
+    }
+
+    public static string Ms(long unixMs) => unixMs.ToString(CultureInfo.InvariantCulture) + "ms";
+}
+
+[CollectionDefinition(Name)]
+public sealed class InfluxGatewayGroup : ICollectionFixture<InfluxGatewayFixture>
+{
+    public const string Name = "InfluxDB 1.6.7 filled by the gateway";
+}
