@@ -3,6 +3,7 @@ using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Seed;
 using SmartCommunity.Gateway.WaterSafety.Commands;
+using SmartCommunity.Gateway.WaterSafety.Discharge;
 using SmartCommunity.Gateway.WaterSafety.Risk;
 using SmartCommunity.Gateway.WaterSafety.Spots;
 
@@ -22,12 +23,17 @@ public static class WaterSafetyExtensions
         builder.Services.AddSingleton<IDeviceMessageHandler>(sp => sp.GetRequiredService<SpotMonitor>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WarningCommandSender>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SpotMonitor>());
+        builder.Services.AddSingleton<DischargeStore>();
+        builder.Services.AddSingleton<DischargeScheduler>();
+        builder.Services.AddSingleton<ISeedSection, ReservoirSeedSection>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DischargeScheduler>());
         return builder;
     }
 
     public static IEndpointRouteBuilder MapWaterSafetyApi(this IEndpointRouteBuilder app)
     {
         app.MapSpotsApi();
+        app.MapNoticesApi();
         return app;
     }
 }

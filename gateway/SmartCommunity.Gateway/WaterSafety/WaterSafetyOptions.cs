@@ -46,4 +46,11 @@ public sealed class WaterSafetyOptions
     /// <summary>How often the loop re-evaluates (silence, ack timeouts, hold-down). Default 5 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Warnings before the wave arrives, besides the one at notice time and one at arrival. Default 120, 60, 30, 10 minutes.</summary>
+    public TimeSpan[] LeadTimes { get; set; } = [TimeSpan.FromMinutes(120), TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(10)];
+
+    /// <summary>After the discharge ends at a spot, how long it stays "under discharge" (the tail of the wave). Default 30 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "2.00:00:00")]
+    public TimeSpan WavePassMargin { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -2,7 +2,7 @@ using SmartCommunity.Gateway.Infrastructure.Storage;
 
 namespace SmartCommunity.Gateway.WaterSafety.Spots;
 
-/// <summary>Spots are stored whole as JSON: they are read once at start and changed rarely, by hand.</summary>
+/// <summary>Spots, reservoirs and discharge notices are stored whole as JSON: they are read once at start and changed rarely, by hand.</summary>
 internal sealed class SpotSchema : ISchemaProvider
 {
     public IEnumerable<Migration> Migrations =>
@@ -12,6 +12,15 @@ internal sealed class SpotSchema : ISchemaProvider
                 id TEXT PRIMARY KEY,
                 body TEXT NOT NULL,
                 updated_at TEXT NOT NULL);
+            """),
+        new("water_safety", 2, """
+            CREATE TABLE water_reservoirs (
+                id TEXT PRIMARY KEY,
+                body TEXT NOT NULL);
+            CREATE TABLE water_notices (
+                id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                body TEXT NOT NULL);
             """),
     ];
 }

@@ -1,0 +1,53 @@
+using System.Globalization;
+using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.WaterSafety.Spots;
+using SmartCommunity.Protocol.Messages;
+
+namespace SmartCommunity.Gateway.WaterSafety.Discharge;
+
+/// <summary>One warning: an alert to the spot's guards (the engine routes, escalates and renders CAP) and commands to its devices.</summary>
+public sealed partial class DischargeScheduler
+{
+    private void Warn(DischargeNotice notice, SpotSchedule schedule, HazardousSpot spot, string step, DateTimeOffset now)
+    {
+        var arrives = schedule.ArrivesAt.ToOffset(_options.LocalOffset);
+        var minutes = Math.Max(0, (int)Math.Ceiling((schedule.ArrivesAt - now).TotalMinutes));
+        var atSpot = now >= schedule.ArrivesAt;
+        var zh = atSpot
+            ? $"{spot.Name}：上游水库泄洪水流已到达，水位上涨，严禁下河、游泳、捕鱼，请立即远离河道！"
+            : $"{spot.Name}：上游水库将于 {notice.GateOpenAt.ToOffset(_options.LocalOffset):HH:mm} 泄洪，预计 {arrives:HH:mm} 到达（约 {minutes} 分钟后），请立即远离河道！";
+        var en = atSpot
+            ? $"{spot.Name}: the discharge wave from the reservoir has arrived and the water is rising. Keep out of the river!"
+            : $"{spot.Name}: the reservoir opens its gates at {notice.GateOpenAt:HH:mm} UTC; water arrives about {arrives:HH:mm} local time (in {minutes} min). Keep away from the river!";
+        var level = atSpot || minutes <= 30 ? AlertLevel.Red : AlertLevel.Orange;
+        alerts.Raise(new AlertTrigger(new AlertSource("spot", spot.Id), AlertType, level, spot.CellId,
+            new AlertText($"泄洪预警：{spot.Name}", $"Discharge warning: {spot.Name}"),
+            new AlertText(zh + string.Create(CultureInfo.InvariantCulture, $"（泄洪通知 {notice.Id}，流量 {notice.FlowM3s} m³/s，持续 {notice.DurationMinutes} 分钟）"),
+                en + string.Create(CultureInfo.InvariantCulture, $" (notice {notice.Id}, {notice.FlowM3s} m³/s for {notice.DurationMinutes} min)")))
+        {
+            Area = new AlertArea(spot.Lat, spot.Lon, 0.5, Description: spot.Name),
+            Category = "Met",
+        });
+
+        var reason = $"notice:{notice.Id}:{spot.Id}:{step}";
+        var sent = new List<string>();
+        var expires = (now + TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds();
+        var voice = new CommandMessage { Type = CommandTypes.PlayVoice, Text = zh.Length > 500 ? zh[..500] : zh, Repeat = 3, Volume = 100, ExpiresTs = expires };
+        var siren = new CommandMessage { Type = CommandTypes.Siren, DurationS = 60, ExpiresTs = expires };
+        var showFor = (int)Math.Clamp((schedule.PassedAt - now).TotalSeconds, 60, 3600);
+        var sign = new CommandMessage { Type = CommandTypes.ShowSign, Text = atSpot ? "泄洪水流已到 严禁下河" : $"{arrives:HH:mm} 泄洪水流到达 请远离河道", DurationS = showFor, ExpiresTs = expires };
+        foreach (var (devices, template) in new[] { (spot.Devices.Loudspeakers, voice), (spot.Devices.Sirens, siren), (spot.Devices.Signs, sign) })
+        {
+            foreach (var device in devices ?? [])
+            {
+                if (commands.TrySend(device, template, reason) is { } record)
+                {
+                    sent.Add($"{device}:{record.Type}:{record.Id}");
+                }
+            }
+        }
+
+        var guards = grid.Snapshot.ResponsibleFor(spot.CellId).Select(p => p.Id).ToList();
+        notice.Timeline.Add(new TimelineEntry(now, "warned", spot.Id, $"{step} ({level.ToString().ToLowerInvariant()}); commands: {string.Join(", ", sent)}", guards));
+    }
+}

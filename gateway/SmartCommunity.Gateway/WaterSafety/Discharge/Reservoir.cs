@@ -1,0 +1,43 @@
+namespace SmartCommunity.Gateway.WaterSafety.Discharge;
+
+/// <summary>
+/// A reservoir and the river reaches below it, with the discharge wave's travel time to each spot per flow band,
+/// taken from the local flood-control plan (configuration, not a hydraulic formula).
+/// </summary>
+public sealed record Reservoir(string Id, string Name, double? Lat, double? Lon, IReadOnlyList<Reach> Reaches);
+
+/// <summary>A reach downstream of the reservoir and the spots on it.</summary>
+public sealed record Reach(string Id, string Name, IReadOnlyList<ReachSpot> Spots);
+
+/// <summary>Travel time to a spot: the first band whose <see cref="FlowBand.MaxFlowM3s"/> is at least the flow applies.</summary>
+public sealed record ReachSpot(string SpotId, IReadOnlyList<FlowBand> Bands);
+
+/// <summary>Bigger flows travel faster: e.g. ≤ 200 m³/s 90 min, ≤ 800 m³/s 60 min, above that 40 min.</summary>
+public sealed record FlowBand(double MaxFlowM3s, double TravelMinutes);
+
+public static class TravelTimes
+{
+    /// <summary>Travel time for a flow, or null when no band covers it (the plan must say; we do not extrapolate).</summary>
+    public static TimeSpan? For(ReachSpot spot, double flowM3s) =>
+        spot.Bands.OrderBy(b => b.MaxFlowM3s).FirstOrDefault(b => flowM3s <= b.MaxFlowM3s) is { } band
+            ? TimeSpan.FromMinutes(band.TravelMinutes)
+            : null;
+
+    public static string? Check(Reservoir r)
+    {
+        if (!Protocol.Topics.TopicScheme.IsValidId(r.Id) || string.IsNullOrWhiteSpace(r.Name))
+        {
+            return "A reservoir needs an 'id' (1–64 letters, digits, '-', '_') and a 'name'.";
+        }
+
+        foreach (var spot in (r.Reaches ?? []).SelectMany(x => x.Spots ?? []))
+        {
+            if (spot.Bands is not { Count: > 0 } || spot.Bands.Any(b => b.MaxFlowM3s <= 0 || b.TravelMinutes < 0 || b.TravelMinutes > 7 * 24 * 60))
+            {
+                return $"Spot '{spot.SpotId}' needs flow bands with maxFlowM3s > 0 and travelMinutes 0 … 10 080.";
+            }
+        }
+
+        return null;
+    }
+}
