@@ -99,6 +99,7 @@ public sealed partial class DischargeScheduler(
             notice.Timeline.Add(new TimelineEntry(now, "issued", Detail: Describe(notice)));
             _notices![notice.Id] = notice;
             FireDue(notice, now);
+            UpdateWaves(now);
             store.SaveNotice(notice);
             return (notice, null);
         }
@@ -123,6 +124,7 @@ public sealed partial class DischargeScheduler(
             Apply(notice, request with { ReservoirId = request.ReservoirId ?? notice.ReservoirId }, now);
             notice.Timeline.Add(new TimelineEntry(now, "amended", Detail: $"{by}: {Describe(notice)}"));
             FireDue(notice, now);
+            UpdateWaves(now);
             store.SaveNotice(notice);
             return (notice, null);
         }
