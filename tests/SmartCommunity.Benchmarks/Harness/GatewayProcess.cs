@@ -35,15 +35,26 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public static string SecretOf(string deviceId) => "bench-secret-" + deviceId;
 
-    public static async Task<GatewayProcess> StartAsync(string workDirectory, int deviceCount, IDictionary<string, string>? settings = null)
+    /// <param name="extraDevices">Seed entries added after the generated stations (e.g. a camera and a loudspeaker).</param>
+    /// <param name="extraSections">Further seed sections by name (e.g. <c>spots</c>).</param>
+    public static async Task<GatewayProcess> StartAsync(string workDirectory, int deviceCount, IDictionary<string, string>? settings = null,
+        IEnumerable<object>? extraDevices = null, IReadOnlyDictionary<string, object>? extraSections = null)
     {
         var data = Directory.CreateDirectory(Path.Combine(workDirectory, "gateway-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         var seed = Path.Combine(data, "seed.json");
-        await File.WriteAllTextAsync(seed, JsonSerializer.Serialize(new
+        var document = new Dictionary<string, object>
         {
-            cells = new[] { new { id = "c1", level = "Community", name = "Bench" } },
-            devices = Enumerable.Range(1, deviceCount).Select(i => new { id = DeviceId(i), kind = "water-level", name = "Bench " + i, cellId = "c1", secret = SecretOf(DeviceId(i)) }),
-        }));
+            ["cells"] = new[] { new { id = "c1", level = "Community", name = "Bench" } },
+            ["devices"] = Enumerable.Range(1, deviceCount)
+                .Select(i => (object)new { id = DeviceId(i), kind = "water-level", name = "Bench " + i, cellId = "c1", secret = SecretOf(DeviceId(i)) })
+                .Concat(extraDevices ?? []).ToList(),
+        };
+        foreach (var (name, section) in extraSections ?? new Dictionary<string, object>())
+        {
+            document[name] = section;
+        }
+
+        await File.WriteAllTextAsync(seed, JsonSerializer.Serialize(document));
 
         var httpPort = FreePort.Next();
         var mqttPort = FreePort.Next();
@@ -98,6 +109,9 @@ public sealed class GatewayProcess : IAsyncDisposable
             await Task.Delay(100);
         }
     }
+
+    /// <summary>The whole <c>/metrics</c> text (for histograms).</summary>
+    public Task<string> MetricsTextAsync() => _http.GetStringAsync("/metrics");
 
     /// <summary>Reads one counter (sum over all label sets whose text contains <paramref name="labelFilter"/>).</summary>
     public async Task<double> MetricAsync(string name, string labelFilter = "")
