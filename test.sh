@@ -10,7 +10,7 @@ dotnet build SmartCommunity.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)
 status=0
-dotnet test SmartCommunity.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+dotnet test SmartCommunity.sln -c Release --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee "$log" || status=$?
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
