@@ -1,9 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.Alerts.Delivery;
 using SmartCommunity.Gateway.Alerts.Engine;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Infrastructure.Security;
+using SmartCommunity.Gateway.Live;
 using SmartCommunity.Gateway.Tests.Support;
 
 namespace SmartCommunity.Gateway.Tests.Alerts;
@@ -36,7 +40,12 @@ public sealed class AlertsTestBed : IAsyncDisposable
     /// <param name="clock">A fake clock (scenario tests), or null for real time (MQTT, webhooks, SSE).</param>
     public static AlertsTestBed Start(FakeTimeProvider? clock = null, Dictionary<string, string?>? settings = null, GatewayFactory? reopenOf = null)
     {
-        Action<IServiceCollection>? services = clock is null ? null : s => s.AddSingleton<TimeProvider>(clock);
+        // Only the alerts engine runs on the fake clock: other features' timers stay on real time, so moving the
+        // clock an hour does not also drive every periodic loop in the gateway.
+        Action<IServiceCollection>? services = clock is null ? null : s => s.AddSingleton(sp => new AlertEngine(
+            sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<GridRegistry>(), sp.GetRequiredService<AlertMetrics>(),
+            sp.GetRequiredService<AlertDispatcher>(), sp.GetRequiredService<LiveHub>(), clock,
+            sp.GetRequiredService<IOptions<AlertsOptions>>(), sp.GetRequiredService<ILogger<AlertEngine>>()));
         var gateway = reopenOf is null ? new GatewayFactory(settings: settings, services: services) : reopenOf.Reopen(settings, services);
         gateway.Start();
         var bed = new AlertsTestBed(gateway, clock);
@@ -61,17 +70,18 @@ public sealed class AlertsTestBed : IAsyncDisposable
     public async Task<Alert> RaiseAsync(AlertTrigger trigger)
     {
         Assert.True(Alerts.Raise(trigger));
-        await Engine.FlushAsync();
+        await FlushAsync();
         return OpenFor(trigger.Source.Id).Single();
     }
 
-    public Task FlushAsync() => Engine.FlushAsync();
+    /// <summary>Waits until the engine has applied and stored everything queued so far (fails rather than hangs).</summary>
+    public Task FlushAsync() => Engine.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>Moves the fake clock and waits until the engine has processed what fell due.</summary>
     public async Task AdvanceAsync(TimeSpan by)
     {
         Clock!.Advance(by);
-        await Engine.FlushAsync();
+        await FlushAsync();
     }
 
     public List<Alert> OpenFor(string sourceId) => Store.List(new AlertQuery(OpenOnly: true, Limit: 1000), null).Where(a => a.Source.Id == sourceId).ToList();

@@ -168,10 +168,26 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService
             }
         }
 
-        ProcessDueTimers(_time.GetUtcNow());
-        Flush();
+        try
+        {
+            ProcessDueTimers(_time.GetUtcNow());
+            Flush();
+            Arm();
+        }
+        catch (Exception ex)
+        {
+            // The loop must outlive any bug here: a dead loop would silence every alert. Waiting callers are answered.
+            _logger.LogError(ex, "Alerts engine batch failed after applying {Applied} commands", applied);
+            foreach (var (command, _) in _replies)
+            {
+                command.Reply.TrySetResult(new AlertCommandResult(AlertCommandStatus.Rejected, Error: "Internal error."));
+            }
+
+            _replies.Clear();
+            _armedFor = long.MaxValue;
+        }
+
         _metrics.BatchSeconds.Observe(_time.GetElapsedTime(started));
-        Arm();
     }
 
     private void Flush()
