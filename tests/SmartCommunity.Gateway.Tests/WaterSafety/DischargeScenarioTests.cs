@@ -68,7 +68,7 @@ public sealed class DischargeScenarioTests
         // A child walks into the danger zone during the wave: red at once, and the loudspeaker says leave.
         using var camera = await bed.Alerts.Gateway.ConnectDeviceAsync(TestCommunity.Camera);
         await camera.PublishAsync(TopicScheme.Event(TestCommunity.Camera), string.Create(CultureInfo.InvariantCulture,
-            $$"""{"v":1,"ts":{{bed.Now.ToUnixTimeMilliseconds()}},"seq":1,"type":"zone_enter","zone":"{{WaterSafetyTestBed.Zone}}","track":3}"""));
+            $$"""{"v":1,"ts":{{Payloads.NowMs}},"seq":1,"type":"zone_enter","zone":"{{WaterSafetyTestBed.Zone}}","track":3}"""));
         var leave = await bed.WaitForCommandAsync(6);
         Assert.Equal("danger_leave", leave.GetProperty("clip").GetString());
         await Eventually.TrueAsync(() => bed.Alerts.OpenFor(WaterSafetyTestBed.SpotId).Any(a => a.Type == "danger_zone_person" && a.Level == AlertLevel.Red));
@@ -121,13 +121,13 @@ public sealed class DischargeScenarioTests
         var bed = await DischargeTestBed.StartAsync();
         var id = (await bed.IssueAsync(TimeSpan.FromMinutes(30), 500)).GetProperty("id").GetString()!;
         var gateway = bed.Alerts.Gateway;
-        var clock = bed.Alerts.Clock!;
+        var clock = bed.Alerts.Clock;
         await bed.DisposeAsync();
 
         // Down for 40 minutes: the 60-minute lead (due at +30) fires once on start, then the rest on time.
         var later = AlertsTestBed.NewClock();
         later.SetUtcNow(clock.GetUtcNow().AddMinutes(40));
-        await using var again = AlertsTestBed.Start(later, reopenOf: gateway);
+        await using var again = FakeClockGateway.Start(later, reopenOf: gateway);
         var scheduler = again.Gateway.Get<DischargeScheduler>();
         scheduler.RunDue();
         var steps = scheduler.Get(id)!.Spots[0].Steps;

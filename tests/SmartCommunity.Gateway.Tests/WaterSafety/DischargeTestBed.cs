@@ -20,14 +20,14 @@ public sealed class DischargeTestBed : IAsyncDisposable
 {
     public const string Reservoir = "res-1";
 
-    private DischargeTestBed(AlertsTestBed alerts, HttpClient water, IMqttClient speaker)
+    private DischargeTestBed(FakeClockGateway alerts, HttpClient water, IMqttClient speaker)
     {
         Alerts = alerts;
         Water = water;
         Speaker = speaker;
     }
 
-    public AlertsTestBed Alerts { get; }
+    public FakeClockGateway Alerts { get; }
 
     public HttpClient Water { get; }
 
@@ -37,11 +37,11 @@ public sealed class DischargeTestBed : IAsyncDisposable
 
     public DischargeScheduler Scheduler => Alerts.Gateway.Get<DischargeScheduler>();
 
-    public DateTimeOffset Now => Alerts.Clock!.GetUtcNow();
+    public DateTimeOffset Now => Alerts.Clock.GetUtcNow();
 
     public static async Task<DischargeTestBed> StartAsync()
     {
-        var alerts = AlertsTestBed.Start(AlertsTestBed.NewClock());
+        var alerts = FakeClockGateway.Start(AlertsTestBed.NewClock());
         await WaterSafetyTestBed.PutSpotAsync(alerts.Gateway);
         var water = await alerts.Gateway.LoginAsync("wa");
         var reservoir = await water.PutAsJsonAsync($"/api/water/reservoirs/{Reservoir}", new
@@ -75,7 +75,7 @@ public sealed class DischargeTestBed : IAsyncDisposable
     /// <summary>Moves the clock, runs the schedule and lets the alert engine catch up.</summary>
     public async Task AdvanceAsync(TimeSpan by)
     {
-        Alerts.Clock!.Advance(by);
+        Alerts.Clock.Advance(by);
         Scheduler.RunDue();
         await Alerts.FlushAsync();
     }
@@ -88,7 +88,7 @@ public sealed class DischargeTestBed : IAsyncDisposable
 
     public Task AckAsync(JsonElement command, long seq) =>
         Speaker.PublishAsync(TopicScheme.CommandAck(TestCommunity.Speaker), string.Create(CultureInfo.InvariantCulture,
-            $$"""{"v":1,"ts":{{Now.ToUnixTimeMilliseconds()}},"seq":{{seq}},"id":"{{command.GetProperty("id").GetString()}}","status":"done"}"""));
+            $$"""{"v":1,"ts":{{Payloads.NowMs}},"seq":{{seq}},"id":"{{command.GetProperty("id").GetString()}}","status":"done"}"""));
 
     public async ValueTask DisposeAsync()
     {
