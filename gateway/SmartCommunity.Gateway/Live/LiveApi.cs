@@ -47,6 +47,11 @@ public static class LiveApi
         var cancellationToken = lifetime.Token;
         long id = 0;
         yield return new SseItem<string>("{}", "ready");
+        if (seconds == 0)
+        {
+            yield break;
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             bool more;
@@ -57,9 +62,11 @@ public static class LiveApi
                 {
                     more = await subscription.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
-                    more = true; // Heartbeat.
+                    // Only the heartbeat wait timed out: send a ping. The stream's own end (client gone, seconds
+                    // elapsed) ends the enumeration quietly rather than aborting the response.
+                    more = !cancellationToken.IsCancellationRequested;
                 }
             }
 
