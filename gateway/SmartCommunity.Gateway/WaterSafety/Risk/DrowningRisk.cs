@@ -1,3 +1,4 @@
+using SmartCommunity.Gateway.Alerts;
 using System.Text.Json.Serialization;
 using SmartCommunity.Gateway.WaterSafety.Spots;
 
@@ -112,4 +113,17 @@ public static class DrowningRisk
             _ => current,
         };
     }
+}
+
+public static class RiskLevels
+{
+    /// <summary>The alert colour for a risk level; <see cref="RiskLevel.None"/> raises no alert.</summary>
+    public static AlertLevel ToAlertLevel(this RiskLevel level) => level switch
+    {
+        RiskLevel.Blue => AlertLevel.Blue,
+        RiskLevel.Yellow => AlertLevel.Yellow,
+        RiskLevel.Orange => AlertLevel.Orange,
+        RiskLevel.Red => AlertLevel.Red,
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "No alert for this risk level."),
+    };
 }

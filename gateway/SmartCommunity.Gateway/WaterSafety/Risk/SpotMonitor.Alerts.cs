@@ -65,7 +65,7 @@ public sealed partial class SpotMonitor
 
         var zhLevel = state.Level switch { RiskLevel.Red => "红色", RiskLevel.Orange => "橙色", _ => "黄色" };
         var reasons = string.Join("; ", state.Reasons);
-        _alerts.Raise(new AlertTrigger(source, "drowning_risk", (AlertLevel)(int)state.Level, spot.CellId,
+        _alerts.Raise(new AlertTrigger(source, "drowning_risk", state.Level.ToAlertLevel(), spot.CellId,
             new AlertText($"{spot.Name}溺水风险{zhLevel}", $"Drowning risk {state.Level.ToString().ToLowerInvariant()} at {spot.Name}"),
             new AlertText($"{spot.Name}溺水风险升至{zhLevel}。原因：{reasons}。请加强巡查，劝离水边人员。",
                 $"Drowning risk at {spot.Name} is {state.Level.ToString().ToLowerInvariant()}. Reasons: {reasons}. Patrol and move people away from the water."))
