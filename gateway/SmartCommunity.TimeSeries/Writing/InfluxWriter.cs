@@ -166,17 +166,29 @@ public sealed partial class InfluxWriter : IPointWriter
         _channel.Writer.TryComplete();
         await _stopping.CancelAsync();
         Signal();
-        await _loop;
-        _transport.Dispose();
-        _spool.Dispose();
-        _telemetry.Dispose();
-        _durable.Dispose();
-        _replayBuffer.Dispose();
-        _spareBuffer?.Dispose();
-        _stopping.Dispose();
-        if (_ownsHttp)
+        try
         {
-            _http.Dispose();
+            await _loop;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Should be rare: the loop failed while draining. The spool (and its lock) must still be released,
+            // or the next writer on this folder — a restarted gateway — could not start.
+            _logger.LogError(ex, "The InfluxDB writer's loop failed while stopping");
+        }
+        finally
+        {
+            _transport.Dispose();
+            _spool.Dispose();
+            _telemetry.Dispose();
+            _durable.Dispose();
+            _replayBuffer.Dispose();
+            _spareBuffer?.Dispose();
+            _stopping.Dispose();
+            if (_ownsHttp)
+            {
+                _http.Dispose();
+            }
         }
     }
 
