@@ -44,19 +44,48 @@ public sealed class TlsAndConfigTests
         Assert.True(publish.IsSuccess);
     }
 
+    /// <summary>
+    /// What an operator sees: the real gateway process, started with one bad setting, exits non-zero and says
+    /// which setting is wrong. (In-process, a failed start can surface a teardown error instead.)
+    /// </summary>
     [Theory]
-    [InlineData("Broker:Mode", "External", "Broker:Host is required")]
-    [InlineData("Broker:CertificatePath", "/no/such/file.pfx", "does not exist")]
-    [InlineData("Ingest:Workers", "0", "Workers")]
-    [InlineData("Ingest:MaxPayloadBytes", "10", "MaxPayloadBytes")]
-    [InlineData("Auth:InitialAdminPassword", "short", "at least 12 characters")]
-    [InlineData("Storage:DatabaseFile", "../escape.db", "plain file name")]
-    public void ABadSettingStopsTheStartWithAMessageNamingIt(string key, string value, string expected)
+    [InlineData("Broker__Mode", "External", "Broker:Host is required")]
+    [InlineData("Broker__CertificatePath", "/no/such/file.pfx", "does not exist")]
+    [InlineData("Ingest__Workers", "0", "Workers")]
+    [InlineData("Ingest__MaxPayloadBytes", "10", "MaxPayloadBytes")]
+    [InlineData("Auth__InitialAdminPassword", "short", "at least 12 characters")]
+    [InlineData("Storage__DatabaseFile", "../escape.db", "plain file name")]
+    public async Task ABadSettingStopsTheGatewayWithAMessageNamingIt(string key, string value, string expected)
     {
-        using var gateway = new GatewayFactory(settings: new() { [key] = value });
-        var error = Assert.ThrowsAny<Exception>(() => gateway.Start());
-        var messages = string.Join(" | ", Flatten(error).Select(e => e.Message));
-        Assert.Contains(expected, messages, StringComparison.Ordinal);
+        var data = Directory.CreateTempSubdirectory("sc-badcfg-").FullName;
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SmartCommunity.Gateway.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = data,
+        };
+        info.Environment["Storage__DataDirectory"] = data;
+        info.Environment["Urls"] = $"http://127.0.0.1:{FreePort.Next()}";
+        info.Environment["Broker__Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Broker__BindAddress"] = "127.0.0.1";
+        info.Environment[key] = value;
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The gateway started despite {key}={value}.");
+        }
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(expected, await output + await errors, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,20 +112,5 @@ public sealed class TlsAndConfigTests
         Assert.DoesNotContain(snapshot, l => l.Contains(guess, StringComparison.Ordinal));
         Assert.DoesNotContain(snapshot, l => l.Contains(TestCommunity.SecretOf(TestCommunity.LevelStation), StringComparison.Ordinal));
         Assert.DoesNotContain(snapshot, l => l.Contains(TestCommunity.Password, StringComparison.Ordinal));
-    }
-
-    private static IEnumerable<Exception> Flatten(Exception error)
-    {
-        for (var e = error; e is not null; e = e.InnerException)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
-                {
-                    yield return inner;
-                }
-            }
-        }
     }
 }
