@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SmartCommunity.Gateway.Tests.Support;
+using SmartCommunity.Testing;
+
+namespace SmartCommunity.Gateway.Tests.Seed;
+
+public sealed class SeedFileTests
+{
+    [Theory]
+    [InlineData("{ \"cells\": [ ", "is not valid JSON")]
+    [InlineData("[1, 2, 3]", "must hold a JSON object")]
+    [InlineData(null, "does not exist")]
+    public async Task AnUnreadableSeedFileStopsTheGatewayWithTheReason(string? content, string expected)
+    {
+        var data = Directory.CreateTempSubdirectory("sc-seed-").FullName;
+        var seed = Path.Combine(data, "seed.json");
+        if (content is not null)
+        {
+            await File.WriteAllTextAsync(seed, content);
+        }
+
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SmartCommunity.Gateway.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = data,
+        };
+        info.Environment["Storage__DataDirectory"] = data;
+        info.Environment["Seed__File"] = seed;
+        info.Environment["Urls"] = $"http://127.0.0.1:{FreePort.Next()}";
+        info.Environment["Broker__Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Broker__BindAddress"] = "127.0.0.1";
+        info.Environment["Auth__InitialAdminPassword"] = TestCommunity.AdminPassword;
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The gateway started with an unreadable seed file.");
+        }
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(expected, await output + await errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadEntriesAreRefusedOneByOneAndTheGoodOnesAroundThemAreApplied()
+    {
+        var data = Directory.CreateTempSubdirectory("sc-seed-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(data, "seed.json"), JsonSerializer.Serialize(new
+        {
+            cells = new object[] { new { id = "c1", level = "Community", name = "C1" } },
+            devices = new object[]
+            {
+                new { id = "good-1", kind = "camera", name = "Good", cellId = "c1", secret = "a-secret-long-enough" },
+                new { id = "bad id", kind = "camera", name = "Bad id", cellId = "c1", secret = "a-secret-long-enough" },
+                new { id = "bad-kind", kind = "toaster", name = "Bad kind", cellId = "c1", secret = "a-secret-long-enough" },
+                new { id = "bad-cell", kind = "camera", name = "Bad cell", cellId = "nowhere", secret = "a-secret-long-enough" },
+                new { id = "good-2", kind = "door-access", name = new string('名', 50), cellId = "c1", secret = "a-secret-long-enough" },
+            },
+            unknownSection = new { ignored = true },
+        }));
+        await using var gateway = new GatewayFactory(data).Start();
+
+        using var admin = await gateway.LoginAsync("admin");
+        var ids = (await admin.GetFromJsonAsync<JsonElement[]>("/api/devices"))!.Select(d => d.GetProperty("id").GetString()!).Order().ToArray();
+        Assert.Equal(["good-1", "good-2"], ids);
+    }
+}
