@@ -14,8 +14,8 @@ mkdir -p data
 gateway_dll=gateway/SmartCommunity.Gateway/bin/Release/net10.0/SmartCommunity.Gateway.dll
 agent_dll=edge-agents/SmartCommunity.EdgeAgent/bin/Release/net10.0/SmartCommunity.EdgeAgent.dll
 
-# Demo settings: the seed's people log in with the password in deploy/demo-community.json; the admin's is below.
-export Seed__File="$PWD/deploy/demo-community.json"
+# Demo settings: the seed's people log in with the password in deploy/demo-community; the admin's is below.
+export Seed__File="$PWD/deploy/demo-community"
 export Storage__DataDirectory="$PWD/data"
 export Auth__InitialAdminPassword="${SC_ADMIN_PASSWORD:-admin-demo-2026}"
 export Dashboard__WebRoot="$PWD/dashboards/web"

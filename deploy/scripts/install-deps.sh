@@ -11,6 +11,7 @@ test_packages=(
   python3-gi python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly   # a real RTSP server
   python3-opencv python3-paho-mqtt       # the Python baselines the benchmarks compare against
+  chromium                               # the dashboard's browser tests (Playwright drives Debian's Chromium)
 )
 
 case "${1:-test}" in
@@ -23,6 +24,9 @@ missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The dashboard's front-end libraries come from the npm registry. Any npm will do (a Node.js from elsewhere
+# brings its own), so Debian's is installed only when there is none.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

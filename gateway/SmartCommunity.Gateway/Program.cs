@@ -1,6 +1,11 @@
 using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.Dashboard;
+using SmartCommunity.Gateway.DoorAccess;
 using SmartCommunity.Gateway.Extensions;
+using SmartCommunity.Gateway.Shelters;
 using SmartCommunity.Gateway.TimeSeries;
+using SmartCommunity.Gateway.Video;
+using SmartCommunity.Gateway.VideoAnalysis;
 using SmartCommunity.Gateway.WaterSafety;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +17,11 @@ builder.AddIngest();
 builder.AddTimeSeries();
 builder.AddAlerts();
 builder.AddWaterSafety();
+builder.AddVideo();
+builder.AddVideoAnalysis();
+builder.AddShelters();
+builder.AddDoorAccess();
+builder.AddDashboard();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 

@@ -14,7 +14,7 @@ public sealed class SeedOptions
 {
     public const string Section = "Seed";
 
-    /// <summary>Path of the seed file; empty (default) loads nothing.</summary>
+    /// <summary>Path of the seed file, or of a folder whose <c>*.json</c> files are read in name order; empty (default) loads nothing.</summary>
     public string? File { get; set; }
 
     /// <summary><c>IfEmpty</c> (default) or <c>Upsert</c>.</summary>

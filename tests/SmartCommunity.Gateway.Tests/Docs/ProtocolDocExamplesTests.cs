@@ -32,8 +32,8 @@ public sealed partial class ProtocolDocExamplesTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         var data = Directory.CreateTempSubdirectory("sc-doc-").FullName;
-        File.Copy(Path.Combine(RepositoryRoot(), "deploy", "demo-community.json"), Path.Combine(data, "seed.json"));
-        _gateway = new GatewayFactory(data, services: s => s.AddSingleton<IDeviceMessageHandler>(_recorder)).Start();
+        var demo = Path.Combine(RepositoryRoot(), "deploy", "demo-community");
+        _gateway = new GatewayFactory(data, new() { ["Seed:File"] = demo }, services: s => s.AddSingleton<IDeviceMessageHandler>(_recorder)).Start();
         return Task.CompletedTask;
     }
 

@@ -75,4 +75,43 @@ public sealed class SeedFileTests
         var ids = (await admin.GetFromJsonAsync<JsonElement[]>("/api/devices"))!.Select(d => d.GetProperty("id").GetString()!).Order().ToArray();
         Assert.Equal(["good-1", "good-2"], ids);
     }
+
+    [Fact]
+    public async Task ASeedFolderIsReadInNameOrderSoALaterFileMayUseCellsFromAnEarlierOne()
+    {
+        var data = Directory.CreateTempSubdirectory("sc-seed-").FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(data, "community")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "10-cells.json"), JsonSerializer.Serialize(new
+        {
+            cells = new object[] { new { id = "c1", level = "Community", name = "C1" } },
+            devices = new object[] { new { id = "door-a", kind = "door-access", name = "A", cellId = "c1", secret = "a-secret-long-enough" } },
+        }));
+        await File.WriteAllTextAsync(Path.Combine(folder, "20-more.json"), JsonSerializer.Serialize(new
+        {
+            cells = new object[] { new { id = "p1", parentId = "c1", level = "Compound", name = "P1" } },
+            devices = new object[] { new { id = "cam-b", kind = "camera", name = "B", cellId = "p1", secret = "a-secret-long-enough" } },
+        }));
+        // Not a seed file: ignored, so a README or an editor's backup in the folder does no harm.
+        await File.WriteAllTextAsync(Path.Combine(folder, "notes.txt"), "not json");
+        await using var gateway = new GatewayFactory(data, new() { ["Seed:File"] = folder }).Start();
+
+        using var admin = await gateway.LoginAsync("admin");
+        var ids = (await admin.GetFromJsonAsync<JsonElement[]>("/api/devices"))!.Select(d => d.GetProperty("id").GetString()!).Order().ToArray();
+        Assert.Equal(["cam-b", "door-a"], ids);
+    }
+
+    [Fact]
+    public void AnEmptySeedFolderIsRefusedWithTheReason()
+    {
+        var data = Directory.CreateTempSubdirectory("sc-seed-").FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(data, "empty")).FullName;
+        var loader = new SmartCommunity.Gateway.Seed.SeedLoader(
+            Microsoft.Extensions.Options.Options.Create(new SmartCommunity.Gateway.Seed.SeedOptions { File = folder, Mode = SmartCommunity.Gateway.Seed.SeedMode.Upsert }),
+            [],
+            null!,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SmartCommunity.Gateway.Seed.SeedLoader>.Instance);
+
+        var error = Assert.Throws<InvalidOperationException>(loader.LoadIfConfigured);
+        Assert.Contains("holds no *.json files", error.Message, StringComparison.Ordinal);
+    }
 }

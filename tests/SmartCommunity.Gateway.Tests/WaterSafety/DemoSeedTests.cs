@@ -16,8 +16,7 @@ public sealed class DemoSeedTests
             root = Path.GetDirectoryName(root)!;
         }
 
-        File.Copy(Path.Combine(root, "deploy", "demo-community.json"), Path.Combine(data, "seed.json"));
-        await using var gateway = new GatewayFactory(data).Start();
+        await using var gateway = new GatewayFactory(data, new() { ["Seed:File"] = Path.Combine(root, "deploy", "demo-community") }).Start();
 
         var spots = gateway.Get<SpotRegistry>();
         Assert.Equal("wl-hetan-beach", spots.Get("spot-hetan-beach")!.Devices.LevelStation);
