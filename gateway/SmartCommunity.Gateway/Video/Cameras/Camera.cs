@@ -75,7 +75,7 @@ public interface ICameraCatalog
 {
     IReadOnlyCollection<Camera> All { get; }
 
-    Camera? Get(string id);
+    Camera? Find(string id);
 
     event Action<string>? Changed;
 }
