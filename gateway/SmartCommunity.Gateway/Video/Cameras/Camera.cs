@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SmartCommunity.Gateway.Video.Cameras;
 
 /// <summary>
@@ -51,16 +53,20 @@ public sealed record RecordingPolicy(bool Enabled, int SegmentSeconds, int Reten
     public static RecordingPolicy Default { get; } = new(Enabled: true, SegmentSeconds: 10, RetentionDays: 30);
 }
 
-/// <summary>Where the picture is analysed.</summary>
+/// <summary>Where the picture is analysed. On the wire (API, seed): <c>off</c>, <c>gateway</c>, <c>edge</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AnalysisSite>))]
 public enum AnalysisSite
 {
     /// <summary>Not analysed.</summary>
+    [JsonStringEnumMemberName("off")]
     Off,
 
     /// <summary>In the gateway: a plain 雪亮 camera with no box of its own.</summary>
+    [JsonStringEnumMemberName("gateway")]
     Gateway,
 
     /// <summary>In the camera's edge agent, which publishes the events over MQTT.</summary>
+    [JsonStringEnumMemberName("edge")]
     Edge,
 }
 

@@ -1,0 +1,135 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text.Json;
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Infrastructure.Storage;
+using SmartCommunity.Protocol.Messages;
+
+namespace SmartCommunity.Gateway.Video.Cameras;
+
+/// <summary>
+/// Cameras in SQLite and in memory (an immutable snapshot readers take without locks). Each camera is also a
+/// device of kind <c>camera</c> with the same ID: a missing device is created (with a random secret an admin can
+/// rotate through the devices API), an existing one keeps its secret and attributes.
+/// Credentials are stored in their own columns and never leave through <see cref="CameraView"/>.
+/// </summary>
+public sealed class CameraRegistry(SqliteDatabase database, DeviceRegistry devices, TimeProvider time) : ICameraCatalog
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Lock _write = new();
+    private FrozenDictionary<string, Camera>? _cameras;
+
+    public event Action<string>? Changed;
+
+    public IReadOnlyCollection<Camera> All => Snapshot.Values;
+
+    private FrozenDictionary<string, Camera> Snapshot => Volatile.Read(ref _cameras) ?? Load();
+
+    public Camera? Find(string id) => Snapshot.GetValueOrDefault(id);
+
+    /// <summary>Stores the camera and makes sure its device exists; the error when the ID is another kind of device.</summary>
+    public string? Upsert(Camera camera)
+    {
+        lock (_write)
+        {
+            var error = EnsureDevice(camera);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            using var connection = database.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO video_cameras (id, body, username, password, updated_at) VALUES ($id, $b, $u, $p, $t)
+                ON CONFLICT(id) DO UPDATE SET body = $b, username = $u, password = $p, updated_at = $t
+                """;
+            command.Parameters.AddWithValue("$id", camera.Id);
+            command.Parameters.AddWithValue("$b", JsonSerializer.Serialize(camera with { Streams = camera.Streams with { Username = null, Password = null } }, Json));
+            command.Parameters.AddWithValue("$u", (object?)camera.Streams.Username ?? DBNull.Value);
+            command.Parameters.AddWithValue("$p", (object?)camera.Streams.Password ?? DBNull.Value);
+            command.Parameters.AddWithValue("$t", time.GetUtcNow().ToString("O"));
+            command.ExecuteNonQuery();
+            Volatile.Write(ref _cameras, Snapshot.Values.Where(c => c.Id != camera.Id).Append(camera).ToFrozenDictionary(c => c.Id, StringComparer.Ordinal));
+        }
+
+        Changed?.Invoke(camera.Id);
+        return null;
+    }
+
+    /// <summary>Removes the camera (its recording stops; footage stays until retention; the device stays registered).</summary>
+    public bool Delete(string id)
+    {
+        lock (_write)
+        {
+            using var connection = database.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM video_cameras WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _cameras, Snapshot.Values.Where(c => c.Id != id).ToFrozenDictionary(c => c.Id, StringComparer.Ordinal));
+        }
+
+        Changed?.Invoke(id);
+        return true;
+    }
+
+    private string? EnsureDevice(Camera camera)
+    {
+        if (devices.Get(camera.Id) is { } existing)
+        {
+            if (existing.Device.Kind != DeviceKind.Camera)
+            {
+                return $"Device '{camera.Id}' is a {existing.Device.Kind.ToWireName()}, not a camera.";
+            }
+
+            var device = existing.Device;
+            return device.Name == camera.Name && device.CellId == camera.CellId && device.Lat == camera.Lat && device.Lon == camera.Lon
+                ? null
+                : devices.Upsert(device with { Name = camera.Name, CellId = camera.CellId, Lat = camera.Lat, Lon = camera.Lon }, secret: null);
+        }
+
+        // A plain 雪亮 camera never logs in over MQTT; its device needs a secret all the same (rotate it to use one).
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+        return devices.Upsert(new Device(camera.Id, DeviceKind.Camera, camera.Name, camera.CellId, camera.Lat, camera.Lon, true, new Dictionary<string, string>()), secret);
+    }
+
+    private FrozenDictionary<string, Camera> Load()
+    {
+        lock (_write)
+        {
+            if (Volatile.Read(ref _cameras) is { } loaded)
+            {
+                return loaded;
+            }
+
+            var cameras = new List<Camera>();
+            using var connection = database.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT body, username, password FROM video_cameras";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (JsonSerializer.Deserialize<Camera>(reader.GetString(0), Json) is { } camera)
+                {
+                    cameras.Add(camera with
+                    {
+                        Streams = camera.Streams with
+                        {
+                            Username = reader.IsDBNull(1) ? null : reader.GetString(1),
+                            Password = reader.IsDBNull(2) ? null : reader.GetString(2),
+                        },
+                    });
+                }
+            }
+
+            var snapshot = cameras.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+            Volatile.Write(ref _cameras, snapshot);
+            return snapshot;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace SmartCommunity.Gateway.Video.Cameras;
+
+/// <summary>
+/// Body of <c>PUT /api/video/cameras/{id}</c> and of a <c>cameras</c> seed entry (with its <c>id</c>). Credentials are
+/// write-only: a null <see cref="Username"/> and <see cref="Password"/> on a change keep the stored ones;
+/// <see cref="ClearCredentials"/> removes them.
+/// </summary>
+public sealed record CameraRequest(
+    string? Name,
+    string? CellId,
+    double? Lat,
+    double? Lon,
+    string? MainUrl,
+    string? SubUrl,
+    string? Username,
+    string? Password,
+    bool ClearCredentials,
+    IReadOnlyList<CameraZone>? Zones,
+    IReadOnlyList<CameraLine>? Lines,
+    RecordingPolicy? Recording,
+    AnalysisPolicy? Analysis);

@@ -1,0 +1,62 @@
+using SmartCommunity.Gateway.Infrastructure.Storage;
+
+namespace SmartCommunity.Gateway.Video.Cameras;
+
+/// <summary>
+/// The video feature's tables: cameras (stored whole as JSON, credentials in columns of their own so the body can
+/// be shown), the index of closed segments, camera events (bookmarks) and clip exports.
+/// </summary>
+internal sealed class VideoSchema : ISchemaProvider
+{
+    public IEnumerable<Migration> Migrations =>
+    [
+        new("video", 1, """
+            CREATE TABLE video_cameras (
+                id TEXT PRIMARY KEY,
+                body TEXT NOT NULL,
+                username TEXT,
+                password TEXT,
+                updated_at TEXT NOT NULL);
+            CREATE TABLE video_segments (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                camera_id TEXT NOT NULL,
+                start_ms INTEGER NOT NULL,
+                end_ms INTEGER NOT NULL,
+                size INTEGER NOT NULL,
+                path TEXT NOT NULL UNIQUE,
+                run TEXT NOT NULL,
+                motion INTEGER NOT NULL DEFAULT 0,
+                events INTEGER NOT NULL DEFAULT 0,
+                evidence INTEGER NOT NULL DEFAULT 0,
+                repaired INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX video_segments_camera_start ON video_segments (camera_id, start_ms);
+            CREATE INDEX video_segments_camera_end ON video_segments (camera_id, end_ms);
+            CREATE TABLE video_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                camera_id TEXT NOT NULL,
+                ts_ms INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                zone TEXT,
+                line TEXT,
+                direction TEXT,
+                track INTEGER,
+                label TEXT,
+                snapshot TEXT);
+            CREATE INDEX video_events_camera_ts ON video_events (camera_id, ts_ms);
+            CREATE TABLE video_clips (
+                id TEXT PRIMARY KEY,
+                camera_id TEXT NOT NULL,
+                from_ms INTEGER NOT NULL,
+                to_ms INTEGER NOT NULL,
+                alert_id TEXT,
+                state TEXT NOT NULL,
+                path TEXT,
+                size INTEGER,
+                duration_ms INTEGER,
+                error TEXT,
+                requested_by TEXT NOT NULL,
+                requested_at TEXT NOT NULL,
+                finished_at TEXT);
+            """),
+    ];
+}

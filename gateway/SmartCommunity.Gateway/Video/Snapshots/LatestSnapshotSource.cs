@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Video.Recording;
+
+namespace SmartCommunity.Gateway.Video.Snapshots;
+
+/// <summary>
+/// The camera-wall picture of a camera nobody analyses: the first frame of its newest closed segment, decoded once
+/// by ffmpeg and kept beside the segment's ID, so repeated requests cost a file read.
+/// </summary>
+public sealed class LatestSnapshotSource(SegmentIndex index, VideoPaths paths, IOptions<VideoOptions> options)
+{
+    private readonly ConcurrentDictionary<string, long> _taken = new(StringComparer.Ordinal);
+
+    public async Task<string?> FromNewestSegmentAsync(string cameraId, CancellationToken cancellationToken)
+    {
+        if (index.Newest(cameraId) is not { } segment || paths.Resolve(segment.Path) is not { } source || !File.Exists(source))
+        {
+            return null;
+        }
+
+        var target = Path.Combine(paths.Snapshots, cameraId, "from-segment.jpg");
+        if (_taken.TryGetValue(cameraId, out var taken) && taken == segment.Id && File.Exists(target))
+        {
+            return target;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temporary = target + "." + Guid.NewGuid().ToString("N") + ".part";
+        var result = await ToolRun.RunAsync(options.Value.FfmpegPath,
+            ["-nostdin", "-v", "error", "-i", source, "-frames:v", "1", "-q:v", "3", "-f", "mjpeg", "-y", temporary],
+            options.Value.ToolTimeout, cancellationToken);
+        if (!result.Succeeded || !File.Exists(temporary))
+        {
+            File.Delete(temporary);
+            return null;
+        }
+
+        File.Move(temporary, target, overwrite: true);
+        _taken[cameraId] = segment.Id;
+        return target;
+    }
+}

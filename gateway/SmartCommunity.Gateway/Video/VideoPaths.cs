@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Infrastructure.Storage;
+
+namespace SmartCommunity.Gateway.Video;
+
+/// <summary>
+/// Where video files live under the data directory: <c>footage/{camera}/{yyyy-MM-dd}/{yyyyMMddTHHmmssZ}-{run}.ts</c>,
+/// <c>clips/{clip}.mp4</c>, <c>snapshots/{camera}/…</c>. Every path served is built here from checked IDs and
+/// checked again to lie inside <see cref="Root"/>, so no request can name a file elsewhere.
+/// </summary>
+public sealed class VideoPaths(IOptions<StorageOptions> storage, IOptions<VideoOptions> video)
+{
+    public string Root { get; } = Path.GetFullPath(Path.Combine(storage.Value.DataDirectory, video.Value.FootageFolder));
+
+    public string Footage => Path.Combine(Root, "footage");
+
+    public string Clips => Path.Combine(Root, "clips");
+
+    public string Snapshots => Path.Combine(Root, "snapshots");
+
+    public string CameraFootage(string cameraId) => Inside(Path.Combine(Footage, cameraId));
+
+    /// <summary>Full path of a path stored relative to <see cref="Root"/> in the index; null when it would leave the root.</summary>
+    public string? Resolve(string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(Root, relative));
+        return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
+    }
+
+    public string Relative(string full) => Path.GetRelativePath(Root, full);
+
+    private string Inside(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? full
+            : throw new ArgumentException("Path leaves the video folder.", nameof(path));
+    }
+}
