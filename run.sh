@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 deploy/scripts/install-deps.sh run
+# The dashboard's front-end libraries, exactly as pinned in its lockfile (no build step: the gateway serves them).
+(cd dashboards/web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 # Only what runs: the test projects are not needed here.
 dotnet build gateway/SmartCommunity.Gateway -c Release -nologo -clp:ErrorsOnly
 dotnet build edge-agents/SmartCommunity.EdgeAgent -c Release -nologo -clp:ErrorsOnly

@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 deploy/scripts/install-deps.sh test
+# The dashboard's front-end libraries, exactly as pinned in its lockfile (the browser tests load them).
+(cd dashboards/web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 dotnet build SmartCommunity.sln -c Release -nologo -clp:ErrorsOnly
 
 log=$(mktemp)

@@ -5,9 +5,24 @@ namespace SmartCommunity.Gateway.Dashboard;
 /// <summary>Wiring of the built-in dashboard (issue 8): the static app and the endpoints made for it.</summary>
 public static class DashboardExtensions
 {
+    /// <summary>
+    /// Front-end libraries served from the app's <c>node_modules</c> (installed by <c>npm ci</c> from the pinned
+    /// lockfile): URL prefix → the package's folder of built files. Only these folders are served, not the
+    /// whole <c>node_modules</c>.
+    /// </summary>
+    private static readonly (string RequestPath, string Folder)[] Vendor =
+    [
+        ("/vendor/hls.js", "node_modules/hls.js/dist"),
+        ("/vendor/uplot", "node_modules/uplot/dist"),
+    ];
+
     public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder) => builder;
 
-    public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
+    {
+        app.MapNoticePreviewApi();
+        return app;
+    }
 
     /// <summary>
     /// Serves the dashboard from <c>Dashboard:WebRoot</c> (default: <c>dashboards/web</c> found by walking up from
@@ -22,11 +37,38 @@ public static class DashboardExtensions
             return app;
         }
 
-        var files = new PhysicalFileProvider(Path.GetFullPath(root));
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        root = Path.GetFullPath(root);
+        var files = new PhysicalFileProvider(root);
+        // node_modules and the npm files are not part of the app; the libraries are served under /vendor only.
+        app.UseWhen(
+            http => !http.Request.Path.StartsWithSegments("/node_modules", StringComparison.OrdinalIgnoreCase)
+                && !http.Request.Path.StartsWithSegments("/package.json", StringComparison.OrdinalIgnoreCase)
+                && !http.Request.Path.StartsWithSegments("/package-lock.json", StringComparison.OrdinalIgnoreCase),
+            web =>
+            {
+                web.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+                web.UseStaticFiles(new StaticFileOptions { FileProvider = files, OnPrepareResponse = NoCacheForApp });
+            });
+
+        foreach (var (requestPath, folder) in Vendor)
+        {
+            var path = Path.Combine(root, folder);
+            if (!Directory.Exists(path))
+            {
+                app.Logger.LogWarning("Dashboard library folder {Folder} is missing: run `npm ci` in {Root} (run.sh and test.sh do)", folder, root);
+                continue;
+            }
+
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(path), RequestPath = requestPath });
+        }
+
         return app;
     }
+
+    // The app's own files change with every deployment and have no hashed names: revalidate each time (ETag
+    // makes that a 304), so a guard's phone never runs yesterday's script against today's API.
+    private static void NoCacheForApp(Microsoft.AspNetCore.StaticFiles.StaticFileResponseContext context) =>
+        context.Context.Response.Headers.CacheControl = "no-cache";
 
     private static string? FindWebRoot()
     {

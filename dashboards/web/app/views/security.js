@@ -1,0 +1,103 @@
+import { api, apiOptional } from '../api.js';
+import { h, fill } from '../dom.js';
+import { timeEl, toLocalInput } from '../format.js';
+import { name, t } from '../i18n.js';
+import { OpenAlerts, alertList } from '../components/alerts.js';
+import { footagePlayer } from '../components/footage.js';
+
+// Public security: the camera wall (latest snapshot, online state), footage search with HLS playback, the
+// event timeline with clip export, and the alerts.
+export function mountSecurity(root, { live }) {
+  const wall = h('div', { class: 'camera-wall', 'data-testid': 'camera-wall' }, t('loading'));
+  const search = h('div', { 'data-testid': 'footage-search' });
+  const events = h('div', { 'data-testid': 'event-timeline' });
+  const list = h('div', { 'data-testid': 'security-alerts' }, t('loading'));
+  fill(root, h('section', { class: 'view view-security', 'data-testid': 'view-security' },
+    h('div', { class: 'col wide' }, h('h2', {}, t('cameras')), wall, h('h2', {}, t('footageSearch')), search),
+    h('div', { class: 'col' }, h('h2', {}, t('activeAlerts')), list, h('h2', {}, t('events')), events)));
+
+  let cameras = [];
+  let cells = new Map();
+  const alerts = new OpenAlerts(live, () => {
+    if (alerts.loaded) fill(list, alertList(alerts.sorted(), { cells, onUpdated: updated => alerts.apply(updated) }));
+  });
+
+  async function loadCameras() {
+    try {
+      // The video feature's camera list has the stream state; until it exists, the device registry's cameras.
+      const fromVideo = await apiOptional('/api/video/cameras');
+      cameras = fromVideo ?? (await api('/api/devices?kind=camera')).map(d => ({ id: d.id, name: d.name, cellId: d.cellId, status: { online: d.online, lastSeen: d.lastSeen } }));
+      const hasSnapshots = fromVideo !== null;
+      fill(wall, cameras.length ? cameras.map(camera => cameraTile(camera, hasSnapshots)) : h('p', { class: 'empty' }, '—'));
+      renderSearch();
+    } catch (error) {
+      fill(wall, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message));
+    }
+  }
+
+  function isOnline(camera) {
+    const status = camera.status ?? {};
+    return status.online ?? status.Online ?? status.state === 'online' ?? false;
+  }
+
+  function cameraTile(camera, hasSnapshots) {
+    const online = isOnline(camera);
+    const picture = hasSnapshots
+      ? h('img', { src: `/api/video/cameras/${encodeURIComponent(camera.id)}/snapshot?t=${Date.now()}`, alt: `${t('snapshot')}: ${name(camera.name)}`, loading: 'lazy',
+        onerror: event => event.target.replaceWith(h('div', { class: 'no-snapshot' }, t('noSnapshot'))) })
+      : h('div', { class: 'no-snapshot' }, t('noSnapshot'));
+    return h('figure', { class: 'camera ' + (online ? 'camera-online' : 'camera-offline'), 'data-testid': 'camera', 'data-camera-id': camera.id },
+      picture,
+      h('figcaption', {}, h('strong', {}, name(camera.name)), ' ',
+        h('span', { class: 'state ' + (online ? 'state-open' : 'state-closed') }, online ? t('online') : t('offline')),
+        camera.status?.lastSeen ? [' · ', t('lastSeen'), ' ', timeEl(camera.status.lastSeen)] : null,
+        cells.get(camera.cellId) ? h('div', { class: 'muted' }, name(cells.get(camera.cellId).name)) : null));
+  }
+
+  function renderSearch() {
+    const camera = h('select', { id: 'f-camera' }, cameras.map(c => h('option', { value: c.id }, name(c.name))));
+    const from = h('input', { id: 'f-from', type: 'datetime-local', value: toLocalInput(Date.now() - 15 * 60_000) });
+    const to = h('input', { id: 'f-to', type: 'datetime-local', value: toLocalInput(Date.now() + 60_000) });
+    const player = h('div', { class: 'player' });
+    const submit = event => {
+      event.preventDefault();
+      fill(player, footagePlayer(camera.value, new Date(from.value), new Date(to.value)));
+    };
+    fill(search, h('form', { class: 'footage-form', onsubmit: submit },
+      h('label', { for: 'f-camera' }, t('camera'), camera),
+      h('label', { for: 'f-from' }, t('from'), from),
+      h('label', { for: 'f-to' }, t('to'), to),
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'footage-search-button' }, t('search'))), player);
+  }
+
+  async function loadEvents() {
+    try {
+      const recent = await api('/api/alerts?limit=50');
+      const related = recent.filter(a => a.source?.kind === 'camera' || a.evidence?.some(e => e.kind === 'footage' || e.kind === 'snapshot'));
+      fill(events, related.length ? h('ol', { class: 'events' }, related.map(a => h('li', {},
+        timeEl(a.raisedAt), ' · ', a.title?.zh && name(a.title.zh + ' ' + a.title.en), ' ',
+        a.evidence.filter(e => e.kind === 'footage' && e.from && e.to).map(e =>
+          h('button', { onclick: () => exportClip(a.source.id, e.from, e.to) }, t('exportClip')))))) : h('p', { class: 'empty' }, '—'));
+    } catch (error) {
+      fill(events, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message));
+    }
+  }
+
+  async function exportClip(cameraId, from, to) {
+    try {
+      const clip = await api(`/api/video/cameras/${encodeURIComponent(cameraId)}/clips`, { method: 'POST', body: { from, to } });
+      if (clip?.uri) window.open(clip.uri, '_blank', 'noopener');
+    } catch (error) {
+      fill(events.querySelector('[role=status]') ?? events.appendChild(h('p', { role: 'status' })), error.message);
+    }
+  }
+
+  async function load() {
+    cells = new Map((await api('/api/grid/cells').catch(() => [])).map(c => [c.id, c]));
+    await Promise.all([loadCameras(), alerts.reload(), loadEvents()]);
+  }
+
+  const off = [live.on('alert', () => loadEvents()), live.onReconnect(loadCameras)];
+  load();
+  return () => { alerts.dispose(); off.forEach(o => o()); };
+}
