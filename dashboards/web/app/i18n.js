@@ -113,6 +113,8 @@ const texts = {
   cameras: ['视频监控', 'Cameras'],
   online: ['在线', 'online'],
   offline: ['离线', 'offline'],
+  unknown: ['状态未知', 'state unknown'],
+  notForVideo: ['未登记视频流（仅设备在线状态）', 'No video stream registered (device presence only)'],
   lastSeen: ['最后在线', 'last seen'],
   footageSearch: ['录像检索', 'Footage search'],
   camera: ['摄像机', 'Camera'],

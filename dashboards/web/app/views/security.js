@@ -24,38 +24,36 @@ export function mountSecurity(root, { live }) {
 
   async function loadCameras() {
     try {
-      // The video feature's camera list has the stream state; until it exists, the device registry's cameras.
-      const fromVideo = await apiOptional('/api/video/cameras');
-      cameras = fromVideo ?? (await api('/api/devices?kind=camera')).map(d => ({ id: d.id, name: d.name, cellId: d.cellId, status: { online: d.online, lastSeen: d.lastSeen } }));
-      const hasSnapshots = fromVideo !== null;
-      fill(wall, cameras.length ? cameras.map(camera => cameraTile(camera, hasSnapshots)) : h('p', { class: 'empty' }, '—'));
+      // The video feature's cameras (stream state, snapshots), and any camera device the video registry does not
+      // know yet (registry presence only, no pictures): a wall that hides a camera would look calmer than it is.
+      const [fromVideo, devices] = await Promise.all([apiOptional('/api/video/cameras'), api('/api/devices?kind=camera')]);
+      const deviceById = new Map(devices.map(d => [d.id, d]));
+      const video = (fromVideo ?? []).map(c => ({ ...c, online: c.status?.online ?? deviceById.get(c.id)?.online ?? null, lastSeen: deviceById.get(c.id)?.lastSeen, video: true }));
+      const known = new Set(video.map(c => c.id));
+      cameras = [...video, ...devices.filter(d => !known.has(d.id)).map(d => ({ id: d.id, name: d.name, cellId: d.cellId, online: d.online, lastSeen: d.lastSeen, video: false }))];
+      fill(wall, cameras.length ? cameras.map(cameraTile) : h('p', { class: 'empty' }, '—'));
       renderSearch();
     } catch (error) {
       fill(wall, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message));
     }
   }
 
-  function isOnline(camera) {
-    const status = camera.status ?? {};
-    return status.online ?? status.Online ?? status.state === 'online' ?? false;
-  }
-
-  function cameraTile(camera, hasSnapshots) {
-    const online = isOnline(camera);
-    const picture = hasSnapshots
+  function cameraTile(camera) {
+    const state = camera.online === true ? 'online' : camera.online === false ? 'offline' : 'unknown';
+    const picture = camera.video
       ? h('img', { src: `/api/video/cameras/${encodeURIComponent(camera.id)}/snapshot?t=${Date.now()}`, alt: `${t('snapshot')}: ${name(camera.name)}`, loading: 'lazy',
         onerror: event => event.target.replaceWith(h('div', { class: 'no-snapshot' }, t('noSnapshot'))) })
-      : h('div', { class: 'no-snapshot' }, t('noSnapshot'));
-    return h('figure', { class: 'camera ' + (online ? 'camera-online' : 'camera-offline'), 'data-testid': 'camera', 'data-camera-id': camera.id },
+      : h('div', { class: 'no-snapshot' }, t('notForVideo'));
+    return h('figure', { class: 'camera camera-' + state, 'data-testid': 'camera', 'data-camera-id': camera.id, 'data-online': state },
       picture,
       h('figcaption', {}, h('strong', {}, name(camera.name)), ' ',
-        h('span', { class: 'state ' + (online ? 'state-open' : 'state-closed') }, online ? t('online') : t('offline')),
-        camera.status?.lastSeen ? [' · ', t('lastSeen'), ' ', timeEl(camera.status.lastSeen)] : null,
+        h('span', { class: 'state ' + (state === 'online' ? 'state-open' : 'state-closed') }, t(state)),
+        camera.lastSeen ? [' · ', t('lastSeen'), ' ', timeEl(camera.lastSeen)] : null,
         cells.get(camera.cellId) ? h('div', { class: 'muted' }, name(cells.get(camera.cellId).name)) : null));
   }
 
   function renderSearch() {
-    const camera = h('select', { id: 'f-camera' }, cameras.map(c => h('option', { value: c.id }, name(c.name))));
+    const camera = h('select', { id: 'f-camera' }, cameras.filter(c => c.video).map(c => h('option', { value: c.id }, name(c.name))));
     const from = h('input', { id: 'f-from', type: 'datetime-local', value: toLocalInput(Date.now() - 15 * 60_000) });
     const to = h('input', { id: 'f-to', type: 'datetime-local', value: toLocalInput(Date.now() + 60_000) });
     const player = h('div', { class: 'player' });
