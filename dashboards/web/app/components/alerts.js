@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { h, fill } from '../dom.js';
 import { levelBadge, levelOrder, stateBadge, timeEl } from '../format.js';
-import { name, pick, t } from '../i18n.js';
+import { lang, name, pick, t } from '../i18n.js';
 
 /**
  * The open alerts a person may see, kept current from the live stream: loads api/alerts?open=true, then applies
@@ -116,8 +116,40 @@ function isSafeLink(uri) {
   return typeof uri === 'string' && (uri.startsWith('/') || /^https?:\/\//i.test(uri));
 }
 
-/** The list of cards, or "no alerts". */
-export function alertList(alerts, options) {
-  if (!alerts.length) return h('p', { class: 'empty', 'data-testid': 'no-alerts' }, t('noAlerts'));
-  return h('div', { class: 'alert-list' }, alerts.map(alert => alertCard(alert, options)));
+/**
+ * Keeps one card per alert and rebuilds it only when the alert changed, so a live event for one alert does not
+ * close the resolve form someone is typing in on another, nor move the keyboard focus.
+ */
+export class AlertCards {
+  constructor() { this.cards = new Map(); }
+
+  /** Fills `root` with the cards of `alerts` in order, reusing unchanged ones in place. */
+  render(root, alerts, options, extraKey = () => '') {
+    if (!alerts.length) {
+      this.cards.clear();
+      fill(root, h('p', { class: 'empty', 'data-testid': 'no-alerts' }, t('noAlerts')));
+      return;
+    }
+
+    const wanted = alerts.map(alert => {
+      const key = [alert.version, alert.state, alert.updatedAt, alert.count, lang(), extraKey(alert)].join('|');
+      const known = this.cards.get(alert.id);
+      if (known?.key === key) return known.el;
+      const el = alertCard(alert, { ...options, extra: options.extra?.(alert) });
+      this.cards.set(alert.id, { key, el });
+      return el;
+    });
+    const ids = new Set(alerts.map(a => a.id));
+    for (const id of [...this.cards.keys()]) if (!ids.has(id)) this.cards.delete(id);
+    syncChildren(root, wanted);
+  }
+}
+
+// Moves only what changed place: an element left where it is keeps its focus and its form's text.
+function syncChildren(parent, elements) {
+  elements.forEach((el, i) => {
+    if (parent.children[i] !== el) parent.insertBefore(el, parent.children[i] ?? null);
+  });
+  while (parent.children.length > elements.length) parent.lastElementChild.remove();
+  for (const node of [...parent.childNodes]) if (node.nodeType !== Node.ELEMENT_NODE) node.remove();
 }

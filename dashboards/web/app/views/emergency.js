@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { h, fill } from '../dom.js';
 import { t } from '../i18n.js';
-import { OpenAlerts, alertList } from '../components/alerts.js';
+import { AlertCards, OpenAlerts } from '../components/alerts.js';
 import { sitePlan } from '../components/siteplan.js';
 import { sheltersPanel } from '../components/shelters.js';
 
@@ -20,14 +20,15 @@ export function mountEmergency(root, { live }) {
   let devices = [];
   let shelterList = [];
   const alerts = new OpenAlerts(live, render);
+  const cards = new AlertCards();
 
   function render() {
     if (!alerts.loaded) return;
     const open = alerts.sorted();
     const byLevel = level => open.filter(a => a.level === level).length;
     fill(counts, ['red', 'orange', 'yellow', 'blue'].map(level => h('span', { class: 'count level level-' + level }, `${t('level_' + level)}: ${byLevel(level)}`)));
-    fill(list, alerts.error && !open.length ? h('p', { class: 'error' }, t('loadFailed'), ': ', alerts.error.message)
-      : alertList(open, { cells, onUpdated: updated => alerts.apply(updated) }));
+    if (alerts.error && !open.length) fill(list, h('p', { class: 'error' }, t('loadFailed'), ': ', alerts.error.message));
+    else cards.render(list, open, { cells, onUpdated: updated => alerts.apply(updated) });
     fill(plan, sitePlan({ cells: [...cells.values()], spots, devices, alerts: open, shelters: shelterList }));
   }
 

@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { h, fill } from '../dom.js';
 import { levelBadge, number } from '../format.js';
 import { name, t } from '../i18n.js';
-import { OpenAlerts, alertCard } from '../components/alerts.js';
+import { AlertCards, OpenAlerts } from '../components/alerts.js';
 import { sitePlan } from '../components/siteplan.js';
 
 // The guard's phone: the open alerts of my cells, one tap to acknowledge, the evidence (snapshot, the spot's
@@ -14,13 +14,14 @@ export function mountGuard(root, { live }) {
   let cells = new Map();
   let spots = new Map();
   const alerts = new OpenAlerts(live, render);
+  const cards = new AlertCards();
+  let spotsVersion = 0;
 
   function render() {
     if (alerts.error && !alerts.byId.size) { fill(list, h('p', { class: 'error' }, t('loadFailed'), ': ', alerts.error.message)); return; }
     if (!alerts.loaded) return;
-    const open = alerts.sorted();
-    if (!open.length) { fill(list, h('p', { class: 'empty', 'data-testid': 'no-alerts' }, t('noAlerts'))); return; }
-    fill(list, open.map(alert => alertCard(alert, { cells, onUpdated: updated => alerts.apply(updated), extra: guardExtra(alert) })));
+    cards.render(list, alerts.sorted(), { cells, onUpdated: updated => alerts.apply(updated), extra: guardExtra },
+      alert => alert.source?.kind === 'spot' ? spotsVersion : 0);
   }
 
   function guardExtra(alert) {
@@ -56,12 +57,13 @@ export function mountGuard(root, { live }) {
     ]);
     cells = new Map(cellList.map(c => [c.id, c]));
     spots = new Map(spotList.map(v => [v.spot.id, v]));
+    spotsVersion++;
     await alerts.reload();
   }
 
   // Spot readings change with every alert update; refresh them when an alert about a spot arrives.
   const offSpot = live.on('alert', event => {
-    if (event.alert?.source?.kind === 'spot') api('/api/water/spots').then(list => { spots = new Map(list.map(v => [v.spot.id, v])); render(); }).catch(() => {});
+    if (event.alert?.source?.kind === 'spot') api('/api/water/spots').then(list => { spots = new Map(list.map(v => [v.spot.id, v])); spotsVersion++; render(); }).catch(() => {});
   });
   load();
   return () => { alerts.dispose(); offSpot(); };

@@ -2,7 +2,7 @@ import { api, apiOptional } from '../api.js';
 import { h, fill } from '../dom.js';
 import { timeEl, toLocalInput } from '../format.js';
 import { name, t } from '../i18n.js';
-import { OpenAlerts, alertList } from '../components/alerts.js';
+import { AlertCards, OpenAlerts } from '../components/alerts.js';
 import { footagePlayer } from '../components/footage.js';
 
 // Public security: the camera wall (latest snapshot, online state), footage search with HLS playback, the
@@ -18,8 +18,9 @@ export function mountSecurity(root, { live }) {
 
   let cameras = [];
   let cells = new Map();
+  const cards = new AlertCards();
   const alerts = new OpenAlerts(live, () => {
-    if (alerts.loaded) fill(list, alertList(alerts.sorted(), { cells, onUpdated: updated => alerts.apply(updated) }));
+    if (alerts.loaded) cards.render(list, alerts.sorted(), { cells, onUpdated: updated => alerts.apply(updated) });
   });
 
   async function loadCameras() {
