@@ -120,7 +120,7 @@ async function start() {
   }
 
   live?.stop();
-  live = new LiveStream(['alert', 'shelter']);
+  live = new LiveStream(['alert', 'shelter', 'clip']);
   conn.hidden = false;
   live.onState(renderConn);
   live.start();

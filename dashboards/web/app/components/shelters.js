@@ -1,22 +1,23 @@
 import { api, apiOptional } from '../api.js';
 import { h, fill } from '../dom.js';
+import { timeEl } from '../format.js';
 import { name, t } from '../i18n.js';
 
-// Shelters (应急避难场所) with occupancy bars against capacity, open/close, and redirect suggestions for full
-// ones. Occupancy updates arrive as `shelter` events on the live stream. The percentage is always written out,
-// so the bar's colour is never the only carrier of meaning.
+// Shelters (应急避难场所) with occupancy bars against capacity, open/close, each entrance's in/out counts, and
+// redirect suggestions for shelters at 80 % or more. Occupancy updates arrive as `shelter` events on the live
+// stream. The numbers and the percentage are always written out: the bar's colour is never the only carrier.
 export function sheltersPanel(root, live, onList) {
-  let shelters = [];
+  let views = [];
   const occupancy = new Map();
+  const suggestions = new Map();
 
   async function load() {
     try {
       const list = await apiOptional('/api/shelters');
       if (list === null) { fill(root, h('p', { class: 'empty', 'data-testid': 'shelters-missing' }, t('notAvailable'))); return; }
-      shelters = Array.isArray(list) ? list : list.items ?? [];
-      const summary = await apiOptional('/api/shelters/occupancy').catch(() => null);
-      for (const item of (Array.isArray(summary) ? summary : summary?.items) ?? []) occupancy.set(item.shelterId, item);
-      onList(shelters);
+      views = list;
+      for (const view of views) if (view.occupancy) occupancy.set(view.shelter.id, view.occupancy);
+      onList(views.map(v => v.shelter));
       render();
     } catch (error) {
       fill(root, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message));
@@ -24,43 +25,67 @@ export function sheltersPanel(root, live, onList) {
   }
 
   function render() {
-    if (!shelters.length) { fill(root, h('p', { class: 'empty' }, '—')); return; }
-    fill(root, h('ul', { class: 'shelters' }, shelters.map(shelter => {
-      const now = occupancy.get(shelter.id);
-      const occupants = now?.occupants ?? 0;
-      const capacity = now?.capacity ?? shelter.capacity ?? 0;
-      const open = now?.open ?? shelter.open;
-      const share = capacity > 0 ? occupants / capacity : 0;
-      const band = share >= 0.95 ? 'full' : share >= 0.8 ? 'high' : 'ok';
-      const status = h('span', { role: 'status' });
-      const toggle = async () => {
-        try {
-          await api(`/api/shelters/${encodeURIComponent(shelter.id)}/${open ? 'close' : 'open'}`, { method: 'POST', body: {} });
-          await load();
-        } catch (error) { fill(status, error.message); }
-      };
-      return h('li', { class: 'shelter-row', 'data-testid': 'shelter', 'data-shelter-id': shelter.id },
-        h('div', { class: 'shelter-head' }, h('strong', {}, name(shelter.name)), ' ',
-          h('span', { class: 'state ' + (open ? 'state-open' : 'state-closed') }, open ? t('open') : t('closed'))),
-        h('div', { class: 'bar bar-' + band, role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': capacity, 'aria-valuenow': occupants, 'aria-label': t('occupancy') },
-          h('span', { style: { width: Math.min(100, Math.round(share * 100)) + '%' } })),
-        h('p', {}, `${t('occupancy')} ${occupants} / ${t('capacity')} ${capacity} (${Math.round(share * 100)}%)`),
-        h('button', { onclick: toggle }, open ? t('closeShelter') : t('openShelter')), ' ', status,
-        band !== 'ok' ? suggestions(shelter.id) : null);
-    })));
+    if (!views.length) { fill(root, h('p', { class: 'empty' }, '—')); return; }
+    fill(root, h('ul', { class: 'shelters' }, views.map(({ shelter }) => shelterRow(shelter, occupancy.get(shelter.id)))));
   }
 
-  function suggestions(id) {
-    const box = h('div', { class: 'suggestions' });
-    apiOptional(`/api/shelters/${encodeURIComponent(id)}/suggestions`).then(list => {
-      if (!list?.length) return;
-      fill(box, h('p', {}, t('redirect'), ': ', list.map(s => `${name(s.name)} (${s.free} · ${s.distanceKm?.toFixed?.(1) ?? '?'} km)`).join('; ')));
+  function shelterRow(shelter, now) {
+    const occupants = now?.occupants ?? 0;
+    const capacity = now?.capacity ?? shelter.capacity ?? 0;
+    const open = now?.open ?? shelter.open;
+    const share = capacity > 0 ? occupants / capacity : 0;
+    const band = share >= 0.95 ? 'full' : share >= 0.8 ? 'high' : 'ok';
+    const status = h('span', { role: 'status' });
+    const toggle = async event => {
+      event.target.disabled = true;
+      try {
+        const updated = await api(`/api/shelters/${encodeURIComponent(shelter.id)}/state`, { method: 'POST', body: { open: !open, note: 'dashboard' } });
+        views = views.map(v => v.shelter.id === shelter.id ? updated : v);
+        if (updated.occupancy) occupancy.set(shelter.id, updated.occupancy);
+        else occupancy.set(shelter.id, { ...(occupancy.get(shelter.id) ?? {}), open: updated.shelter.open });
+        render();
+      } catch (error) {
+        fill(status, error.message);
+        event.target.disabled = false;
+      }
+    };
+    const percent = Math.round(share * 100);
+    return h('li', { class: 'shelter-row', 'data-testid': 'shelter', 'data-shelter-id': shelter.id, 'data-open': String(open) },
+      h('div', { class: 'shelter-head' }, h('strong', {}, name(shelter.name)), ' ',
+        h('span', { class: 'state ' + (open ? 'state-open' : 'state-closed'), 'data-testid': 'shelter-state' }, open ? t('open') : t('closed'))),
+      h('div', { class: 'bar bar-' + band, role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': capacity, 'aria-valuenow': occupants,
+        'aria-valuetext': `${occupants} / ${capacity} (${percent}%)`, 'aria-label': t('occupancy') },
+        h('span', { style: { width: Math.min(100, percent) + '%' } })),
+      h('p', { 'data-testid': 'shelter-occupancy' }, `${t('occupancy')} ${occupants} / ${t('capacity')} ${capacity} (${percent}%)`,
+        band === 'full' ? ` · ${t('shelterFull')}` : band === 'high' ? ` · ${t('shelterHigh')}` : ''),
+      now?.entrances?.length ? h('ul', { class: 'entrances', 'aria-label': t('doorEvents') }, now.entrances.map(e =>
+        h('li', {}, `${e.id}: ${t('in')} ${e.in} · ${t('out')} ${e.out}`, e.onFallback ? ` · ${t('onFallback')}` : ''))) : null,
+      now?.updatedAt && !now.updatedAt.startsWith('0001') ? h('p', { class: 'muted' }, timeEl(now.updatedAt)) : null,
+      h('button', { onclick: toggle, 'data-testid': 'shelter-toggle' }, open ? t('closeShelter') : t('openShelter')), ' ', status,
+      band !== 'ok' ? redirectBox(shelter.id) : null);
+  }
+
+  function redirectBox(id) {
+    const box = h('div', { class: 'suggestions', 'data-testid': 'shelter-redirect' });
+    const show = list => fill(box, list.length
+      ? [h('strong', {}, t('redirect'), ': '), list.map(s => `${name(s.name)} (${t('free')} ${s.free}, ${s.distanceKm.toFixed(1)} km)`).join('；')]
+      : t('noRedirect'));
+    if (suggestions.has(id)) show(suggestions.get(id));
+    apiOptional(`/api/shelters/redirect?from=${encodeURIComponent(id)}&count=3`).then(list => {
+      if (!list) return;
+      suggestions.set(id, list);
+      show(list);
     }).catch(() => {});
     return box;
   }
 
   const off = [
-    live.on('shelter', item => { if (item?.shelterId) { occupancy.set(item.shelterId, item); render(); } }),
+    live.on('shelter', item => {
+      if (!item?.shelterId) return;
+      occupancy.set(item.shelterId, item);
+      if (views.some(v => v.shelter.id === item.shelterId)) render();
+      else load();
+    }),
     live.onReconnect(load),
   ];
   load();

@@ -1,9 +1,9 @@
 import { api, apiOptional } from '../api.js';
 import { h, fill } from '../dom.js';
 import { timeEl, toLocalInput } from '../format.js';
-import { name, t } from '../i18n.js';
+import { name, pick, t } from '../i18n.js';
 import { AlertCards, OpenAlerts } from '../components/alerts.js';
-import { footagePlayer } from '../components/footage.js';
+import { footagePlayer, footageUrl } from '../components/footage.js';
 
 // Public security: the camera wall (latest snapshot, online state), footage search with HLS playback, the
 // event timeline with clip export, and the alerts.
@@ -12,8 +12,10 @@ export function mountSecurity(root, { live }) {
   const search = h('div', { 'data-testid': 'footage-search' });
   const events = h('div', { 'data-testid': 'event-timeline' });
   const list = h('div', { 'data-testid': 'security-alerts' }, t('loading'));
+  const player = h('div', { class: 'player' });
+  const clipStatus = h('p', { role: 'status', 'data-testid': 'clip-status' });
   fill(root, h('section', { class: 'view view-security', 'data-testid': 'view-security' },
-    h('div', { class: 'col wide' }, h('h2', {}, t('cameras')), wall, h('h2', {}, t('footageSearch')), search),
+    h('div', { class: 'col wide' }, h('h2', {}, t('cameras')), wall, h('h2', {}, t('footageSearch')), search, player),
     h('div', { class: 'col' }, h('h2', {}, t('activeAlerts')), list, h('h2', {}, t('events')), events)));
 
   let cameras = [];
@@ -57,37 +59,56 @@ export function mountSecurity(root, { live }) {
     const camera = h('select', { id: 'f-camera' }, cameras.filter(c => c.video).map(c => h('option', { value: c.id }, name(c.name))));
     const from = h('input', { id: 'f-from', type: 'datetime-local', value: toLocalInput(Date.now() - 15 * 60_000) });
     const to = h('input', { id: 'f-to', type: 'datetime-local', value: toLocalInput(Date.now() + 60_000) });
-    const player = h('div', { class: 'player' });
     const submit = event => {
       event.preventDefault();
-      fill(player, footagePlayer(camera.value, new Date(from.value), new Date(to.value)));
+      if (!camera.value) return;
+      play(footageUrl(camera.value, new Date(from.value).getTime(), new Date(to.value).getTime()));
     };
     fill(search, h('form', { class: 'footage-form', onsubmit: submit },
       h('label', { for: 'f-camera' }, t('camera'), camera),
       h('label', { for: 'f-from' }, t('from'), from),
       h('label', { for: 'f-to' }, t('to'), to),
-      h('button', { type: 'submit', class: 'primary', 'data-testid': 'footage-search-button' }, t('search'))), player);
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'footage-search-button' }, t('search'))));
   }
 
+  function play(url) {
+    fill(player, footagePlayer(url));
+    player.scrollIntoView({ block: 'nearest' });
+  }
+
+  // Camera events as bookmarks (api/video/events): time, camera, what, and the footage around it to play or
+  // export as a clip. Without the video feature's events, the alerts that carry footage evidence.
   async function loadEvents() {
     try {
+      const bookmarks = await apiOptional('/api/video/events?limit=50');
+      const cameraName = id => name(cameras.find(c => c.id === id)?.name ?? id);
+      if (bookmarks) {
+        fill(events, clipStatus, bookmarks.length ? h('ol', { class: 'events' }, bookmarks.map(({ event, footage }) => h('li', { 'data-testid': 'camera-event' },
+          timeEl(event.at), ` · ${cameraName(event.cameraId)} · ${event.type}`, event.zone ? ` · ${event.zone}` : '', event.label ? ` · ${event.label}` : '', ' ',
+          h('button', { onclick: () => play(footage) }, t('play')), ' ',
+          h('button', { onclick: () => exportClip(footage, event.cameraId) }, t('exportClip'))))) : h('p', { class: 'empty' }, '—'));
+        return;
+      }
+
       const recent = await api('/api/alerts?limit=50');
-      const related = recent.filter(a => a.source?.kind === 'camera' || a.evidence?.some(e => e.kind === 'footage' || e.kind === 'snapshot'));
-      fill(events, related.length ? h('ol', { class: 'events' }, related.map(a => h('li', {},
-        timeEl(a.raisedAt), ' · ', a.title?.zh && name(a.title.zh + ' ' + a.title.en), ' ',
-        a.evidence.filter(e => e.kind === 'footage' && e.from && e.to).map(e =>
-          h('button', { onclick: () => exportClip(a.source.id, e.from, e.to) }, t('exportClip')))))) : h('p', { class: 'empty' }, '—'));
+      const related = recent.filter(a => a.evidence?.some(e => e.kind === 'footage'));
+      fill(events, clipStatus, related.length ? h('ol', { class: 'events' }, related.map(a => h('li', { 'data-testid': 'camera-event' },
+        timeEl(a.raisedAt), ' · ', pick(a.title), ' ',
+        a.evidence.filter(e => e.kind === 'footage' && e.uri?.startsWith('/')).map(e => h('button', { onclick: () => play(e.uri) }, t('play'))))))
+        : h('p', { class: 'empty' }, '—'));
     } catch (error) {
       fill(events, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message));
     }
   }
 
-  async function exportClip(cameraId, from, to) {
+  // A clip is cut by the gateway in the background; its "ready" message arrives on the live stream (topic clip).
+  async function exportClip(footage, cameraId) {
+    const query = new URL(footage, location.origin).searchParams;
     try {
-      const clip = await api(`/api/video/cameras/${encodeURIComponent(cameraId)}/clips`, { method: 'POST', body: { from, to } });
-      if (clip?.uri) window.open(clip.uri, '_blank', 'noopener');
+      const clip = await api('/api/video/clips', { method: 'POST', body: { cameraId, from: Number(query.get('from')), to: Number(query.get('to')) } });
+      fill(clipStatus, `${t('exportClip')}: ${clip.id} · ${clip.state}`);
     } catch (error) {
-      fill(events.querySelector('[role=status]') ?? events.appendChild(h('p', { role: 'status' })), error.message);
+      fill(clipStatus, error.message);
     }
   }
 
@@ -96,7 +117,11 @@ export function mountSecurity(root, { live }) {
     await Promise.all([loadCameras(), alerts.reload(), loadEvents()]);
   }
 
-  const off = [live.on('alert', () => loadEvents()), live.onReconnect(loadCameras)];
+  const off = [
+    live.on('alert', () => loadEvents()),
+    live.on('clip', ready => fill(clipStatus, `${t('clipReady')}: `, h('a', { href: ready.url, download: '' }, ready.clipId))),
+    live.onReconnect(() => { loadCameras(); loadEvents(); }),
+  ];
   load();
   return () => { alerts.dispose(); off.forEach(o => o()); };
 }
