@@ -118,9 +118,21 @@ public sealed partial class InfluxWriter : IPointWriter
         return false;
     }
 
-    public async ValueTask WriteAsync(Point point, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(Point point, CancellationToken cancellationToken = default)
     {
         Accepting(point);
+        if (!cancellationToken.IsCancellationRequested && _channel.Writer.TryWrite(point))
+        {
+            // The common case, room in the buffer: no async state machine per point.
+            Added();
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitToWriteAsync(point, cancellationToken);
+    }
+
+    private async ValueTask WaitToWriteAsync(Point point, CancellationToken cancellationToken)
+    {
         await _channel.Writer.WriteAsync(point, cancellationToken);
         Added();
     }
