@@ -43,6 +43,14 @@ public sealed class BrokerOptions : IValidatableObject
     [Range(100, 1_000_000)]
     public int MaxPendingMessagesPerClient { get; set; } = 10_000;
 
+    /// <summary>
+    /// Embedded, plain MQTT: read buffer per connection, bytes. Default 1 024: one receive takes the several small
+    /// packets a busy device has sent instead of two receives per packet (see ReadBufferedStream). 0 uses MQTTnet's
+    /// own unbuffered TCP listener.
+    /// </summary>
+    [Range(0, 65_536)]
+    public int ReadBufferBytes { get; set; } = 1024;
+
     /// <summary>External: broker host name. Required in external mode.</summary>
     public string? Host { get; set; }
 
@@ -83,6 +91,11 @@ public sealed class BrokerOptions : IValidatableObject
         if (CertificatePath is { Length: > 0 } path && !File.Exists(path))
         {
             yield return new ValidationResult($"Broker:CertificatePath '{path}' does not exist.", [nameof(CertificatePath)]);
+        }
+
+        if (ReadBufferBytes is > 0 and < 64)
+        {
+            yield return new ValidationResult("Broker:ReadBufferBytes must be 0 (MQTTnet's own listener) or at least 64.", [nameof(ReadBufferBytes)]);
         }
 
         if (SharedSubscriptionGroup.AsSpan().IndexOfAny("/+#") >= 0)

@@ -56,13 +56,14 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
             .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
             .WithPersistentSessions(true);
         var address = IPAddress.Parse(_options.BindAddress);
-        if (_options.Port > 0)
+        var buffered = _options.Port > 0 && _options.ReadBufferBytes > 0;
+        if (_options.Port > 0 && !buffered)
         {
             builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(_options.Port);
         }
         else
         {
-            builder.WithoutDefaultEndpoint();
+            builder.WithoutDefaultEndpoint(); // plain MQTT is served by our own listener below, or not at all
         }
 
         if (!string.IsNullOrEmpty(_options.CertificatePath))
@@ -72,7 +73,19 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
                 .WithEncryptionCertificate(certificate);
         }
 
-        _server = new MqttServerFactory().CreateMqttServer(builder.Build());
+        var factory = new MqttServerFactory();
+        if (buffered)
+        {
+            // MQTTnet's TCP adapter stays for the TLS endpoint (it does nothing when that is off).
+            var adapters = factory.DefaultServerAdapters.Select(create => create(factory)).ToList();
+            adapters.Add(new BufferedTcpServerAdapter(new IPEndPoint(address, _options.Port), _options.ReadBufferBytes, _logger));
+            _server = factory.CreateMqttServer(builder.Build(), adapters);
+        }
+        else
+        {
+            _server = factory.CreateMqttServer(builder.Build());
+        }
+
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;

@@ -4,8 +4,7 @@ using SmartCommunity.Protocol.Topics;
 namespace SmartCommunity.Gateway.Ingest;
 
 /// <summary>
-/// A message between the broker callback and an ingest worker: the payload copied into a pooled buffer
-/// (returned by the worker, or by the queue when it sheds the message).
+/// A message between the broker callback and an ingest worker: the payload copied out of the broker's packet.
 /// </summary>
 internal readonly record struct InboundMessage(
     MessageClass Class,

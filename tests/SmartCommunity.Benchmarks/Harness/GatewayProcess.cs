@@ -114,9 +114,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     public Task<string> MetricsTextAsync() => _http.GetStringAsync("/metrics");
 
     /// <summary>Reads one counter (sum over all label sets whose text contains <paramref name="labelFilter"/>).</summary>
-    public async Task<double> MetricAsync(string name, string labelFilter = "")
+    public async Task<double> MetricAsync(string name, string labelFilter = "") => SumOf(await MetricsTextAsync(), name, labelFilter);
+
+    /// <summary>One counter summed from a <c>/metrics</c> text already fetched (several counters from one scrape).</summary>
+    public static double SumOf(string text, string name, string labelFilter = "")
     {
-        var text = await _http.GetStringAsync("/metrics");
         double sum = 0;
         foreach (var line in text.Split('\n'))
         {

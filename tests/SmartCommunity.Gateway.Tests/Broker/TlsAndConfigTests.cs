@@ -52,6 +52,7 @@ public sealed class TlsAndConfigTests
     [InlineData("Broker__Mode", "External", "Broker:Host is required")]
     [InlineData("Broker__CertificatePath", "/no/such/file.pfx", "does not exist")]
     [InlineData("Ingest__Workers", "0", "Workers")]
+    [InlineData("Broker__ReadBufferBytes", "10", "ReadBufferBytes")]
     [InlineData("Ingest__MaxPayloadBytes", "10", "MaxPayloadBytes")]
     [InlineData("Auth__InitialAdminPassword", "short", "at least 12 characters")]
     [InlineData("Storage__DatabaseFile", "../escape.db", "plain file name")]
