@@ -46,7 +46,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 
     /// <summary>The beach's level station publishes readings over MQTT, as the real device does.</summary>
-    public Task PublishBeachLevelsAsync(params double[] levels) => BeachStation.PublishLevelsAsync(Gateway.MqttPort, levels);
+    public Task PublishBeachLevelsAsync(params double[] levels) => LevelStation.PublishBeachAsync(Gateway.MqttPort, levels);
 
     /// <summary>An HTTP client signed in as a person (bearer token), to check what the page did.</summary>
     public async Task<HttpClient> SignedInClientAsync(string username, string password = DemoPeople.Password)

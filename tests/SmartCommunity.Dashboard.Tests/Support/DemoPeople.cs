@@ -19,4 +19,7 @@ public static class DemoPeople
     public const string BeachStation = "wl-hetan-beach";
     public const string BeachStationSecret = "demo-secret-wl-hetan-beach";
     public const string BeachSpot = "spot-hetan-beach";
+
+    public const string BridgeStation = "wl-hetan-bridge";
+    public const string BridgeStationSecret = "demo-secret-wl-hetan-bridge";
 }

@@ -30,7 +30,7 @@ public sealed class ConnectionTests(DashboardFixture fixture) : IClassFixture<Da
         // held off while a red alert is raised, so its live event cannot reach the page…
         await page.RouteAsync("**/api/live**", route => route.AbortAsync());
         await fixture.Gateway.StartAsync();
-        await BeachStation.PublishLevelsAsync(fixture.Gateway.MqttPort, 32.6, 32.6, 32.7, 32.7, 32.8);
+        await LevelStation.PublishBeachAsync(fixture.Gateway.MqttPort, 32.6, 32.6, 32.7, 32.7, 32.8);
         using var api = await fixture.SignedInClientAsync(DemoPeople.Emergency);
         await Eventually.TrueAsync(async () => (await api.GetFromJsonAsync<JsonElement>("/api/alerts?open=true&level=red")).GetArrayLength() == 1,
             TimeSpan.FromSeconds(30), "the red alert is raised");

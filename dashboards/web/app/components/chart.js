@@ -27,8 +27,10 @@ export function levelChart(view, hours = 6) {
     if (!UPlot) { fill(box, t('chartUnavailable')); return; }
     const points = series.points ?? [];
     if (!points.length) { fill(box, t('chartNoData')); return; }
-    const xs = points.map(p => new Date(p.t).getTime() / 1000);
-    const ys = points.map(p => p.v);
+    // The whole window on the time axis (a few readings must not be stretched over years), the threshold lines
+    // from edge to edge.
+    const xs = [from.getTime() / 1000, ...points.map(p => new Date(p.t).getTime() / 1000), to.getTime() / 1000];
+    const ys = [null, ...points.map(p => p.v), null];
     const flat = v => xs.map(() => v);
     const levels = view.spot.levels;
     fill(box);
@@ -41,10 +43,11 @@ export function levelChart(view, hours = 6) {
       title: `${t('level')} (m) · ${t('hours6')}`,
       series: [
         {},
-        { label: t('level'), stroke: '#0b5cad', width: 2 },
+        { label: t('level'), stroke: '#0b5cad', width: 2, spanGaps: true, points: { show: points.length < 60 } },
         { label: t('warning'), stroke: '#b08800', dash: [6, 4] },
         { label: t('danger'), stroke: '#c62828', dash: [2, 3] },
       ],
+      scales: { x: { time: true, range: [xs[0], xs[xs.length - 1]] } },
       axes: [{}, { label: 'm' }],
     }, [xs, ys, flat(levels.warningM), flat(levels.dangerM)], box);
   }).catch(error => fill(box, t('loadFailed'), ': ', error.message));
