@@ -97,6 +97,28 @@ public sealed class DischargeNoticeTests(DashboardFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData("Asia/Shanghai")]
+    [InlineData("America/New_York")]
+    [InlineData("Asia/Kolkata")]
+    public async Task TimesAreShownInTheBrowsersOwnZone(string zone)
+    {
+        using var api = await fixture.SignedInClientAsync(DemoPeople.WaterAuthority);
+        var gate = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds() / 60 * 60);
+        var issued = await api.PostAsJsonAsync("/api/water/notices", new { reservoirId = "res-qingxi", gateOpenAt = gate, flowM3s = 150.0, durationMinutes = 30 });
+        issued.EnsureSuccessStatusCode();
+        var id = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        var page = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl, timezone: zone);
+        await page.SignInAsync(DemoPeople.WaterAuthority);
+        var shown = page.Locator($"[data-testid=notice][data-notice-id='{id}'] > p time").First;
+        await Assertions.Expect(shown).ToHaveAttributeAsync("datetime", new System.Text.RegularExpressions.Regex("^" + gate.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture)));
+        var local = TimeZoneInfo.ConvertTime(gate, TimeZoneInfo.FindSystemTimeZoneById(zone));
+        await Assertions.Expect(shown).ToContainTextAsync(local.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
+        await api.PostAsync($"/api/water/notices/{id}/cancel", null);
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>Per spot row: the warning steps with their shown (local) times.</summary>
     private static async Task<Dictionary<string, List<(string Name, string Text)>>> StepsAsync(ILocator scope)
     {
