@@ -1,7 +1,12 @@
 using SmartCommunity.Gateway.Extensions;
 using SmartCommunity.Gateway.Infrastructure.Storage;
+using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Seed;
 using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Gateway.Video.Clips;
+using SmartCommunity.Gateway.Video.Events;
+using SmartCommunity.Gateway.Video.Footage;
+using SmartCommunity.Gateway.Video.Retention;
 using SmartCommunity.Gateway.Video.Recording;
 using SmartCommunity.Gateway.Video.Snapshots;
 
@@ -24,6 +29,20 @@ public static class VideoExtensions
         builder.Services.AddSingleton<ISnapshotStore>(sp => sp.GetRequiredService<SnapshotStore>());
         builder.Services.AddSingleton<SegmentIndex>();
         builder.Services.AddSingleton<LatestSnapshotSource>();
+        builder.Services.AddSingleton<VideoMetrics>();
+        builder.Services.AddSingleton<SegmentRepair>();
+        builder.Services.AddSingleton<RecordingSupervisor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingSupervisor>());
+        builder.Services.AddSingleton<CameraDownAlerts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CameraDownAlerts>());
+        builder.Services.AddSingleton<ClipStore>();
+        builder.Services.AddSingleton<ClipExporter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClipExporter>());
+        builder.Services.AddSingleton<CameraEventIndex>();
+        builder.Services.AddSingleton<IDeviceMessageHandler>(sp => sp.GetRequiredService<CameraEventIndex>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CameraEventIndex>());
+        builder.Services.AddSingleton<FootageRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FootageRetention>());
         return builder;
     }
 
@@ -31,6 +50,9 @@ public static class VideoExtensions
     {
         app.MapCamerasApi();
         app.MapSnapshotsApi();
+        app.MapFootageApi();
+        app.MapClipsApi();
+        app.MapCameraEventsApi();
         return app;
     }
 }

@@ -4,7 +4,7 @@ using SmartCommunity.Gateway.Infrastructure.Storage;
 namespace SmartCommunity.Gateway.Video;
 
 /// <summary>
-/// Where video files live under the data directory: <c>footage/{camera}/{yyyy-MM-dd}/{yyyyMMddTHHmmssZ}-{run}.ts</c>,
+/// Where video files live under the data directory: <c>footage/{camera}/{yyyy-MM-dd}/{run}-{000000}.ts</c>,
 /// <c>clips/{clip}.mp4</c>, <c>snapshots/{camera}/…</c>. Every path served is built here from checked IDs and
 /// checked again to lie inside <see cref="Root"/>, so no request can name a file elsewhere.
 /// </summary>

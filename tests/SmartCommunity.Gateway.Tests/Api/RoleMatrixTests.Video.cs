@@ -14,5 +14,14 @@ public sealed partial class RoleMatrixTests
         ("DELETE", "api/video/cameras/{id}", "/api/video/cameras/43010200011320000088", null, ["admin", "ps"]),
         ("GET", "api/video/cameras/{id}/snapshot", "/api/video/cameras/43010200011320000001/snapshot", null, People),
         ("GET", "api/video/cameras/{id}/snapshots/{name}", "/api/video/cameras/43010200011320000001/snapshots/1-1.jpg", null, People),
+        ("GET", "api/video/cameras/{id}/segments", "/api/video/cameras/43010200011320000001/segments?from=0&to=1000", null, People),
+        ("GET", "api/video/cameras/{id}/footage", "/api/video/cameras/43010200011320000001/footage?from=0&to=1000", null, People),
+        ("GET", "api/video/cameras/{id}/segments/{segmentId:long}.ts", "/api/video/cameras/43010200011320000001/segments/1.ts", null, People),
+        // Exports are evidence: public security and admins only (an empty body is refused with 400 after authorisation).
+        ("POST", "api/video/clips/", "/api/video/clips", "{}", ["admin", "ps"]),
+        ("GET", "api/video/clips/", "/api/video/clips", null, People),
+        ("GET", "api/video/clips/{clipId}", "/api/video/clips/no-such-clip", null, People),
+        ("GET", "api/video/clips/{clipId}/file", "/api/video/clips/no-such-clip/file", null, People),
+        ("GET", "api/video/events/", "/api/video/events?from=0&to=1000", null, People),
     ];
 }

@@ -58,5 +58,6 @@ internal sealed class VideoSchema : ISchemaProvider
                 requested_at TEXT NOT NULL,
                 finished_at TEXT);
             """),
+        new("video", 2, "CREATE INDEX video_segments_camera_run ON video_segments (camera_id, run, end_ms);"),
     ];
 }

@@ -57,6 +57,14 @@ public sealed class SegmentIndex(SqliteDatabase database)
     public VideoSegment? Newest(string cameraId) =>
         Query($"SELECT {Columns} FROM video_segments WHERE camera_id = $c ORDER BY start_ms DESC LIMIT 1", p => p.AddWithValue("$c", cameraId)).FirstOrDefault();
 
+    /// <summary>The latest segment a recorder run wrote.</summary>
+    public VideoSegment? LastOfRun(string cameraId, string run) =>
+        Query($"SELECT {Columns} FROM video_segments WHERE camera_id = $c AND run = $r ORDER BY end_ms DESC LIMIT 1", p =>
+        {
+            p.AddWithValue("$c", cameraId);
+            p.AddWithValue("$r", run);
+        }).FirstOrDefault();
+
     /// <summary>Whether the file is already indexed (repair skips it).</summary>
     public bool Contains(string path)
     {

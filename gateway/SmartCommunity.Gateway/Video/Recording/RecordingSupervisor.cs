@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Video.Cameras;
+
+namespace SmartCommunity.Gateway.Video.Recording;
+
+/// <summary>
+/// Runs one <see cref="CameraRecorder"/> per camera whose policy records. At start it first repairs what a crash
+/// left behind (files on disk without an index row), then starts the recorders; a camera added, changed or removed
+/// restarts or stops its recorder. At stop every ffmpeg is killed and its half-written file repaired.
+/// </summary>
+public sealed class RecordingSupervisor(
+    ICameraCatalog catalog,
+    SegmentIndex index,
+    SegmentRepair repair,
+    StreamProber prober,
+    CameraStatusBoard status,
+    VideoPaths paths,
+    VideoMetrics metrics,
+    IOptions<VideoOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, (CancellationTokenSource Stop, Task Run, CameraRecorder Recorder)> _recorders = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggers.CreateLogger<RecordingSupervisor>();
+    private readonly Lock _lock = new();
+    private CancellationToken _stopping;
+
+    /// <summary>Raised after each indexed segment of any camera.</summary>
+    public event Action<VideoSegment>? SegmentIndexed;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RecordingEnabled)
+        {
+            return;
+        }
+
+        await Task.Yield();
+        _stopping = stoppingToken;
+        foreach (var cameraId in repair.CamerasOnDisk())
+        {
+            try
+            {
+                await repair.RepairAsync(cameraId, run: null, stoppingToken);
+            }
+            catch (IOException ex)
+            {
+                _logger.LogWarning(ex, "Repair of camera {Camera}'s footage failed", cameraId);
+            }
+        }
+
+        catalog.Changed += Restart;
+        foreach (var camera in catalog.All)
+        {
+            Restart(camera.Id);
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        catalog.Changed -= Restart;
+        List<Task> runs;
+        lock (_lock)
+        {
+            foreach (var recorder in _recorders.Values)
+            {
+                recorder.Stop.Cancel();
+            }
+
+            runs = [.. _recorders.Values.Select(r => r.Run)];
+        }
+
+        await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void Restart(string cameraId)
+    {
+        lock (_lock)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (_recorders.TryRemove(cameraId, out var old))
+            {
+                old.Stop.Cancel();
+            }
+
+            if (catalog.Find(cameraId) is not { Recording.Enabled: true })
+            {
+                status.Update(cameraId, s => s with { Recorder = "off" });
+                return;
+            }
+
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+            var recorder = new CameraRecorder(cameraId, catalog, index, repair, prober, status, paths, metrics, options, time, loggers.CreateLogger<CameraRecorder>());
+            recorder.SegmentIndexed += s => SegmentIndexed?.Invoke(s);
+            // The new run waits for the old one to have repaired its last file, so they never race on the index.
+            var previous = old.Run ?? Task.CompletedTask;
+            var run = Task.Run(async () =>
+            {
+                await previous.ConfigureAwait(false);
+                try
+                {
+                    await recorder.RunAsync(stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    _logger.LogError(ex, "Recorder of camera {Camera} failed", cameraId);
+                    status.Update(cameraId, s => s with { Online = false, Since = s.Online == false ? s.Since : time.GetUtcNow(), Recorder = "failed", LastError = ex.Message });
+                }
+            }, CancellationToken.None);
+            _recorders[cameraId] = (stop, run, recorder);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace SmartCommunity.Testing;
+
+/// <summary>
+/// A real RTSP server: GStreamer's gst-rtsp-server (Debian <c>gir1.2-gst-rtsp-server-1.0</c>, <c>python3-gst-1.0</c>,
+/// <c>gstreamer1.0-plugins-ugly</c> for x264) driven by a few lines of Python, serving synthetic H.264
+/// (<c>videotestsrc ! x264enc ! rtph264pay</c>, one key frame a second) at <c>rtsp://127.0.0.1:{port}/cam</c>.
+/// An earlier RTSP test hung this machine, so every wait here has a limit, stopping kills the whole process tree,
+/// and the server ends itself after <see cref="MaxLifetime"/> or as soon as the test process that started it is gone.
+/// </summary>
+public sealed class RtspServerProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(10);
+
+    private const string Script = """
+        import os, sys, signal
+        import gi
+        gi.require_version('Gst', '1.0')
+        gi.require_version('GstRtspServer', '1.0')
+        from gi.repository import Gst, GstRtspServer, GLib
+        Gst.init(None)
+        port, width, height, fps, lifetime, parent = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+        server = GstRtspServer.RTSPServer()
+        server.set_address('127.0.0.1')
+        server.set_service(port)
+        factory = GstRtspServer.RTSPMediaFactory()
+        factory.set_launch('( videotestsrc is-live=true pattern=ball ! video/x-raw,width=%s,height=%s,framerate=%s/1 '
+                           '! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%s bitrate=300 '
+                           '! rtph264pay name=pay0 pt=96 config-interval=1 )' % (width, height, fps, fps))
+        # Not shared: every client (recorder, probe) gets its own pipeline, so one client's TEARDOWN cannot end another's stream.
+        factory.set_shared(False)
+        server.get_mount_points().add_factory('/cam', factory)
+        if server.attach(None) == 0:
+            print('attach failed', flush=True)
+            sys.exit(1)
+        loop = GLib.MainLoop()
+        def parent_alive():
+            if os.getppid() != parent:
+                loop.quit()
+                return False
+            return True
+        GLib.timeout_add_seconds(1, parent_alive)
+        GLib.timeout_add_seconds(lifetime, loop.quit)
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, loop.quit)
+        print('ready', flush=True)
+        loop.run()
+        """;
+
+    private readonly string _directory;
+    private readonly int _width;
+    private readonly int _height;
+    private readonly int _fps;
+    private Process? _process;
+
+    private RtspServerProcess(string directory, int port, int width, int height, int fps)
+    {
+        _directory = directory;
+        Port = port;
+        _width = width;
+        _height = height;
+        _fps = fps;
+    }
+
+    public int Port { get; }
+
+    public string Url => $"rtsp://127.0.0.1:{Port}/cam";
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Debian's Python: the GStreamer bindings are installed for it, not for another python3 on the PATH.</summary>
+    public static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+    public static async Task<RtspServerProcess> StartAsync(int width = 320, int height = 240, int fps = 10)
+    {
+        var directory = Directory.CreateTempSubdirectory("sc-rtsp-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "rtsp_server.py"), Script);
+        var server = new RtspServerProcess(directory, FreePort.Next(), width, height, fps);
+        try
+        {
+            await server.StartAgainAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>Starts the server (again) on the same port, e.g. after <see cref="StopAsync"/> to bring a "camera" back.</summary>
+    public async Task StartAgainAsync()
+    {
+        var info = new ProcessStartInfo(Python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            Path.Combine(_directory, "rtsp_server.py"), Port.ToString(CultureInfo.InvariantCulture), _width.ToString(CultureInfo.InvariantCulture),
+            _height.ToString(CultureInfo.InvariantCulture), _fps.ToString(CultureInfo.InvariantCulture),
+            ((int)MaxLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture), Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The RTSP server did not start.");
+        _process = process;
+        _ = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
+            {
+                if (line == "ready")
+                {
+                    await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(10));
+                    return;
+                }
+            }
+
+            throw new InvalidOperationException($"The RTSP server exited before it was ready (is {Python} with gi/GstRtspServer installed? deploy/scripts/install-deps.sh test).");
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync();
+            throw new TimeoutException("The RTSP server was not ready within 20 s.");
+        }
+    }
+
+    /// <summary>Kills the server (the "camera" goes away); waits at most 10 s for it to be gone.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
+                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await process.WaitForExitAsync(limit.Token);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            catch (OperationCanceledException)
+            {
+                // Killed but not reaped in time; the OS reaps it with the test host.
+            }
+
+            process.Dispose();
+            _process = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder.
+        }
+    }
+}
