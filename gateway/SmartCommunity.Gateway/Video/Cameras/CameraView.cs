@@ -19,6 +19,9 @@ public sealed record CameraView(
     CameraCode Code,
     CameraStatus Status)
 {
+    /// <summary>Whether the stream is up (null until the recorder has tried), the same as <c>status.online</c>, for camera walls.</summary>
+    public bool? Online => Status.Online;
+
     public static CameraView From(Camera camera, CameraStatus status)
     {
         var code = Gb28181Id.Parse(camera.Id);

@@ -18,9 +18,11 @@ public static class EventsApi
     public static void MapCameraEventsApi(this IEndpointRouteBuilder app) =>
         app.MapGroup("api/video/events").WithTags("Video").MapGet("", List).RequireAuthorization(AuthPolicies.AnyPerson);
 
-    private static IResult List(string? camera, long? from, long? to, string? type, int? limit, ClaimsPrincipal user, CameraRegistry cameras, GridRegistry grid, CameraEventIndex events, IOptions<VideoOptions> options)
+    /// <summary>Without <c>from</c>/<c>to</c>: the last day.</summary>
+    private static IResult List(string? camera, long? from, long? to, string? type, int? limit, ClaimsPrincipal user, CameraRegistry cameras, GridRegistry grid, CameraEventIndex events, IOptions<VideoOptions> options, TimeProvider time)
     {
-        if (TimeRange.TryCreate(from, to, MaxRange, out var range) is { } error)
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (TimeRange.TryCreate(from ?? (to ?? now + 1) - 86_400_000, to ?? now + 1, MaxRange, out var range) is { } error)
         {
             return TypedResults.BadRequest(new ProblemDetailsLite(error));
         }
