@@ -62,6 +62,7 @@ const texts = {
   closeShelter: ['关闭避难所', 'Close shelter'],
   redirect: ['分流建议', 'Redirect suggestion'],
   doorEvents: ['出入口计数', 'Entrance counts'],
+  doorLog: ['门禁事件', 'Door events'],
   in: ['进', 'in'],
   out: ['出', 'out'],
   onFallback: ['备用计数源', 'on fallback source'],

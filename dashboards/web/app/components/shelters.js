@@ -19,14 +19,31 @@ export function sheltersPanel(root, live, onList) {
       for (const view of views) if (view.occupancy) occupancy.set(view.shelter.id, view.occupancy);
       onList(views.map(v => v.shelter));
       render();
+      loadDoors();
     } catch (error) {
       fill(root, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message));
     }
   }
 
+  const doors = h('div', { 'data-testid': 'door-events' });
+
   function render() {
     if (!views.length) { fill(root, h('p', { class: 'empty' }, '—')); return; }
-    fill(root, h('ul', { class: 'shelters' }, views.map(({ shelter }) => shelterRow(shelter, occupancy.get(shelter.id)))));
+    fill(root, h('ul', { class: 'shelters' }, views.map(({ shelter }) => shelterRow(shelter, occupancy.get(shelter.id)))),
+      h('h3', {}, t('doorLog')), doors);
+  }
+
+  // The newest door events (api/doors/events): passages that moved the counts, and alarms, with device time.
+  let doorTimer = null;
+  function loadDoors() {
+    clearTimeout(doorTimer);
+    doorTimer = setTimeout(async () => {
+      const events = await apiOptional('/api/doors/events?limit=8').catch(() => null);
+      if (!events) { fill(doors, h('p', { class: 'empty' }, events === null ? t('notAvailable') : '—')); return; }
+      fill(doors, events.length ? h('ol', { class: 'events' }, events.map(e => h('li', { 'data-testid': 'door-event' },
+        timeEl(e.at), ` · ${e.deviceId}${e.door ? '/' + e.door : ''} · ${e.type}`,
+        e.direction ? ` · ${t(e.direction === 'in' ? 'in' : 'out')} ${e.count}` : ''))) : h('p', { class: 'empty' }, '—'));
+    }, 500);
   }
 
   function shelterRow(shelter, now) {
@@ -83,11 +100,10 @@ export function sheltersPanel(root, live, onList) {
     live.on('shelter', item => {
       if (!item?.shelterId) return;
       occupancy.set(item.shelterId, item);
-      if (views.some(v => v.shelter.id === item.shelterId)) render();
-      else load();
+      if (views.some(v => v.shelter.id === item.shelterId)) { render(); loadDoors(); } else load();
     }),
     live.onReconnect(load),
   ];
   load();
-  return () => off.forEach(o => o());
+  return () => { clearTimeout(doorTimer); off.forEach(o => o()); };
 }
