@@ -87,7 +87,7 @@ public sealed class DischargeNoticeTests(DashboardFixture fixture)
 
         await form.GetByTestId("notice-preview-button").ClickAsync();
         await Assertions.Expect(page.GetByTestId("notice-status")).ToContainTextAsync(field);
-        await Assertions.Expect(page.GetByTestId("schedule-row")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("notice-preview").GetByTestId("schedule-row")).ToHaveCountAsync(0);
 
         // Issuing the same: the browser's own checks or the gateway's refuse it; nothing is issued.
         await form.EvaluateAsync("f => f.noValidate = true");
