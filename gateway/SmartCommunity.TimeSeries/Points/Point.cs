@@ -21,8 +21,9 @@ public sealed class Point
 
     private static readonly System.Buffers.SearchValues<char> NameSpecials = System.Buffers.SearchValues.Create("\n\r\\");
 
-    // Capacity 2: most sensor points carry one or two tags and fields; growing is cheap when they carry more.
-    private readonly List<KeyValuePair<string, string>> _tags = new(2);
+    // Tags capacity 4: the gateway tags every device point with device, kind and cell, and growing the list on the
+    // third tag showed in the ingest profile. Fields capacity 2: most readings carry one or two.
+    private readonly List<KeyValuePair<string, string>> _tags = new(4);
     private readonly List<KeyValuePair<string, FieldValue>> _fields = new(2);
 
     public Point(string measurement, Durability durability = Durability.Telemetry)

@@ -30,6 +30,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<(string Measurement, string Field, string Tags), long> _seriesIds = [];
+    private readonly TagSetKeys _tagSetKeys = new();
     private readonly IReadOnlyList<RollupLevel> _rollups;
     private readonly long[] _levelMs;
     private readonly CancellationTokenSource _stopping = new();
@@ -92,7 +93,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
             {
                 point.Validate();
                 var ts = (point.Timestamp ?? _time.GetUtcNow()).ToUnixTimeMilliseconds();
-                var tags = TagsKey(point.Tags);
+                var tags = _tagSetKeys.KeyOf(point.Tags);
                 foreach (var (field, value) in point.Fields)
                 {
                     if (value.AsNumber is not { } number)
@@ -376,18 +377,6 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
         id = (long)cmd.ExecuteScalar()!;
         _seriesIds[key] = id;
         return id;
-    }
-
-    /// <summary>Tags as a JSON array of [key, value] pairs in key order: unambiguous whatever characters they hold.</summary>
-    private static string TagsKey(IReadOnlyList<KeyValuePair<string, string>> tags)
-    {
-        var pairs = new string[tags.Count][];
-        for (var i = 0; i < tags.Count; i++)
-        {
-            pairs[i] = [tags[i].Key, tags[i].Value];
-        }
-
-        return JsonSerializer.Serialize(pairs);
     }
 
     private static long FloorTo(long ms, long interval)
