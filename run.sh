@@ -22,6 +22,17 @@ export Storage__DataDirectory="$PWD/data"
 export Auth__InitialAdminPassword="${SC_ADMIN_PASSWORD:-admin-demo-2026}"
 export Dashboard__WebRoot="$PWD/dashboards/web"
 
+# The demo cameras' streams (deploy/demo-community/20-cameras.json): synthetic H.264 clips made once by ffmpeg and
+# read in a loop at their own rate, so recording, footage and clips work with no camera on the network.
+demo_video=/tmp/smartcommunity-demo/video
+mkdir -p "$demo_video"
+for clip in beach:testsrc2 bridge:smptebars gate:rgbtestsrc; do
+  name=${clip%%:*} source=${clip#*:}
+  [ -s "$demo_video/$name.ts" ] || ffmpeg -nostdin -v error -f lavfi -i "$source=size=640x360:rate=10" -t 300 \
+    -c:v libx264 -preset ultrafast -g 10 -pix_fmt yuv420p -f mpegts "$demo_video/$name.ts.part" && mv "$demo_video/$name.ts.part" "$demo_video/$name.ts"
+done
+export Video__AllowFileUrls=true
+
 dotnet "$gateway_dll" --contentRoot "$PWD/$(dirname "$gateway_dll")" &
 gateway=$!
 trap 'kill $gateway ${agent:-} 2>/dev/null; wait 2>/dev/null' INT TERM EXIT

@@ -64,6 +64,19 @@ public sealed class VideoInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFootageLinkOpenedByABrowserIsAPlayerPageForTheSameUrl()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/video/cameras/{VideoTestBed.Camera}/footage?from=1000&to=5000");
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        var response = await _ps.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("hls.loadSource(url)", html, StringComparison.Ordinal);
+        Assert.Contains("Test camera", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASegmentIsServedOnlyUnderItsOwnCamera()
     {
         var paths = _gateway.Get<SmartCommunity.Gateway.Video.VideoPaths>();

@@ -46,9 +46,9 @@ public static class FootageApi
             : TypedResults.Ok(index.Range(id, range.FromMs, range.ToMs).Select(SegmentView.From));
     }
 
-    private static IResult Playlist(string id, long? from, long? to, ClaimsPrincipal user, CameraRegistry cameras, GridRegistry grid, SegmentIndex index, IOptions<VideoOptions> options)
+    private static IResult Playlist(string id, long? from, long? to, HttpRequest request, ClaimsPrincipal user, CameraRegistry cameras, GridRegistry grid, SegmentIndex index, IOptions<VideoOptions> options)
     {
-        if (cameras.Visible(id, user, grid) is null)
+        if (cameras.Visible(id, user, grid) is not { } camera)
         {
             return TypedResults.NotFound();
         }
@@ -56,6 +56,11 @@ public static class FootageApi
         if (TimeRange.TryCreate(from, to, options.Value.MaxQueryRange, out var range) is { } error)
         {
             return TypedResults.BadRequest(new ProblemDetailsLite(error));
+        }
+
+        if (FootagePage.Wanted(request))
+        {
+            return TypedResults.Content(FootagePage.Html(camera.Name), "text/html; charset=utf-8");
         }
 
         var segments = index.Range(id, range.FromMs, range.ToMs);
