@@ -1,0 +1,201 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Infrastructure.Logging;
+using SmartCommunity.Gateway.Infrastructure.Metrics;
+using SmartCommunity.Gateway.Infrastructure.Storage;
+using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Protocol.Messages;
+
+namespace SmartCommunity.Gateway.DoorAccess.Events;
+
+/// <summary>
+/// Stores every door-unit event in the door event log and alarms on those stored for the first time. Ingest
+/// threads only queue (never I/O); one loop writes each batch in one SQLite transaction with
+/// <c>INSERT OR IGNORE</c> on (device, boot, seq), then hands the new events to <see cref="DoorAlarms"/>.
+/// </summary>
+public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHandler
+{
+    private const int MaxBatch = 2_000;
+    private static readonly string[] InsertParameters = ["$d", "$b", "$s", "$ts", "$r", "$t", "$door", "$dir", "$n", "$card", "$p", "$cell", "$detail"];
+
+    private readonly SqliteDatabase _database;
+    private readonly DoorAlarms _alarms;
+    private readonly TimeProvider _time;
+    private readonly DoorAccessOptions _options;
+    private readonly RateLimitedLog _log;
+    private readonly ILogger<DoorEventLog> _logger;
+    private readonly Channel<object> _queue;
+    private readonly Counter _stored;
+    private readonly Counter _duplicates;
+    private readonly Counter _droppedFull;
+    private readonly Counter _droppedStore;
+    private readonly Counter _storeErrors;
+    private DateTimeOffset _nextRetention;
+
+    public DoorEventLog(SqliteDatabase database, DoorAlarms alarms, TimeProvider time, IOptions<DoorAccessOptions> options, MetricsRegistry metrics, ILogger<DoorEventLog> logger)
+    {
+        _database = database;
+        _alarms = alarms;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _log = new RateLimitedLog(logger, time, TimeSpan.FromSeconds(30));
+        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _stored = metrics.Counter("sc_door_events_total", "Door events by outcome.", ("outcome", "stored"));
+        _duplicates = metrics.Counter("sc_door_events_total", "Door events by outcome.", ("outcome", "duplicate"));
+        _droppedFull = metrics.Counter("sc_door_events_dropped_total", "Door events lost.", ("reason", "queue_full"));
+        _droppedStore = metrics.Counter("sc_door_events_dropped_total", "Door events lost.", ("reason", "store_error"));
+        _storeErrors = metrics.Counter("sc_door_store_errors_total", "Failed door-event transactions.");
+    }
+
+    void IDeviceMessageHandler.OnEvent(DeviceRuntime device, EventMessage message, long receivedTimestamp)
+    {
+        if (device.Device.Kind != DeviceKind.DoorAccess)
+        {
+            return;
+        }
+
+        var e = new DoorEvent(device.Id, message.Boot, message.Seq, DateTimeOffset.FromUnixTimeMilliseconds(message.Ts), _time.GetUtcNow(), message.Type,
+            message.Door, message.Direction, message.Count ?? 1, message.Card, message.Person, device.Device.CellId, message.Detail);
+        if (!_queue.Writer.TryWrite(e))
+        {
+            _droppedFull.Inc();
+            // Never the card or person: only the unit and the type.
+            _log.Warning("queue-full", "Door event queue full ({Capacity}): a {Type} event of {Device} was dropped.", _options.QueueCapacity, message.Type, device.Id);
+        }
+    }
+
+    /// <summary>Completes when everything queued so far is stored and alarmed.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(done, cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var batch = new List<object>(MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                Write(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // A clean stop stores what is still queued.
+            while (_queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            Write(batch);
+        }
+    }
+
+    private void Write(List<object> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var fresh = new List<DoorEvent>();
+        try
+        {
+            Insert(batch, fresh);
+        }
+        catch (Exception ex)
+        {
+            _storeErrors.Inc();
+            _droppedStore.Add(batch.Count(b => b is DoorEvent));
+            _logger.LogError(ex, "Storing {Count} door events failed; they are dropped.", batch.Count);
+            fresh.Clear();
+        }
+
+        foreach (var e in fresh)
+        {
+            _alarms.OnStored(e);
+        }
+
+        foreach (var done in batch.OfType<TaskCompletionSource>())
+        {
+            done.TrySetResult();
+        }
+
+        var now = _time.GetUtcNow();
+        if (now >= _nextRetention)
+        {
+            _nextRetention = now + TimeSpan.FromHours(1);
+            DeleteOld(now);
+        }
+    }
+
+    private void Insert(List<object> batch, List<DoorEvent> fresh)
+    {
+        using var connection = _database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT OR IGNORE INTO door_events (device_id, boot, seq, ts, received_at, type, door, direction, count, card, person, cell_id, detail)
+            VALUES ($d, $b, $s, $ts, $r, $t, $door, $dir, $n, $card, $p, $cell, $detail)
+            """;
+        var p = InsertParameters.Select(n =>
+        {
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = n;
+            insert.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
+        var duplicates = 0;
+        foreach (var e in batch.OfType<DoorEvent>())
+        {
+            object?[] values = [e.DeviceId, e.Boot, e.Seq, e.At.ToUnixTimeMilliseconds(), e.ReceivedAt.ToUnixTimeMilliseconds(), e.Type, e.Door, e.Direction, e.Count, e.Card, e.Person, e.CellId, e.Detail];
+            for (var i = 0; i < p.Length; i++)
+            {
+                p[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                fresh.Add(e);
+            }
+            else
+            {
+                duplicates++;
+            }
+        }
+
+        transaction.Commit();
+        _stored.Add(fresh.Count);
+        _duplicates.Add(duplicates);
+    }
+
+    private void DeleteOld(DateTimeOffset now)
+    {
+        try
+        {
+            using var connection = _database.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM door_events WHERE ts < $cutoff";
+            command.Parameters.AddWithValue("$cutoff", (now - _options.Retention).ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException ex)
+        {
+            _logger.LogWarning(ex, "Deleting old door events failed; retried in an hour.");
+        }
+    }
+}
