@@ -77,6 +77,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Auth__PasswordIterations"] = "10000",
             ["Dashboard__WebRoot"] = RepoPaths.WebRoot,
             ["Logging__LogLevel__Default"] = "Warning",
+            // The recorder's free-disk guard (2 GiB by default) is not what these tests are about.
+            ["Video__MinFreeBytes"] = "0",
             ["DOTNET_gcServer"] = "0",
         };
         foreach (var (key, value) in settings)

@@ -31,7 +31,7 @@ export function mountSecurity(root, { live }) {
       // know yet (registry presence only, no pictures): a wall that hides a camera would look calmer than it is.
       const [fromVideo, devices] = await Promise.all([apiOptional('/api/video/cameras'), api('/api/devices?kind=camera')]);
       const deviceById = new Map(devices.map(d => [d.id, d]));
-      const video = (fromVideo ?? []).map(c => ({ ...c, online: c.status?.online ?? deviceById.get(c.id)?.online ?? null, lastSeen: deviceById.get(c.id)?.lastSeen, video: true }));
+      const video = (fromVideo ?? []).map(c => ({ ...c, online: c.online ?? c.status?.online ?? deviceById.get(c.id)?.online ?? null, lastSeen: deviceById.get(c.id)?.lastSeen, video: true }));
       const known = new Set(video.map(c => c.id));
       cameras = [...video, ...devices.filter(d => !known.has(d.id)).map(d => ({ id: d.id, name: d.name, cellId: d.cellId, online: d.online, lastSeen: d.lastSeen, video: false }))];
       fill(wall, cameras.length ? cameras.map(cameraTile) : h('p', { class: 'empty' }, '—'));
@@ -114,12 +114,16 @@ export function mountSecurity(root, { live }) {
 
   async function load() {
     cells = new Map((await api('/api/grid/cells').catch(() => [])).map(c => [c.id, c]));
-    await Promise.all([loadCameras(), alerts.reload(), loadEvents()]);
+    await Promise.all([loadCameras().then(loadEvents), alerts.reload()]);
   }
 
   const off = [
     live.on('alert', () => loadEvents()),
-    live.on('clip', ready => fill(clipStatus, `${t('clipReady')}: `, h('a', { href: ready.url, download: '' }, ready.clipId))),
+    // The clip-ready message is the protocol's (snake_case, as on MQTT sc/v1/video/{camera}/clip).
+    live.on('clip', ready => {
+      const id = ready.clip_id ?? ready.clipId;
+      if (typeof ready.url === 'string' && ready.url.startsWith('/')) fill(clipStatus, `${t('clipReady')}: `, h('a', { href: ready.url, download: '', 'data-testid': 'clip-link' }, id));
+    }),
     live.onReconnect(() => { loadCameras(); loadEvents(); }),
   ];
   load();
