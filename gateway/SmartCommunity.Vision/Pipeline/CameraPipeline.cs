@@ -37,10 +37,18 @@ public sealed partial class CameraPipeline : IDisposable
     private readonly List<Rect> _regions = [];
     private readonly List<VisionEvent> _raised = [];
     private readonly FrameSnapshot _snapshot;
+    // Free queue places when the source waits instead of dropping (WaitWhenBehind); null otherwise. Never disposed:
+    // it has no wait handle, and a frame finishing after Dispose still releases its place.
+    private readonly SemaphoreSlim? _slots;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _decoded, _analysed, _dropped, _detectorRuns, _eventsDropped, _restarts, _errors;
     private long _pending;
     private volatile bool _sourceDone;
+    private bool _disposed;
+
+    // Held while a frame is analysed and while disposing, so a camera removed while a scheduler worker is inside
+    // its native OpenCV calls is disposed only after that frame (uncontended: a few ns, no allocation).
+    private readonly Lock _analysisLock = new();
     internal int Scheduled;
 
     public CameraPipeline(CameraPipelineOptions options, IFrameSource source, IObjectDetector? detector = null, TimeProvider? time = null, ILogger<CameraPipeline>? logger = null)
@@ -62,6 +70,7 @@ public sealed partial class CameraPipeline : IDisposable
         _events = Channel.CreateBounded<VisionEvent>(
             new BoundedChannelOptions(options.EventCapacity) { FullMode = BoundedChannelFullMode.DropOldest },
             _ => Interlocked.Increment(ref _eventsDropped));
+        _slots = options.WaitWhenBehind ? new SemaphoreSlim(options.QueueCapacity) : null;
         _motion = new MotionDetector(options.Motion);
         _tracker = new ObjectTracker(options.Tracker);
         _zones = [.. options.Zones.Select(z => new ZoneMonitor(z))];
@@ -115,6 +124,14 @@ public sealed partial class CameraPipeline : IDisposable
     /// <summary>Analyses the oldest waiting frame, if any. One caller at a time (the scheduler guarantees it).</summary>
     public bool AnalyseNext()
     {
+        lock (_analysisLock)
+        {
+            return !_disposed && AnalyseNextLocked();
+        }
+    }
+
+    private bool AnalyseNextLocked()
+    {
         if (!_queue.Reader.TryRead(out var frame))
         {
             return false;
@@ -150,6 +167,11 @@ public sealed partial class CameraPipeline : IDisposable
                 {
                     await foreach (var frame in _source.ReadFramesAsync(_pool, cancellationToken).ConfigureAwait(false))
                     {
+                        if (_slots is not null && !_slots.Wait(0, CancellationToken.None))
+                        {
+                            await WaitForSlotAsync(frame, cancellationToken).ConfigureAwait(false);
+                        }
+
                         Enqueue(frame);
                         delay = _options.RestartDelay;
                     }
@@ -183,6 +205,19 @@ public sealed partial class CameraPipeline : IDisposable
         {
             _sourceDone = true;
             CompleteIfIdle();
+        }
+    }
+
+    private async Task WaitForSlotAsync(Frame frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _slots!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            frame.Release();
+            throw;
         }
     }
 
@@ -248,6 +283,7 @@ public sealed partial class CameraPipeline : IDisposable
 
     private void FrameDone()
     {
+        _slots?.Release();
         Interlocked.Decrement(ref _pending);
         CompleteIfIdle();
     }
@@ -262,6 +298,16 @@ public sealed partial class CameraPipeline : IDisposable
 
     public void Dispose()
     {
+        lock (_analysisLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
         _queue.Writer.TryComplete();
         while (_queue.Reader.TryRead(out var frame))
         {

@@ -22,6 +22,10 @@ public sealed class CameraPipelineOptions
     /// waiting frame is dropped and counted, so analysis always works on a recent frame and memory stays flat.</summary>
     public int QueueCapacity { get; init; } = 2;
 
+    /// <summary>When the queue is full, make the source wait instead of dropping the oldest frame. Default false (a live
+    /// camera must not fall behind); set it for a recording, which is then analysed whole, as fast as the workers go.</summary>
+    public bool WaitWhenBehind { get; init; }
+
     /// <summary>Events waiting for the consumer; past this the oldest is dropped and counted. Default 1024.</summary>
     public int EventCapacity { get; init; } = 1024;
 

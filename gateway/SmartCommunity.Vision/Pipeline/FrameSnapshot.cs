@@ -12,6 +12,7 @@ internal sealed class FrameSnapshot(int width, int height, FramePixelFormat form
     private readonly Mat _latest = new(format == FramePixelFormat.Gray ? height : height * 3 / 2, width, MatType.CV_8UC1);
     private readonly Lock _lock = new();
     private bool _has;
+    private bool _disposed;
 
     public unsafe void Keep(Frame frame)
     {
@@ -27,9 +28,9 @@ internal sealed class FrameSnapshot(int width, int height, FramePixelFormat form
     {
         lock (_lock)
         {
-            if (!_has)
+            if (!_has || _disposed)
             {
-                return null;
+                return null; // Also after disposal: a host may ask for a last picture while the camera is removed.
             }
 
             var parameters = new ImageEncodingParam(ImwriteFlags.JpegQuality, Math.Clamp(quality, 1, 100));
@@ -46,5 +47,12 @@ internal sealed class FrameSnapshot(int width, int height, FramePixelFormat form
         }
     }
 
-    public void Dispose() => _latest.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _latest.Dispose();
+        }
+    }
 }

@@ -70,8 +70,10 @@ public static partial class FfmpegArguments
         return SecretParameter().Replace(masked, m => m.Groups["key"].Value + "=***");
     }
 
-    internal static string SchemeOf(string url)
+    /// <summary>The URL's scheme in lower case; <c>file</c> for a plain path.</summary>
+    public static string SchemeOf(string url)
     {
+        ArgumentNullException.ThrowIfNull(url);
         var colon = url.IndexOf("://", StringComparison.Ordinal);
         return colon > 0 ? url[..colon].ToLowerInvariant() : "file";
     }

@@ -206,6 +206,10 @@ internal sealed class FfmpegRun : IDisposable
             { } reason => new(reason, _frames, exitCode, stderr),
             null when exitCode != 0 => new(FrameSourceStopReason.Failed, _frames, exitCode, $"ffmpeg exited with code {exitCode}: {(stderr.Length > 0 ? stderr : "no error text")}{partial}"),
             null when _frames == 0 => new(FrameSourceStopReason.Failed, 0, exitCode, $"the stream had no decodable video frames. {stderr}{partial}"),
+            // ffmpeg's own read timeout (-rw_timeout/-timeout, set to the stall timeout) ends the input as if it were
+            // its end and exits 0; the camera did not end its stream, it went silent.
+            null when stderr.Contains("timed out", StringComparison.OrdinalIgnoreCase) =>
+                new(FrameSourceStopReason.Stalled, _frames, exitCode, $"no data for {_options.StallTimeout.TotalSeconds:0.#} s (ffmpeg's read timeout). {stderr}{partial}"),
             null => new(FrameSourceStopReason.EndOfStream, _frames, exitCode, stderr + partial),
         };
     }

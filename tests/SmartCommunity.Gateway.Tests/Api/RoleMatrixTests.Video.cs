@@ -23,5 +23,8 @@ public sealed partial class RoleMatrixTests
         ("GET", "api/video/clips/{clipId}", "/api/video/clips/no-such-clip", null, People),
         ("GET", "api/video/clips/{clipId}/file", "/api/video/clips/no-such-clip/file", null, People),
         ("GET", "api/video/events/", "/api/video/events?from=0&to=1000", null, People),
+        // Video analysis (frame path hosted in the gateway): analysis health per camera, staff only.
+        ("GET", "api/video/analysis/", "/api/video/analysis", null, Staff),
+        ("GET", "api/video/analysis/{cameraId}", "/api/video/analysis/no-such-camera", null, Staff),
     ];
 }

@@ -12,7 +12,7 @@ internal static class StickFigure
     public static void Draw(Mat image, Point feet, int height, int grey = 40)
     {
         var (x, y, h) = (feet.X, feet.Y, height);
-        var colour = Scalar.All(grey);
+        var colour = OpenCvSharp.Scalar.All(grey);
         var headRadius = (int)(h * 0.07);
         Cv2.Circle(image, new Point(x, y - h + headRadius), headRadius, colour, -1);
         Cv2.Ellipse(image, new Point(x, y - (int)(h * 0.62)), new Size((int)(h * 0.11), (int)(h * 0.2)), 0, 0, 360, colour, -1);
@@ -27,14 +27,14 @@ internal static class StickFigure
     /// <summary>A plain light frame with sensor noise and the given figures (feet positions, 130 px tall).</summary>
     public static Mat Scene(params Point[] feet)
     {
-        var image = new Mat(360, 640, MatType.CV_8UC1, Scalar.All(190));
+        var image = new Mat(360, 640, MatType.CV_8UC1, OpenCvSharp.Scalar.All(190));
         foreach (var f in feet)
         {
             Draw(image, f, 130);
         }
 
         using var noise = new Mat(360, 640, MatType.CV_8UC1);
-        Cv2.Randu(noise, Scalar.All(0), Scalar.All(6));
+        Cv2.Randu(noise, OpenCvSharp.Scalar.All(0), OpenCvSharp.Scalar.All(6));
         Cv2.Add(image, noise, image);
         Cv2.GaussianBlur(image, image, new Size(3, 3), 0);
         return image;

@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Vision.Detection;
+using SmartCommunity.Vision.Hosting;
+using SmartCommunity.Vision.Lines;
+using SmartCommunity.Vision.Pipeline;
+using SmartCommunity.Vision.Sources;
+using SmartCommunity.Vision.Zones;
+
+namespace SmartCommunity.Gateway.VideoAnalysis;
+
+/// <summary>Turns a registered camera into its pipeline: stream URL with credentials, detect rate and size, zones and lines in pixels.</summary>
+internal static class CameraAnalysisFactory
+{
+    /// <summary>Builds the pipeline options; throws <see cref="ArgumentException"/> naming what is wrong with the camera's settings.</summary>
+    public static CameraPipelineOptions PipelineOptions(Camera camera, VideoAnalysisOptions options)
+    {
+        var (width, height) = (camera.Analysis.DetectWidth, camera.Analysis.DetectHeight);
+        if (width is < 64 or > 3840 || height is < 64 or > 2160)
+        {
+            throw new ArgumentException($"Detect size {width}×{height} is outside 64×64 … 3840×2160.");
+        }
+
+        return new CameraPipelineOptions
+        {
+            CameraId = camera.Id,
+            Zones = [.. camera.Zones.Select(z => Zone(z, width, height))],
+            Lines = [.. camera.Lines.Select(l => Line(l, width, height))],
+            // A file is a recording, not a camera: analysed once and whole (every frame, as fast as the workers go).
+            // A live stream that ends is restarted, and when analysis falls behind its oldest frame is dropped.
+            RestartAtEndOfStream = IsLive(camera.Streams.AnalysisUrl),
+            WaitWhenBehind = !IsLive(camera.Streams.AnalysisUrl),
+            RestartDelay = options.RestartDelay,
+            MaxRestartDelay = options.MaxRestartDelay,
+        };
+    }
+
+    public static FrameSourceOptions SourceOptions(Camera camera, VideoAnalysisOptions options)
+    {
+        var fps = camera.Analysis.DetectFps;
+        if (!double.IsFinite(fps) || fps is <= 0 or > 30)
+        {
+            throw new ArgumentException($"Detect rate {fps} fps is outside 0 … 30.");
+        }
+
+        return new FrameSourceOptions
+        {
+            Url = WithCredentials(camera.Streams.AnalysisUrl, camera.Streams.Username, camera.Streams.Password),
+            Width = camera.Analysis.DetectWidth,
+            Height = camera.Analysis.DetectHeight,
+            Fps = fps,
+            FfmpegPath = options.FfmpegPath,
+            StartTimeout = options.StartTimeout,
+            StallTimeout = options.StallTimeout,
+        };
+    }
+
+    /// <summary>Person detection only where zones or lines need it: a motion-only camera costs no HOG.</summary>
+    public static IObjectDetector? Detector(Camera camera) => camera.Zones.Count + camera.Lines.Count > 0 ? new HogPersonDetector() : null;
+
+    /// <summary>What a running pipeline depends on; a change restarts it. Hashed, because it includes the password.</summary>
+    public static string Fingerprint(Camera camera)
+    {
+        var json = JsonSerializer.Serialize(new object?[]
+        {
+            camera.Streams.AnalysisUrl, camera.Streams.Username, camera.Streams.Password, camera.Analysis.Site.ToString(),
+            camera.Analysis.DetectFps, camera.Analysis.DetectWidth, camera.Analysis.DetectHeight,
+            camera.Zones.Select(z => new object[] { z.Id, z.Kind, z.Polygon.Select(p => new[] { p.X, p.Y }) }),
+            camera.Lines.Select(l => new object[] { l.Id, new[] { l.A.X, l.A.Y, l.B.X, l.B.Y, l.InSide.X, l.InSide.Y } }),
+        });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    }
+
+    /// <summary>
+    /// The camera's user and password go into the URL ffmpeg opens (RTSP and HTTP take them there); every log line
+    /// and stop reason masks them (<see cref="FfmpegArguments.MaskCredentials"/>). A URL that already has them is left.
+    /// </summary>
+    public static string WithCredentials(string url, string? username, string? password)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (string.IsNullOrEmpty(username) || scheme < 0 || !IsLive(url))
+        {
+            return url;
+        }
+
+        var authority = url.AsSpan(scheme + 3);
+        var end = authority.IndexOfAny('/', '?');
+        if ((end < 0 ? authority : authority[..end]).Contains('@'))
+        {
+            return url;
+        }
+
+        var userInfo = Uri.EscapeDataString(username) + (string.IsNullOrEmpty(password) ? "" : ":" + Uri.EscapeDataString(password));
+        return string.Concat(url.AsSpan(0, scheme + 3), userInfo, "@", authority);
+    }
+
+    private static bool IsLive(string url) => FfmpegArguments.SchemeOf(url) is "rtsp" or "rtsps" or "http" or "https" or "rtmp" or "udp" or "tcp" or "srt";
+
+    private static ZoneDefinition Zone(CameraZone zone, int width, int height) =>
+        FractionalRegions.Zone(zone.Id, string.Equals(zone.Kind, ZoneKinds.DangerWater, StringComparison.Ordinal),
+            zone.Polygon.Select(p => (p.X, p.Y)), width, height);
+
+    private static CountingLineDefinition Line(CameraLine line, int width, int height) =>
+        FractionalRegions.Line(line.Id, (line.A.X, line.A.Y), (line.B.X, line.B.Y), (line.InSide.X, line.InSide.Y), width, height);
+}

@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Gateway.Infrastructure.Metrics;
+using SmartCommunity.Gateway.Tests.Support;
+using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Gateway.Video.Snapshots;
+using SmartCommunity.Gateway.VideoAnalysis;
+using SmartCommunity.Protocol.Messages;
+using SmartCommunity.Testing;
+
+namespace SmartCommunity.Gateway.Tests.VideoAnalysis;
+
+/// <summary>
+/// The real gateway (embedded broker, SQLite, every feature handler) with the frame path analysing cameras from a
+/// test catalog, real ffmpeg decoding real clips, and a recorder among the ingest handlers.
+/// </summary>
+internal sealed class AnalysisTestBed : IAsyncDisposable
+{
+    private AnalysisTestBed(GatewayFactory gateway, TestCameraCatalog catalog, TestSnapshotStore snapshots, RecordingHandler recorder, List<string> logs)
+    {
+        Gateway = gateway;
+        Catalog = catalog;
+        Snapshots = snapshots;
+        Recorder = recorder;
+        Logs = logs;
+    }
+
+    public GatewayFactory Gateway { get; }
+
+    public TestCameraCatalog Catalog { get; }
+
+    public TestSnapshotStore Snapshots { get; }
+
+    public RecordingHandler Recorder { get; }
+
+    public List<string> Logs { get; }
+
+    public VideoAnalysisService Analysis => Gateway.Get<VideoAnalysisService>();
+
+    public static AnalysisTestBed Start(Dictionary<string, string?>? settings = null)
+    {
+        var catalog = new TestCameraCatalog();
+        var snapshots = new TestSnapshotStore();
+        var recorder = new RecordingHandler();
+        var logs = new List<string>();
+        var all = new Dictionary<string, string?>
+        {
+            ["VideoAnalysis:StatusInterval"] = "00:00:00.200",
+            ["VideoAnalysis:LatestPictureInterval"] = "00:00:01",
+            ["VideoAnalysis:StallTimeout"] = "00:00:02",
+            ["VideoAnalysis:RestartDelay"] = "00:00:00.200",
+            ["VideoAnalysis:MaxRestartDelay"] = "00:00:01",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+
+        var gateway = new GatewayFactory(settings: all, services: s =>
+        {
+            s.AddSingleton<ICameraCatalog>(catalog);
+            s.AddSingleton<ISnapshotStore>(snapshots);
+            s.AddSingleton<IDeviceMessageHandler>(recorder);
+            s.AddSingleton<ILoggerProvider>(new ListLoggerProvider(logs));
+        }).Start();
+        return new AnalysisTestBed(gateway, catalog, snapshots, recorder, logs);
+    }
+
+    /// <summary>Puts a camera in the catalog, registering it first as a device (kind camera) as the video feature does.</summary>
+    public void PutCamera(Camera camera)
+    {
+        if (Gateway.Get<DeviceRegistry>().Get(camera.Id) is null)
+        {
+            var error = Gateway.Get<DeviceRegistry>().Upsert(
+                new Device(camera.Id, DeviceKind.Camera, camera.Name, camera.CellId, null, null, true, new Dictionary<string, string>()), TestCommunity.SecretOf(camera.Id));
+            Assert.Null(error);
+        }
+
+        Catalog.Put(camera);
+    }
+
+    public EventMessage[] EventsOf(string cameraId, string? type = null) =>
+        [.. Recorder.Events.Where(e => e.Device == cameraId && (type is null || e.Message.Type == type)).Select(e => e.Message)];
+
+    public AnalysisView? View(string cameraId) => Analysis.View(cameraId);
+
+    /// <summary>Waits until a file clip has been analysed to its end and its events have gone through ingest.</summary>
+    public async Task WaitUntilEndedAsync(string cameraId, TimeSpan? timeout = null)
+    {
+        await Eventually.TrueAsync(() => View(cameraId)?.State == "ended", timeout ?? TimeSpan.FromSeconds(90), because: $"camera {cameraId} analyses its clip to the end");
+        var published = View(cameraId)!.EventsPublished;
+        await Eventually.TrueAsync(() => EventsOf(cameraId).Length >= published, because: "ingest dispatched every event");
+    }
+
+    public async Task<HttpClient> StaffAsync() => await Gateway.LoginAsync("ps");
+
+    public long Metric(string line)
+    {
+        var found = Gateway.Get<MetricsRegistry>().Render().Split('\n').SingleOrDefault(l => l.StartsWith(line + " ", StringComparison.Ordinal));
+        return found is null ? -1 : long.Parse(found[(line.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<AnalysisView?> GetViewAsync(HttpClient client, string cameraId) =>
+        await client.GetFromJsonAsync<AnalysisView>($"/api/video/analysis/{cameraId}");
+
+    public async ValueTask DisposeAsync() => await Gateway.DisposeAsync();
+}
