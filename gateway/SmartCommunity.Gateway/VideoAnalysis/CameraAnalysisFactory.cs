@@ -47,7 +47,8 @@ internal static class CameraAnalysisFactory
 
         return new FrameSourceOptions
         {
-            Url = WithCredentials(camera.Streams.AnalysisUrl, camera.Streams.Username, camera.Streams.Password),
+            // Credentials go into the URL only here (the video feature's rule); logs and stop reasons mask them.
+            Url = StreamAddress.ForFfmpeg(camera.Streams.AnalysisUrl, camera.Streams),
             Width = camera.Analysis.DetectWidth,
             Height = camera.Analysis.DetectHeight,
             Fps = fps,
@@ -71,29 +72,6 @@ internal static class CameraAnalysisFactory
             camera.Lines.Select(l => new object[] { l.Id, new[] { l.A.X, l.A.Y, l.B.X, l.B.Y, l.InSide.X, l.InSide.Y } }),
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
-    }
-
-    /// <summary>
-    /// The camera's user and password go into the URL ffmpeg opens (RTSP and HTTP take them there); every log line
-    /// and stop reason masks them (<see cref="FfmpegArguments.MaskCredentials"/>). A URL that already has them is left.
-    /// </summary>
-    public static string WithCredentials(string url, string? username, string? password)
-    {
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (string.IsNullOrEmpty(username) || scheme < 0 || !IsLive(url))
-        {
-            return url;
-        }
-
-        var authority = url.AsSpan(scheme + 3);
-        var end = authority.IndexOfAny('/', '?');
-        if ((end < 0 ? authority : authority[..end]).Contains('@'))
-        {
-            return url;
-        }
-
-        var userInfo = Uri.EscapeDataString(username) + (string.IsNullOrEmpty(password) ? "" : ":" + Uri.EscapeDataString(password));
-        return string.Concat(url.AsSpan(0, scheme + 3), userInfo, "@", authority);
     }
 
     private static bool IsLive(string url) => FfmpegArguments.SchemeOf(url) is "rtsp" or "rtsps" or "http" or "https" or "rtmp" or "udp" or "tcp" or "srt";

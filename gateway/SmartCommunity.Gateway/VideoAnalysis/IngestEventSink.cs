@@ -29,7 +29,7 @@ internal sealed class IngestEventSink(string cameraId, IngestPipeline ingest, IS
             {
                 snapshot = snapshots.Save(cameraId, visionEvent.Timestamp, snapshotJpeg);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
             {
                 // The event matters more than its picture: it goes out without one, and the failure is counted.
                 metrics.SnapshotSaveFailures.Inc();

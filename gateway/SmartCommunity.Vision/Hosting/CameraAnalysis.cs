@@ -232,7 +232,7 @@ public sealed partial class CameraAnalysis : IAsyncDisposable
                     {
                         _sink.SetLatestPicture(CameraId, _time.GetUtcNow(), jpeg);
                     }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
                     {
                         LogPictureFailed(_logger, ex, CameraId);
                     }

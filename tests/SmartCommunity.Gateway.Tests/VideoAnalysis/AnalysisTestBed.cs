@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Gateway.Tests.Support;
@@ -19,20 +18,20 @@ namespace SmartCommunity.Gateway.Tests.VideoAnalysis;
 /// </summary>
 internal sealed class AnalysisTestBed : IAsyncDisposable
 {
-    private AnalysisTestBed(GatewayFactory gateway, TestCameraCatalog catalog, TestSnapshotStore snapshots, RecordingHandler recorder, List<string> logs)
+    private AnalysisTestBed(GatewayFactory gateway, RecordingHandler recorder, List<string> logs)
     {
         Gateway = gateway;
-        Catalog = catalog;
-        Snapshots = snapshots;
         Recorder = recorder;
         Logs = logs;
     }
 
     public GatewayFactory Gateway { get; }
 
-    public TestCameraCatalog Catalog { get; }
+    /// <summary>The video feature's camera registry: the real <see cref="ICameraCatalog"/>.</summary>
+    public CameraRegistry Cameras => Gateway.Get<CameraRegistry>();
 
-    public TestSnapshotStore Snapshots { get; }
+    /// <summary>The video feature's snapshot files: the real <see cref="ISnapshotStore"/>.</summary>
+    public SnapshotStore Snapshots => Gateway.Get<SnapshotStore>();
 
     public RecordingHandler Recorder { get; }
 
@@ -42,8 +41,6 @@ internal sealed class AnalysisTestBed : IAsyncDisposable
 
     public static AnalysisTestBed Start(Dictionary<string, string?>? settings = null)
     {
-        var catalog = new TestCameraCatalog();
-        var snapshots = new TestSnapshotStore();
         var recorder = new RecordingHandler();
         var logs = new List<string>();
         var all = new Dictionary<string, string?>
@@ -61,26 +58,16 @@ internal sealed class AnalysisTestBed : IAsyncDisposable
 
         var gateway = new GatewayFactory(settings: all, services: s =>
         {
-            s.AddSingleton<ICameraCatalog>(catalog);
-            s.AddSingleton<ISnapshotStore>(snapshots);
             s.AddSingleton<IDeviceMessageHandler>(recorder);
             s.AddSingleton<ILoggerProvider>(new ListLoggerProvider(logs));
         }).Start();
-        return new AnalysisTestBed(gateway, catalog, snapshots, recorder, logs);
+        return new AnalysisTestBed(gateway, recorder, logs);
     }
 
-    /// <summary>Puts a camera in the catalog, registering it first as a device (kind camera) as the video feature does.</summary>
-    public void PutCamera(Camera camera)
-    {
-        if (Gateway.Get<DeviceRegistry>().Get(camera.Id) is null)
-        {
-            var error = Gateway.Get<DeviceRegistry>().Upsert(
-                new Device(camera.Id, DeviceKind.Camera, camera.Name, camera.CellId, null, null, true, new Dictionary<string, string>()), TestCommunity.SecretOf(camera.Id));
-            Assert.Null(error);
-        }
+    /// <summary>Puts a camera in the registry (which also registers it as a device of kind camera).</summary>
+    public void PutCamera(Camera camera) => Assert.Null(Cameras.Upsert(camera));
 
-        Catalog.Put(camera);
-    }
+    public void RemoveCamera(string id) => Assert.True(Cameras.Delete(id));
 
     public EventMessage[] EventsOf(string cameraId, string? type = null) =>
         [.. Recorder.Events.Where(e => e.Device == cameraId && (type is null || e.Message.Type == type)).Select(e => e.Message)];

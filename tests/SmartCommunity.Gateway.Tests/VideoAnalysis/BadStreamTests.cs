@@ -19,9 +19,9 @@ public sealed class BadStreamTests : IDisposable
     {
         await using var bed = AnalysisTestBed.Start();
         var closedPort = ClosedPort();
-        bed.PutCamera(TestCameraCatalog.Camera("cam-missing", Path.Combine(_clips.Folder, "no-such-file.mp4")));
-        bed.PutCamera(TestCameraCatalog.Camera("cam-garbage", _clips.Garbage("garbage.mp4")));
-        bed.PutCamera(TestCameraCatalog.Camera("cam-unreachable", $"http://127.0.0.1:{closedPort}/live", username: "admin", password: Password));
+        bed.PutCamera(TestCameras.Camera("cam-missing", Path.Combine(_clips.Folder, "no-such-file.mp4")));
+        bed.PutCamera(TestCameras.Camera("cam-garbage", _clips.Garbage("garbage.mp4")));
+        bed.PutCamera(TestCameras.Camera("cam-unreachable", $"http://127.0.0.1:{closedPort}/live", username: "admin", password: Password));
 
         foreach (var (camera, says) in new[] { ("cam-missing", "No such file"), ("cam-garbage", "Invalid data"), ("cam-unreachable", "Connection refused") })
         {
@@ -52,7 +52,7 @@ public sealed class BadStreamTests : IDisposable
         var recording = _clips.Make("live.ts", 25, (i, m) => m.SetTo(OpenCvSharp.Scalar.All(60 + (i * 4))));
         await using var camera = new StallingHttpStream(recording);
         await using var bed = AnalysisTestBed.Start(new() { ["VideoAnalysis:StallTimeout"] = "00:00:01" });
-        bed.PutCamera(TestCameraCatalog.Camera("cam-stalls", camera.Url));
+        bed.PutCamera(TestCameras.Camera("cam-stalls", camera.Url));
 
         try
         {
@@ -74,22 +74,22 @@ public sealed class BadStreamTests : IDisposable
         await using var bed = AnalysisTestBed.Start();
         var outside = new CameraZone("z", ZoneKinds.DangerWater, [new(0.1, 0.1), new(1.5, 0.1), new(0.5, 0.9)]);
         var garbage = _clips.Garbage("garbage.mp4");
-        bed.PutCamera(TestCameraCatalog.Camera("cam-conf", garbage, zones: [outside]));
+        bed.PutCamera(TestCameras.Camera("cam-conf", garbage, zones: [outside]));
         await Eventually.TrueAsync(() => bed.View("cam-conf")?.State == "invalid", because: "a point at x = 1.5 is off the picture");
         Assert.Contains("1.5", bed.View("cam-conf")!.LastError, StringComparison.Ordinal);
         Assert.Equal(1, bed.Metric("sc_video_analysis_invalid_config_total"));
 
-        bed.PutCamera(TestCameraCatalog.Camera("cam-conf", garbage, zones: [outside with { Polygon = [new(0.1, 0.1), new(0.9, 0.1), new(0.5, 0.9)] }]));
+        bed.PutCamera(TestCameras.Camera("cam-conf", garbage, zones: [outside with { Polygon = [new(0.1, 0.1), new(0.9, 0.1), new(0.5, 0.9)] }]));
         await Eventually.TrueAsync(() => bed.View("cam-conf")?.State == "restarting", TimeSpan.FromSeconds(30), because: "fixed settings start the pipeline");
         var first = bed.Analysis.AnalysisOf("cam-conf");
 
         // Another site: the edge agent analyses it now, so the gateway stops.
-        bed.PutCamera(TestCameraCatalog.Camera("cam-conf", garbage, site: AnalysisSite.Edge));
+        bed.PutCamera(TestCameras.Camera("cam-conf", garbage, site: AnalysisSite.Edge));
         await Eventually.TrueAsync(() => bed.View("cam-conf") is null, because: "an edge-analysed camera is not analysed in the gateway");
 
-        bed.PutCamera(TestCameraCatalog.Camera("cam-conf", garbage));
+        bed.PutCamera(TestCameras.Camera("cam-conf", garbage));
         await Eventually.TrueAsync(() => bed.Analysis.AnalysisOf("cam-conf") is { } again && again != first, because: "back to the gateway: a new pipeline");
-        bed.Catalog.Remove("cam-conf");
+        bed.RemoveCamera("cam-conf");
         await Eventually.TrueAsync(() => bed.View("cam-conf") is null, because: "a removed camera stops");
         using var staff = await bed.StaffAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync("/api/video/analysis/cam-conf")).StatusCode);

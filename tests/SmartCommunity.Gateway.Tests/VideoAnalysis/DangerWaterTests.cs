@@ -69,7 +69,7 @@ public sealed class DangerWaterTests : IDisposable
         };
         await speaker.SubscribeAsync(TopicScheme.Command(TestCommunity.Speaker), MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce);
 
-        bed.PutCamera(TestCameraCatalog.Camera(TestCommunity.Camera, clip, zones: [Water]));
+        bed.PutCamera(TestCameras.Camera(TestCommunity.Camera, clip, zones: [Water]));
         await bed.WaitUntilEndedAsync(TestCommunity.Camera);
 
         // Exactly one person entered: the reflection never did.
@@ -106,10 +106,10 @@ public sealed class DangerWaterTests : IDisposable
         Assert.Equal(AlertLevel.Red, alert.Level);
         var evidence = Assert.Single(alert.Evidence, e => e.Kind == "snapshot");
         Assert.Equal(enter.Snapshot, evidence.Uri);
-        using var picture = Cv2.ImDecode(bed.Snapshots.Saved[enter.Snapshot!], ImreadModes.Grayscale);
+        using var picture = Cv2.ImRead(bed.Snapshots.Find(TestCommunity.Camera, enter.Snapshot!.Split('/')[^1])!, ImreadModes.Grayscale);
         Assert.Equal(new Size(640, 360), picture.Size());
         // The latest picture was kept fresh too (at its low rate, not per frame).
-        Assert.True(bed.Snapshots.Latest.ContainsKey(TestCommunity.Camera));
+        Assert.NotNull(bed.Snapshots.Latest(TestCommunity.Camera));
     }
 
     private static string Describe(AnalysisTestBed bed)
