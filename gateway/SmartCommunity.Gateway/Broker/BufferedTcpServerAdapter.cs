@@ -24,6 +24,7 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
     private Task? _acceptLoop;
     private MqttServerOptions? _serverOptions;
     private IMqttNetLogger? _mqttLogger;
+    private int _disposed;
 
     public BufferedTcpServerAdapter(IPEndPoint endpoint, int readBufferBytes, ILogger logger)
     {
@@ -61,6 +62,11 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
 
     public async Task StopAsync()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         _listener?.Dispose();
         if (_acceptLoop is { } loop)
@@ -71,6 +77,11 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _listener?.Dispose();
         _stopping.Dispose();
