@@ -126,6 +126,29 @@ public sealed class VideoInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClipForAnAlertTakesTheCameraAndRangeOfItsFootageEvidence()
+    {
+        var from = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var to = from.AddMinutes(2);
+        _gateway.Get<SmartCommunity.Gateway.Alerts.IAlertService>().Raise(new SmartCommunity.Gateway.Alerts.AlertTrigger(
+            new SmartCommunity.Gateway.Alerts.AlertSource("spot", "clip-spot"), "person_in_danger_zone", SmartCommunity.Gateway.Alerts.AlertLevel.Red, TestCommunity.BuildingA,
+            new SmartCommunity.Gateway.Alerts.AlertText("有人", "Person"), new SmartCommunity.Gateway.Alerts.AlertText("有人", "Person"))
+        {
+            Evidence = [new SmartCommunity.Gateway.Alerts.EvidenceLink("footage", $"/api/video/cameras/{VideoTestBed.Camera}/footage?from={from.ToUnixTimeMilliseconds()}&to={to.ToUnixTimeMilliseconds()}", From: from, To: to)],
+        });
+        SmartCommunity.Gateway.Alerts.Alert? alert = null;
+        await Eventually.TrueAsync(() => (alert = _gateway.Get<SmartCommunity.Gateway.Alerts.Engine.AlertStore>().LoadOpen().FirstOrDefault(a => a.Source.Id == "clip-spot")) is not null);
+
+        var created = await _ps.PostAsJsonAsync("/api/video/clips", new { alertId = alert!.Id });
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var clip = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(VideoTestBed.Camera, clip.GetProperty("cameraId").GetString());
+        Assert.Equal(alert.Id, clip.GetProperty("alertId").GetString());
+        Assert.Equal(from.ToUnixTimeMilliseconds(), clip.GetProperty("from").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        Assert.Equal(to.ToUnixTimeMilliseconds(), clip.GetProperty("to").GetDateTimeOffset().ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
     public async Task AClipOfARangeWithoutFootageFailsWithTheReason()
     {
         var created = await _ps.PostAsJsonAsync("/api/video/clips", new { cameraId = VideoTestBed.Camera, from = 1000, to = 5000 });

@@ -126,13 +126,8 @@ public sealed class ClipExporter(
         logger.LogWarning("Clip {Clip} of camera {Camera} failed: {Error}", clip.Id, clip.CameraId, error);
     }
 
-    private async Task<long?> DurationMsAsync(string file, CancellationToken cancellationToken)
-    {
-        var probe = await ToolRun.RunAsync(options.Value.FfprobePath, ["-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", file],
-            options.Value.ToolTimeout, cancellationToken);
-        return probe.Succeeded && double.TryParse(Encoding.UTF8.GetString(probe.Output).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? (long)(seconds * 1000) : null;
-    }
+    private async Task<long?> DurationMsAsync(string file, CancellationToken cancellationToken) =>
+        await ToolRun.DurationSecondsAsync(options.Value.FfprobePath, file, options.Value.ToolTimeout, cancellationToken) is { } seconds ? (long)(seconds * 1000) : null;
 
     private async Task AnnounceAsync(Clip clip, long size, long durationMs, CancellationToken cancellationToken)
     {

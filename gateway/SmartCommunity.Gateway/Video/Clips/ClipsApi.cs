@@ -37,13 +37,13 @@ public static class ClipsApi
             }
 
             // The alert's footage evidence names the camera and the range (as water safety links it).
-            var footage = alert.Evidence.FirstOrDefault(e => e.Kind == "footage" && e.From is not null && e.To is not null && CameraOf(e.Uri) is not null);
+            var footage = alert.Evidence.FirstOrDefault(e => e.Kind == "footage" && e.From is not null && e.To is not null && FootageLink.CameraOf(e.Uri) is not null);
             if (footage is null)
             {
                 return TypedResults.BadRequest(new ProblemDetailsLite($"Alert '{alertId}' has no footage evidence."));
             }
 
-            cameraId = CameraOf(footage.Uri)!;
+            cameraId = FootageLink.CameraOf(footage.Uri)!;
             from = footage.From!.Value.ToUnixTimeMilliseconds();
             to = footage.To!.Value.ToUnixTimeMilliseconds();
         }
@@ -91,20 +91,5 @@ public static class ClipsApi
 
         var visible = user.VisibleCells(grid.Snapshot);
         return visible is null || (cameras.Find(entry.Clip.CameraId) is { } camera && visible.Contains(camera.CellId)) ? entry : null;
-    }
-
-    /// <summary>The camera ID in a footage link <c>/api/video/cameras/{id}/footage?…</c>.</summary>
-    private static string? CameraOf(string uri)
-    {
-        const string prefix = "/api/video/cameras/";
-        var start = uri.IndexOf(prefix, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return null;
-        }
-
-        var rest = uri[(start + prefix.Length)..];
-        var end = rest.IndexOf('/', StringComparison.Ordinal);
-        return end > 0 ? rest[..end] : null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace SmartCommunity.Gateway.Video.Recording;
@@ -74,10 +73,6 @@ public sealed class SegmentRepair(SegmentIndex index, VideoPaths paths, VideoMet
             return null;
         }
 
-        var result = await ToolRun.RunAsync(options.Value.FfprobePath,
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", file],
-            options.Value.ToolTimeout, cancellationToken).ConfigureAwait(false);
-        var text = System.Text.Encoding.UTF8.GetString(result.Output).Trim();
-        return result.Succeeded && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : null;
+        return await ToolRun.DurationSecondsAsync(options.Value.FfprobePath, file, options.Value.ToolTimeout, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -52,6 +52,14 @@ public static class ToolRun
         }
     }
 
+    /// <summary>A media file's length in seconds as ffprobe reads it (the container's duration), or null when it cannot.</summary>
+    public static async Task<double?> DurationSecondsAsync(string ffprobe, string file, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", file], timeout, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded && double.TryParse(Encoding.UTF8.GetString(result.Output).Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? seconds : null;
+    }
+
     public static void Kill(Process process)
     {
         try

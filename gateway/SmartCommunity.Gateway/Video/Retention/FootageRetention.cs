@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Alerts.Engine;
 using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Gateway.Video.Footage;
 using SmartCommunity.Gateway.Video.Recording;
 using SmartCommunity.Gateway.Video.Snapshots;
 
@@ -153,21 +154,12 @@ public sealed class FootageRetention(
     private List<(string CameraId, long FromMs, long ToMs)> OpenAlertRanges()
     {
         var open = services.GetService<AlertStore>()?.LoadOpen() ?? [];
-        const string prefix = "/api/video/cameras/";
         var ranges = new List<(string, long, long)>();
         foreach (var evidence in open.SelectMany(a => a.Evidence))
         {
-            var at = evidence.Uri.IndexOf(prefix, StringComparison.Ordinal);
-            if (evidence.From is not { } from || evidence.To is not { } to || at < 0)
+            if (evidence.From is { } from && evidence.To is { } to && FootageLink.CameraOf(evidence.Uri) is { } cameraId)
             {
-                continue;
-            }
-
-            var rest = evidence.Uri[(at + prefix.Length)..];
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            if (slash > 0)
-            {
-                ranges.Add((rest[..slash], from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()));
+                ranges.Add((cameraId, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()));
             }
         }
 
