@@ -32,7 +32,6 @@ public sealed class EmbeddedPointWriter : IPointWriter
     private long _retries;
     private long _errors;
     private string? _lastError;
-    private int _disposed;
 
     public EmbeddedPointWriter(ITimeSeriesStore store, int bufferLimit, TimeProvider time, ILogger<EmbeddedPointWriter> logger)
     {
@@ -93,14 +92,12 @@ public sealed class EmbeddedPointWriter : IPointWriter
         LastError = Volatile.Read(ref _lastError),
     };
 
-    /// <summary>Drains what is queued into the store, then stops. Safe to call twice.</summary>
+    /// <summary>
+    /// Drains what is queued into the store, then stops. Every caller waits for the same drain (the host may be
+    /// stopped twice at once; an early return would let the second caller think the store is written).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
         _channel.Writer.TryComplete();
         await _loop;
     }

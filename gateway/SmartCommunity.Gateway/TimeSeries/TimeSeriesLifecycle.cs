@@ -22,6 +22,7 @@ public sealed class TimeSeriesLifecycle : IHostedLifecycleService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _maintenance = Task.CompletedTask;
     private int _disposed;
+    private Lazy<Task>? _drain;
 
     public TimeSeriesLifecycle(IServiceProvider services, IOptions<TimeSeriesOptions> options, TimeProvider time, ILogger<TimeSeriesLifecycle> logger)
     {
@@ -51,7 +52,18 @@ public sealed class TimeSeriesLifecycle : IHostedLifecycleService, IDisposable
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StoppedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Drains the writer and closes the store. A WebApplication stopped from outside (a test host, a service manager)
+    /// runs the host's stop twice at once — once for the caller, once in its own <c>RunAsync</c> — so this is called
+    /// twice concurrently: both calls wait for the one drain, and neither returns before the spool is released.
+    /// </summary>
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        var drain = new Lazy<Task>(DrainAsync);
+        return (Interlocked.CompareExchange(ref _drain, drain, null) ?? drain).Value;
+    }
+
+    private async Task DrainAsync()
     {
         if (Volatile.Read(ref _disposed) == 0)
         {

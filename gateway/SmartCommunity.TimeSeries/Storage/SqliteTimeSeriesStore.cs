@@ -35,7 +35,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
     private readonly long[] _levelMs;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
-    private int _disposed;
+    private TaskCompletionSource? _disposal;
 
     public SqliteTimeSeriesStore(SqliteStoreOptions options, TimeProvider? timeProvider = null, ILogger<SqliteTimeSeriesStore>? logger = null)
     {
@@ -241,18 +241,28 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
     }
 
     /// <summary>Stops the background step and closes the database. Safe to call more than once.</summary>
+    /// <summary>Stops maintenance and closes the writer connection; a second caller waits for the first to finish.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _disposal, mine, null) is { } first)
         {
+            await first.Task;
             return;
         }
 
-        await _stopping.CancelAsync();
-        await _maintenance;
-        await _writer.DisposeAsync();
-        _writeGate.Dispose();
-        _stopping.Dispose();
+        try
+        {
+            await _stopping.CancelAsync();
+            await _maintenance;
+            await _writer.DisposeAsync();
+            _writeGate.Dispose();
+            _stopping.Dispose();
+        }
+        finally
+        {
+            mine.SetResult();
+        }
     }
 
     private async Task MaintenanceLoopAsync()

@@ -45,6 +45,7 @@ public sealed partial class InfluxWriter : IPointWriter
     private readonly Task _loop;
 
     private TaskCompletionSource _wake = NewSignal();
+    private TaskCompletionSource? _disposal;
     private volatile bool _stopRequested;
     private DateTimeOffset _nextAttemptAt;
     private int _consecutiveFailures;
@@ -167,13 +168,32 @@ public sealed partial class InfluxWriter : IPointWriter
     /// <summary>Points not yet picked up by the loop (tests wait on it before moving a fake clock).</summary>
     internal int QueuedInChannel => _channel.Reader.Count;
 
+    /// <summary>
+    /// Drains the queue (send if healthy, else spool) and releases the spool and its lock. Every caller waits for the
+    /// same drain: a host can be stopped twice at once (a WebApplication's own RunAsync and whoever else calls
+    /// StopAsync), and a second call that returned early would let a restarted writer find the spool still locked.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stopRequested)
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _disposal, mine, null) is { } first)
         {
+            await first.Task;
             return;
         }
 
+        try
+        {
+            await DrainAndReleaseAsync();
+        }
+        finally
+        {
+            mine.SetResult();
+        }
+    }
+
+    private async Task DrainAndReleaseAsync()
+    {
         _stopRequested = true;
         _channel.Writer.TryComplete();
         await _stopping.CancelAsync();

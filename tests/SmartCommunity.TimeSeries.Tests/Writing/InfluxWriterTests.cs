@@ -381,6 +381,37 @@ public sealed class InfluxWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task ASecondDisposeWaitsForTheFirstDrainSoTheSpoolIsFreeWhenEitherReturns()
+    {
+        // A WebApplication stopped from outside runs its host's stop twice at once; both reach the writer.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _influx.Respond = async _ =>
+        {
+            sending.TrySetResult();
+            await release.Task;
+            return new HttpResponseMessage(HttpStatusCode.NoContent);
+        };
+        var writer = Writer(Options(o => o.FlushInterval = TimeSpan.FromHours(1)));
+        for (var i = 0; i < 42; i++)
+        {
+            Assert.True(writer.TryWrite(P(i)));
+        }
+
+        var first = writer.DisposeAsync().AsTask();
+        await sending.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = writer.DisposeAsync().AsTask();
+        await Task.Delay(100);
+        Assert.False(second.IsCompleted, "the second dispose returned while the first was still draining");
+        release.SetResult();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(42, _influx.AcceptedLines.Count);
+        await using var restarted = Writer(Options()); // the spool's lock is free: this would throw otherwise
+        Assert.Equal(0, restarted.GetCounters().SpoolPoints);
+    }
+
+    [Fact]
     public async Task TheSpoolSurvivesAWriterRestart()
     {
         _influx.Refuse();
