@@ -2,6 +2,7 @@ using SmartCommunity.Gateway.Extensions;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Seed;
+using SmartCommunity.Gateway.TimeSeries;
 using SmartCommunity.Gateway.WaterSafety.Commands;
 using SmartCommunity.Gateway.WaterSafety.Discharge;
 using SmartCommunity.Gateway.WaterSafety.Risk;
@@ -27,6 +28,10 @@ public static class WaterSafetyExtensions
         builder.Services.AddSingleton<DischargeScheduler>();
         builder.Services.AddSingleton<ISeedSection, ReservoirSeedSection>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DischargeScheduler>());
+
+        // The feature's own series (docs/timeseries.md): charted by the API and the Grafana water-safety dashboard.
+        builder.Services.AddSingleton(new SeriesDefinition(SeriesNames.WaterRisk, ["level_m", "risk"], PerDevice: false));
+        builder.Services.AddSingleton(new SeriesDefinition(SeriesNames.WaterDischarge, ["flow_m3s", "active"], PerDevice: false));
         return builder;
     }
 

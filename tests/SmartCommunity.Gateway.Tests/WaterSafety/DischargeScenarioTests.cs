@@ -109,10 +109,107 @@ public sealed class DischargeScenarioTests
         Assert.DoesNotContain(bed.Alerts.OpenFor(WaterSafetyTestBed.SpotId), a => a.Type == DischargeScheduler.AlertType);
         Assert.Equal(WavePhase.None, bed.Alerts.Gateway.Get<SpotMonitor>().State(WaterSafetyTestBed.SpotId).Wave);
 
+        // The loudspeaker is told to stop what it plays, and confirms like any warning command.
+        var stop = await bed.WaitForCommandAsync(3);
+        Assert.Equal("stop", stop.GetProperty("type").GetString());
+        Assert.Equal($"notice:{id}:{WaterSafetyTestBed.SpotId}:stop", stop.GetProperty("reason").GetString());
+        await bed.AckAsync(stop, 3);
+        var sender = bed.Alerts.Gateway.Get<WarningCommandSender>();
+        await Eventually.TrueAsync(() => sender.ForReason($"notice:{id}:{WaterSafetyTestBed.SpotId}:stop").Single().Status == "done", because: "the stop is acknowledged");
+        Assert.Contains(bed.Scheduler.Get(id)!.Timeline, e => e.Kind == "withdrawn" && e.SpotId == WaterSafetyTestBed.SpotId && e.Detail!.Contains("stop", StringComparison.Ordinal));
+
         // Nothing more fires for a cancelled notice.
         await bed.AdvanceAsync(TimeSpan.FromHours(3));
-        Assert.Equal(2, bed.Alerts.Gateway.Get<WarningCommandSender>().ForReason("notice:" + id).Count);
+        Assert.Equal(3, sender.ForReason("notice:" + id).Count);
+        Assert.Equal(3, bed.Commands.Count);
         Assert.Equal(HttpStatusCode.NotFound, (await bed.Water.PostAsync($"/api/water/notices/{id}/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ANoticeWarnsTheCommunitiesAlongTheRiverAndAnAmendmentThatNoLongerReachesASpotStopsItsLoudspeaker()
+    {
+        await using var bed = await DischargeTestBed.StartAsync();
+        // The plan: the spot is flooded only by small discharges (≤ 200 m³/s); the community c1 at any flow up to 1 000.
+        var plan = await bed.Water.PutAsJsonAsync("/api/water/reservoirs/res-2", new
+        {
+            name = "二号水库",
+            reaches = new[]
+            {
+                new
+                {
+                    id = "reach-2",
+                    name = "下游",
+                    spots = new[] { new { spotId = WaterSafetyTestBed.SpotId, bands = new[] { new { maxFlowM3s = 200.0, travelMinutes = 90.0 } } } },
+                    communities = new[] { new { communityId = TestCommunity.Community, bands = new[] { new { maxFlowM3s = 200.0, travelMinutes = 120.0 }, new { maxFlowM3s = 1000.0, travelMinutes = 80.0 } } } },
+                },
+            },
+        });
+        Assert.Equal(HttpStatusCode.OK, plan.StatusCode);
+
+        var issued = await bed.Water.PostAsJsonAsync("/api/water/notices", new { reservoirId = "res-2", gateOpenAt = bed.Now.AddMinutes(30), flowM3s = 150.0, durationMinutes = 30 });
+        issued.EnsureSuccessStatusCode();
+        var id = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var notice = bed.Scheduler.Get(id)!;
+        var community = notice.Spots.Single(s => s.Kind == "community");
+        Assert.Equal(TestCommunity.Community, community.CommunityId);
+        Assert.Equal(bed.Now.AddMinutes(150), community.ArrivesAt);
+        Assert.Equal(["notice", "lead-120", "lead-60", "lead-30", "lead-10", "arrival"], community.Steps.Select(s => s.Name));
+        Assert.Equal(bed.Now.AddMinutes(120), notice.Spots.Single(s => s.Kind == "spot").ArrivesAt);
+
+        // The community's officers get the warning through the alerts engine, at notice time and at the lead times.
+        await bed.Alerts.FlushAsync();
+        var alert = bed.Alerts.OpenFor(TestCommunity.Community).Single(a => a.Type == DischargeScheduler.AlertType);
+        Assert.Equal(AlertLevel.Orange, alert.Level);
+        Assert.Equal(TestCommunity.Community, alert.CellId);
+        Assert.Contains(AlertsTestBed.CommunityPerson, bed.Alerts.Notified(alert.Id));
+        Assert.Contains("泄洪", alert.Text.Zh, StringComparison.Ordinal);
+        Assert.Contains(notice.Timeline, e => e.Kind == "warned" && e.SpotId == TestCommunity.Community && e.Notified!.Contains(AlertsTestBed.CommunityPerson));
+        await bed.AdvanceAsync(TimeSpan.FromMinutes(30));
+        Assert.NotNull(bed.Scheduler.Get(id)!.Spots.Single(s => s.Kind == "community").Steps.Single(s => s.Name == "lead-120").FiredAt);
+        var voice = await bed.WaitForCommandAsync(1);
+        Assert.Equal("play_voice", voice.GetProperty("type").GetString());
+
+        // 500 m³/s: beyond the spot's band, so it is no longer warned; the community's water now comes sooner.
+        var amended = await bed.Water.PutAsJsonAsync($"/api/water/notices/{id}", new { gateOpenAt = bed.Now.AddMinutes(10), flowM3s = 500.0, durationMinutes = 30 });
+        Assert.Equal(HttpStatusCode.OK, amended.StatusCode);
+        notice = bed.Scheduler.Get(id)!;
+        Assert.Equal([("community", TestCommunity.Community)], notice.Spots.Select(s => (s.Kind, s.TargetId)));
+        Assert.Equal(bed.Now.AddMinutes(90), notice.Spots[0].ArrivesAt);
+        var stop = await bed.WaitForCommandAsync(2);
+        Assert.Equal("stop", stop.GetProperty("type").GetString());
+        await bed.Alerts.FlushAsync();
+        Assert.DoesNotContain(bed.Alerts.OpenFor(WaterSafetyTestBed.SpotId), a => a.Type == DischargeScheduler.AlertType);
+        Assert.Contains(bed.Alerts.OpenFor(TestCommunity.Community), a => a.Type == DischargeScheduler.AlertType);
+        Assert.Equal(WavePhase.None, bed.Alerts.Gateway.Get<SpotMonitor>().State(WaterSafetyTestBed.SpotId).Wave);
+        Assert.Contains(notice.Timeline, e => e.Kind == "withdrawn" && e.SpotId == WaterSafetyTestBed.SpotId);
+
+        // When the wave has passed the community, its alert is resolved and the notice ends.
+        await bed.AdvanceAsync(TimeSpan.FromMinutes(90 + 30 + 30));
+        Assert.Equal("passed", bed.Scheduler.Get(id)!.State);
+        Assert.Equal(AlertState.Resolved, bed.Alerts.Get(alert.Id).State);
+    }
+
+    [Fact]
+    public async Task APlanThatNamesACellOtherThanACommunityIsRefused()
+    {
+        await using var bed = await DischargeTestBed.StartAsync();
+        var plan = await bed.Water.PutAsJsonAsync("/api/water/reservoirs/res-3", new
+        {
+            name = "三号水库",
+            reaches = new[]
+            {
+                new { id = "reach-3", name = "下游", spots = Array.Empty<object>(), communities = new[] { new { communityId = TestCommunity.BuildingA, bands = new[] { new { maxFlowM3s = 200.0, travelMinutes = 30.0 } } } } },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, plan.StatusCode);
+        Assert.Contains("not a grid cell of level Community", await plan.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var noBands = await bed.Water.PutAsJsonAsync("/api/water/reservoirs/res-3", new
+        {
+            name = "三号水库",
+            reaches = new[] { new { id = "reach-3", name = "下游", spots = Array.Empty<object>(), communities = new[] { new { communityId = TestCommunity.Community, bands = Array.Empty<object>() } } } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, noBands.StatusCode);
     }
 
     [Fact]

@@ -28,6 +28,27 @@ public sealed class DrowningRiskTests
         Assert.Equal(expected == RiskLevel.None, reasons.Count == 0);
     }
 
+    [Theory]
+    [InlineData(32.1, 1.5, WavePhase.AtSpot, 2, true, "level_danger,rise_danger,wave_at_spot,people_in_zone,risk_time")]
+    [InlineData(31.2, 0.5, WavePhase.Approaching, 0, false, "level_warning,rise_warning,wave_approaching")]
+    [InlineData(30.2, 0.0, WavePhase.None, 0, false, "level_above_normal")]
+    public void EveryReasonHasACodeAndChineseAndEnglishTextWithTheNumbers(double level, double rise, WavePhase wave, int people, bool riskTime, string codes)
+    {
+        var (_, reasons) = DrowningRisk.Evaluate(Spot, new RiskInputs(level, rise, wave, people, riskTime));
+
+        Assert.Equal(codes.Split(','), reasons.Select(r => r.Code));
+        Assert.All(reasons, r =>
+        {
+            Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", r.Zh);
+            Assert.DoesNotMatch(@"\p{IsCJKUnifiedIdeographs}", r.En);
+            Assert.False(string.IsNullOrWhiteSpace(r.En));
+        });
+        var levelReason = reasons[0];
+        var text = level.ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(text, levelReason.Zh, StringComparison.Ordinal);
+        Assert.Contains(text, levelReason.En, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ALevelHoveringAroundTheDangerThresholdDoesNotFlapAndTheRiskFallsOnlyAfterTheHoldDown()
     {
@@ -52,7 +73,7 @@ public sealed class DrowningRiskTests
 
         Assert.True(risk.Update(Spot, new RiskInputs(31.5, 0, WavePhase.None, 0, false), now));
         Assert.Equal(RiskLevel.Yellow, risk.Level);
-        Assert.Contains(risk.Reasons, r => r.Contains("warning", StringComparison.Ordinal));
+        Assert.Equal(["level_warning"], risk.Reasons.Select(r => r.Code));
     }
 
     [Theory]

@@ -18,6 +18,8 @@ using SmartCommunity.Gateway.WaterSafety.Commands;
 using SmartCommunity.Gateway.WaterSafety.Discharge;
 using SmartCommunity.Gateway.WaterSafety.Risk;
 using SmartCommunity.Gateway.WaterSafety.Spots;
+using SmartCommunity.TimeSeries.Storage;
+using SmartCommunity.TimeSeries.Writing;
 
 namespace SmartCommunity.Gateway.Tests.WaterSafety;
 
@@ -50,10 +52,11 @@ public sealed class FakeClockGateway : IAsyncDisposable
             s.AddSingleton(sp => new WarningCommandSender(sp.GetRequiredService<IDeviceBus>(), sp.GetRequiredService<IAlertService>(), clock,
                 sp.GetRequiredService<IOptions<WaterSafetyOptions>>(), sp.GetRequiredService<MetricsRegistry>(), sp.GetRequiredService<ILogger<WarningCommandSender>>()));
             s.AddSingleton(sp => new SpotMonitor(sp.GetRequiredService<SpotRegistry>(), sp.GetRequiredService<IAlertService>(), sp.GetRequiredService<WarningCommandSender>(),
-                clock, sp.GetRequiredService<IOptions<WaterSafetyOptions>>()));
+                clock, sp.GetRequiredService<IOptions<WaterSafetyOptions>>(), sp.GetRequiredService<IPointWriter>(), sp.GetRequiredService<ITimeSeriesStore>(),
+                sp.GetRequiredService<ILogger<SpotMonitor>>()));
             s.AddSingleton(sp => new DischargeScheduler(sp.GetRequiredService<DischargeStore>(), sp.GetRequiredService<SpotRegistry>(), sp.GetRequiredService<SpotMonitor>(),
                 sp.GetRequiredService<WarningCommandSender>(), sp.GetRequiredService<IAlertService>(), sp.GetRequiredService<GridRegistry>(), clock,
-                sp.GetRequiredService<IOptions<WaterSafetyOptions>>(), sp.GetRequiredService<ILogger<DischargeScheduler>>()));
+                sp.GetRequiredService<IOptions<WaterSafetyOptions>>(), sp.GetRequiredService<ILogger<DischargeScheduler>>(), sp.GetRequiredService<IPointWriter>()));
         }
 
         var gateway = reopenOf is null ? new GatewayFactory(services: Services) : reopenOf.Reopen(services: Services);

@@ -22,6 +22,7 @@ public sealed class DischargeNotice
     /// <summary><c>active</c>, <c>passed</c> (the wave has passed every spot) or <c>cancelled</c>.</summary>
     public string State { get; set; } = "active";
 
+    /// <summary>Every place below the reservoir the wave reaches: spots and communities (see <see cref="SpotSchedule.Kind"/>).</summary>
     public List<SpotSchedule> Spots { get; set; } = [];
 
     public List<TimelineEntry> Timeline { get; set; } = [];
@@ -30,10 +31,30 @@ public sealed class DischargeNotice
     public bool IsActive => State == "active";
 }
 
-/// <summary>When the wave reaches one spot and passes it, and the warnings for it.</summary>
+/// <summary>
+/// When the wave reaches one place and passes it, and the warnings for it. The place is a hazardous spot
+/// (<see cref="Kind"/> <c>spot</c>, <see cref="SpotId"/>) or a community cell (<c>community</c>, <see cref="CommunityId"/>).
+/// </summary>
 public sealed class SpotSchedule
 {
+    public const string SpotKind = "spot";
+    public const string CommunityKind = "community";
+
+    /// <summary><c>spot</c> (the default, also for notices stored before communities) or <c>community</c>.</summary>
+    public string Kind { get; set; } = SpotKind;
+
+    /// <summary>The spot's ID; empty for a community.</summary>
     public string SpotId { get; set; } = "";
+
+    /// <summary>The community cell's ID; null for a spot.</summary>
+    public string? CommunityId { get; set; }
+
+    [JsonIgnore]
+    public bool IsSpot => Kind == SpotKind;
+
+    /// <summary>The spot's or the community's ID.</summary>
+    [JsonIgnore]
+    public string TargetId => IsSpot ? SpotId : CommunityId ?? "";
 
     public DateTimeOffset ArrivesAt { get; set; }
 

@@ -50,4 +50,39 @@ public sealed partial class DischargeScheduler
         var guards = grid.Snapshot.ResponsibleFor(spot.CellId).Select(p => p.Id).ToList();
         notice.Timeline.Add(new TimelineEntry(now, "warned", spot.Id, $"{step} ({level.ToString().ToLowerInvariant()}); commands: {string.Join(", ", sent)}", guards));
     }
+
+    /// <summary>
+    /// A warning to a community along the river: an alert for its cell (the engine routes it to the community's
+    /// officers, escalates and renders CAP). Communities have no warning devices of their own here; the spots do.
+    /// </summary>
+    private bool WarnCommunity(DischargeNotice notice, SpotSchedule schedule, string step, DateTimeOffset now)
+    {
+        if (grid.Snapshot.Cell(schedule.CommunityId) is not { } cell)
+        {
+            return false;
+        }
+
+        var arrives = schedule.ArrivesAt.ToOffset(_options.LocalOffset);
+        var minutes = Math.Max(0, (int)Math.Ceiling((schedule.ArrivesAt - now).TotalMinutes));
+        var atPlace = now >= schedule.ArrivesAt;
+        var zh = atPlace
+            ? $"{cell.Name}：上游水库泄洪水流已到达社区河段，请组织群众远离河道，严禁下河、游泳、捕鱼。"
+            : $"{cell.Name}：上游水库将于 {notice.GateOpenAt.ToOffset(_options.LocalOffset):HH:mm} 泄洪，预计 {arrives:HH:mm} 到达社区河段（约 {minutes} 分钟后），请通知群众远离河道。";
+        var en = atPlace
+            ? $"{cell.Name}: the discharge wave has reached the community's river reach. Keep everyone away from the river."
+            : $"{cell.Name}: the reservoir opens its gates at {notice.GateOpenAt:HH:mm} UTC; water reaches the community about {arrives:HH:mm} local time (in {minutes} min). Tell residents to keep away from the river.";
+        var level = atPlace || minutes <= 30 ? AlertLevel.Red : AlertLevel.Orange;
+        alerts.Raise(new AlertTrigger(new AlertSource(SpotSchedule.CommunityKind, cell.Id), AlertType, level, cell.Id,
+            new AlertText($"泄洪预警：{cell.Name}", $"Discharge warning: {cell.Name}"),
+            new AlertText(zh + string.Create(CultureInfo.InvariantCulture, $"（泄洪通知 {notice.Id}，流量 {notice.FlowM3s} m³/s，持续 {notice.DurationMinutes} 分钟）"),
+                en + string.Create(CultureInfo.InvariantCulture, $" (notice {notice.Id}, {notice.FlowM3s} m³/s for {notice.DurationMinutes} min)")))
+        {
+            Area = cell.Lat is not null && cell.Lon is not null ? new AlertArea(cell.Lat, cell.Lon, 2, Description: cell.Name) : null,
+            Category = "Met",
+        });
+
+        var officers = grid.Snapshot.ResponsibleFor(cell.Id).Select(p => p.Id).ToList();
+        notice.Timeline.Add(new TimelineEntry(now, "warned", cell.Id, $"{step} ({level.ToString().ToLowerInvariant()})", officers));
+        return true;
+    }
 }

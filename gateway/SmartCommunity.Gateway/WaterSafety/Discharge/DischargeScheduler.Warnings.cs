@@ -54,7 +54,7 @@ public sealed partial class DischargeScheduler
             errors["durationMinutes"] = "Duration must be 1 minute to 30 days.";
         }
 
-        if (errors.Count == 0 && _reservoirs![r.ReservoirId!].Reaches.SelectMany(x => x.Spots).All(s => TravelTimes.For(s, r.FlowM3s!.Value) is null))
+        if (errors.Count == 0 && TravelTimes.Targets(_reservoirs![r.ReservoirId!]).All(t => TravelTimes.For(t.Bands, r.FlowM3s!.Value) is null))
         {
             errors["flowM3s"] = "No flow band of the reservoir's plan covers this flow.";
         }
@@ -70,9 +70,9 @@ public sealed partial class DischargeScheduler
         notice.FlowM3s = r.FlowM3s!.Value;
         notice.DurationMinutes = r.DurationMinutes!.Value;
         notice.Spots.Clear();
-        foreach (var reachSpot in _reservoirs![notice.ReservoirId].Reaches.SelectMany(x => x.Spots))
+        foreach (var (kind, targetId, bands) in TravelTimes.Targets(_reservoirs![notice.ReservoirId]))
         {
-            if (TravelTimes.For(reachSpot, notice.FlowM3s) is not { } travel)
+            if (TravelTimes.For(bands, notice.FlowM3s) is not { } travel)
             {
                 continue;
             }
@@ -80,7 +80,9 @@ public sealed partial class DischargeScheduler
             var arrives = notice.GateOpenAt + travel;
             var schedule = new SpotSchedule
             {
-                SpotId = reachSpot.SpotId,
+                Kind = kind,
+                SpotId = kind == SpotSchedule.SpotKind ? targetId : "",
+                CommunityId = kind == SpotSchedule.CommunityKind ? targetId : null,
                 ArrivesAt = arrives,
                 PassedAt = arrives + TimeSpan.FromMinutes(notice.DurationMinutes) + _options.WavePassMargin,
             };
@@ -109,11 +111,11 @@ public sealed partial class DischargeScheduler
             if (phase != schedule.Phase)
             {
                 schedule.Phase = phase;
-                notice.Timeline.Add(new TimelineEntry(now, phase == "passed" ? "passed" : "arrived", schedule.SpotId));
+                notice.Timeline.Add(new TimelineEntry(now, phase == "passed" ? "passed" : "arrived", schedule.TargetId));
                 changed = true;
                 if (phase == "passed")
                 {
-                    alerts.Resolve(new AlertSource("spot", schedule.SpotId), AlertType, $"discharge wave of {notice.Id} has passed");
+                    alerts.Resolve(new AlertSource(schedule.Kind, schedule.TargetId), AlertType, $"discharge wave of {notice.Id} has passed");
                     continue;
                 }
             }
@@ -135,7 +137,11 @@ public sealed partial class DischargeScheduler
                 step.FiredAt = now;
             }
 
-            if (spots.Get(schedule.SpotId) is { } spot)
+            if (!schedule.IsSpot)
+            {
+                changed |= WarnCommunity(notice, schedule, due[^1].Name, now);
+            }
+            else if (spots.Get(schedule.SpotId) is { } spot)
             {
                 Warn(notice, schedule, spot, due[^1].Name, now);
                 changed = true;
@@ -145,6 +151,7 @@ public sealed partial class DischargeScheduler
         if (notice.Spots.Count > 0 && notice.Spots.All(s => s.Phase == "passed"))
         {
             notice.State = "passed";
+            RecordDischarge(notice, now);
             changed = true;
         }
 
@@ -154,7 +161,7 @@ public sealed partial class DischargeScheduler
     private void UpdateWaves(DateTimeOffset now)
     {
         var phases = new Dictionary<string, WavePhase>(StringComparer.Ordinal);
-        foreach (var schedule in _notices!.Values.Where(n => n.IsActive).SelectMany(n => n.Spots))
+        foreach (var schedule in _notices!.Values.Where(n => n.IsActive).SelectMany(n => n.Spots).Where(s => s.IsSpot))
         {
             var phase = now < schedule.ArrivesAt ? WavePhase.Approaching : now < schedule.PassedAt ? WavePhase.AtSpot : WavePhase.None;
             phases[schedule.SpotId] = (WavePhase)Math.Max((int)phase, (int)phases.GetValueOrDefault(schedule.SpotId));

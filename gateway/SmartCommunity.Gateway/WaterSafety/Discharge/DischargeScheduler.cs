@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.WaterSafety.Commands;
 using SmartCommunity.Gateway.WaterSafety.Risk;
 using SmartCommunity.Gateway.WaterSafety.Spots;
+using SmartCommunity.TimeSeries.Writing;
 
 namespace SmartCommunity.Gateway.WaterSafety.Discharge;
 
@@ -15,7 +16,7 @@ namespace SmartCommunity.Gateway.WaterSafety.Discharge;
 /// </summary>
 public sealed partial class DischargeScheduler(
     DischargeStore store, SpotRegistry spots, SpotMonitor monitor, WarningCommandSender commands, IAlertService alerts,
-    GridRegistry grid, TimeProvider time, IOptions<WaterSafetyOptions> options, ILogger<DischargeScheduler> logger) : BackgroundService
+    GridRegistry grid, TimeProvider time, IOptions<WaterSafetyOptions> options, ILogger<DischargeScheduler> logger, IPointWriter series) : BackgroundService
 {
     /// <summary>Flow the gateway accepts, m³/s: the largest Chinese dam discharges stay well below this.</summary>
     public const double MaxFlowM3s = 100_000;
@@ -47,6 +48,12 @@ public sealed partial class DischargeScheduler(
         if ((reservoir.Reaches ?? []).SelectMany(r => r.Spots ?? []).FirstOrDefault(s => spots.Get(s.SpotId) is null) is { } unknown)
         {
             return $"Spot '{unknown.SpotId}' does not exist.";
+        }
+
+        // The plan lists communities by their grid cell; only a Community cell has the officers the warning goes to.
+        if ((reservoir.Reaches ?? []).SelectMany(r => r.Communities ?? []).FirstOrDefault(c => grid.Snapshot.Cell(c.CommunityId) is not { Level: CellLevel.Community }) is { } notCommunity)
+        {
+            return $"Community '{notCommunity.CommunityId}' is not a grid cell of level Community.";
         }
 
         lock (_lock)
@@ -101,6 +108,7 @@ public sealed partial class DischargeScheduler(
             FireDue(notice, now);
             UpdateWaves(now);
             store.SaveNotice(notice);
+            RecordDischarge(notice, now);
             return (notice, null);
         }
     }
@@ -121,11 +129,18 @@ public sealed partial class DischargeScheduler(
                 return (notice, errors);
             }
 
+            var before = notice.Spots.ToList();
             Apply(notice, request with { ReservoirId = request.ReservoirId ?? notice.ReservoirId }, now);
             notice.Timeline.Add(new TimelineEntry(now, "amended", Detail: $"{by}: {Describe(notice)}"));
+            foreach (var dropped in before.Where(b => b.Phase != "passed" && !notice.Spots.Any(s => s.Kind == b.Kind && s.TargetId == b.TargetId)))
+            {
+                Withdraw(notice, dropped, $"discharge notice {id} amended by {by} no longer reaches it", now);
+            }
+
             FireDue(notice, now);
             UpdateWaves(now);
             store.SaveNotice(notice);
+            RecordDischarge(notice, now);
             return (notice, null);
         }
     }
@@ -143,13 +158,14 @@ public sealed partial class DischargeScheduler(
             var now = time.GetUtcNow();
             notice.State = "cancelled";
             notice.Timeline.Add(new TimelineEntry(now, "cancelled", Detail: by));
-            foreach (var spot in notice.Spots)
+            foreach (var schedule in notice.Spots.Where(s => s.Phase != "passed"))
             {
-                alerts.Cancel(new AlertSource("spot", spot.SpotId), AlertType, $"discharge notice {id} cancelled by {by}");
+                Withdraw(notice, schedule, $"discharge notice {id} cancelled by {by}", now);
             }
 
             UpdateWaves(now);
             store.SaveNotice(notice);
+            RecordDischarge(notice, now);
             return notice;
         }
     }

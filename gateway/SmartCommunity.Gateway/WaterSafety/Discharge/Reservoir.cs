@@ -6,11 +6,17 @@ namespace SmartCommunity.Gateway.WaterSafety.Discharge;
 /// </summary>
 public sealed record Reservoir(string Id, string Name, double? Lat, double? Lon, IReadOnlyList<Reach> Reaches);
 
-/// <summary>A reach downstream of the reservoir and the spots on it.</summary>
-public sealed record Reach(string Id, string Name, IReadOnlyList<ReachSpot> Spots);
+/// <summary>
+/// A reach downstream of the reservoir, the hazardous spots on it and the communities (the grid's
+/// <see cref="Grid.CellLevel.Community"/> cells) along it, each with the plan's travel times.
+/// </summary>
+public sealed record Reach(string Id, string Name, IReadOnlyList<ReachSpot> Spots, IReadOnlyList<ReachCommunity>? Communities = null);
 
 /// <summary>Travel time to a spot: the first band whose <see cref="FlowBand.MaxFlowM3s"/> is at least the flow applies.</summary>
 public sealed record ReachSpot(string SpotId, IReadOnlyList<FlowBand> Bands);
+
+/// <summary>Travel time to a community (a grid cell of level Community), per flow band as for spots.</summary>
+public sealed record ReachCommunity(string CommunityId, IReadOnlyList<FlowBand> Bands);
 
 /// <summary>Bigger flows travel faster: e.g. ≤ 200 m³/s 90 min, ≤ 800 m³/s 60 min, above that 40 min.</summary>
 public sealed record FlowBand(double MaxFlowM3s, double TravelMinutes);
@@ -18,10 +24,17 @@ public sealed record FlowBand(double MaxFlowM3s, double TravelMinutes);
 public static class TravelTimes
 {
     /// <summary>Travel time for a flow, or null when no band covers it (the plan must say; we do not extrapolate).</summary>
-    public static TimeSpan? For(ReachSpot spot, double flowM3s) =>
-        spot.Bands.OrderBy(b => b.MaxFlowM3s).FirstOrDefault(b => flowM3s <= b.MaxFlowM3s) is { } band
+    public static TimeSpan? For(ReachSpot spot, double flowM3s) => For(spot.Bands, flowM3s);
+
+    public static TimeSpan? For(IReadOnlyList<FlowBand> bands, double flowM3s) =>
+        bands.OrderBy(b => b.MaxFlowM3s).FirstOrDefault(b => flowM3s <= b.MaxFlowM3s) is { } band
             ? TimeSpan.FromMinutes(band.TravelMinutes)
             : null;
+
+    /// <summary>Every place the plan lists below the reservoir (spots, then communities), with its bands.</summary>
+    public static IEnumerable<(string Kind, string Id, IReadOnlyList<FlowBand> Bands)> Targets(Reservoir r) =>
+        r.Reaches.SelectMany(x => (x.Spots ?? []).Select(s => (SpotSchedule.SpotKind, s.SpotId, s.Bands))
+            .Concat((x.Communities ?? []).Select(c => (SpotSchedule.CommunityKind, c.CommunityId, c.Bands))));
 
     public static string? Check(Reservoir r)
     {
@@ -32,12 +45,23 @@ public static class TravelTimes
 
         foreach (var spot in (r.Reaches ?? []).SelectMany(x => x.Spots ?? []))
         {
-            if (spot.Bands is not { Count: > 0 } || spot.Bands.Any(b => b.MaxFlowM3s <= 0 || b.TravelMinutes < 0 || b.TravelMinutes > 7 * 24 * 60))
+            if (!ValidBands(spot.Bands))
             {
                 return $"Spot '{spot.SpotId}' needs flow bands with maxFlowM3s > 0 and travelMinutes 0 … 10 080.";
             }
         }
 
+        foreach (var community in (r.Reaches ?? []).SelectMany(x => x.Communities ?? []))
+        {
+            if (string.IsNullOrEmpty(community.CommunityId) || !ValidBands(community.Bands))
+            {
+                return $"Community '{community.CommunityId}' needs a 'communityId' and flow bands with maxFlowM3s > 0 and travelMinutes 0 … 10 080.";
+            }
+        }
+
         return null;
     }
+
+    private static bool ValidBands(IReadOnlyList<FlowBand>? bands) =>
+        bands is { Count: > 0 } && bands.All(b => b.MaxFlowM3s > 0 && b.TravelMinutes >= 0 && b.TravelMinutes <= 7 * 24 * 60);
 }

@@ -84,11 +84,12 @@ internal sealed class DangerZoneResponder(SpotMonitor monitor, IAlertService ale
         evidence.Add(new EvidenceLink("footage", $"/api/video/cameras/{cameraId}/footage?from={seen.AddSeconds(-30).ToUnixTimeMilliseconds()}&to={seen.AddMinutes(2).ToUnixTimeMilliseconds()}",
             "录像 footage", "video/mp4", seen.AddSeconds(-30), seen.AddMinutes(2)));
         var level = red ? AlertLevel.Red : risk >= RiskLevel.Yellow ? AlertLevel.Orange : AlertLevel.Yellow;
-        var why = string.Join("; ", state.Reasons);
+        var whyZh = string.Join("；", state.Reasons.Select(r => r.Zh));
+        var why = string.Join("; ", state.Reasons.Select(r => r.En));
         return new AlertTrigger(new Alerts.AlertSource("spot", spot.Id), "danger_zone_person", level, spot.CellId,
             red ? new AlertText($"{spot.Name}有人进入危险区域，已语音驱离", $"Person in the danger zone at {spot.Name}; voice warning played")
                 : new AlertText($"{spot.Name}有人靠近危险水域", $"Person near the water at {spot.Name}"),
-            new AlertText($"摄像机 {cameraId} 于 {seen.ToOffset(options.LocalOffset):HH:mm:ss} 发现有人进入危险区域（溺水风险 {risk}{(why.Length > 0 ? "：" + why : "")}）。{(red ? "已播放“危险水域，请速离开”，" : "")}请立即前往劝离。",
+            new AlertText($"摄像机 {cameraId} 于 {seen.ToOffset(options.LocalOffset):HH:mm:ss} 发现有人进入危险区域（溺水风险 {risk}{(whyZh.Length > 0 ? "：" + whyZh : "")}）。{(red ? "已播放“危险水域，请速离开”，" : "")}请立即前往劝离。",
                 $"Camera {cameraId} saw a person enter the danger zone at {seen:HH:mm:ss} UTC (drowning risk {risk}{(why.Length > 0 ? ": " + why : "")}). {(red ? "The loudspeaker played the leave warning. " : "")}Go and move them away now."))
         {
             Area = new AlertArea(spot.Lat, spot.Lon, 0.1, Description: spot.Name),

@@ -12,7 +12,7 @@ public sealed class RiskHysteresis(double margin, TimeSpan holdDown)
 
     public RiskLevel Level { get; private set; }
 
-    public IReadOnlyList<string> Reasons { get; private set; } = [];
+    public IReadOnlyList<RiskReason> Reasons { get; private set; } = [];
 
     /// <summary>Returns true when the level changed.</summary>
     public bool Update(HazardousSpot spot, RiskInputs inputs, DateTimeOffset now)

@@ -51,7 +51,9 @@ public sealed partial class SpotMonitor
     private void Evaluate(HazardousSpot spot, SpotState state)
     {
         var now = _time.GetUtcNow();
-        if (!state.Reevaluate(spot, IsRiskTime(spot, now), now))
+        var changed = state.Reevaluate(spot, IsRiskTime(spot, now), now);
+        WriteRiskPoint(spot, state, now);
+        if (!changed)
         {
             return;
         }
@@ -64,11 +66,12 @@ public sealed partial class SpotMonitor
         }
 
         var zhLevel = state.Level switch { RiskLevel.Red => "红色", RiskLevel.Orange => "橙色", _ => "黄色" };
-        var reasons = string.Join("; ", state.Reasons);
+        var zhReasons = string.Join("；", state.Reasons.Select(r => r.Zh));
+        var enReasons = string.Join("; ", state.Reasons.Select(r => r.En));
         _alerts.Raise(new AlertTrigger(source, "drowning_risk", state.Level.ToAlertLevel(), spot.CellId,
             new AlertText($"{spot.Name}溺水风险{zhLevel}", $"Drowning risk {state.Level.ToString().ToLowerInvariant()} at {spot.Name}"),
-            new AlertText($"{spot.Name}溺水风险升至{zhLevel}。原因：{reasons}。请加强巡查，劝离水边人员。",
-                $"Drowning risk at {spot.Name} is {state.Level.ToString().ToLowerInvariant()}. Reasons: {reasons}. Patrol and move people away from the water."))
+            new AlertText($"{spot.Name}溺水风险升至{zhLevel}。原因：{zhReasons}。请加强巡查，劝离水边人员。",
+                $"Drowning risk at {spot.Name} is {state.Level.ToString().ToLowerInvariant()}. Reasons: {enReasons}. Patrol and move people away from the water."))
         {
             Area = new AlertArea(spot.Lat, spot.Lon, 0.2, Description: spot.Name),
             Category = "Safety",

@@ -8,6 +8,8 @@ using SmartCommunity.Gateway.WaterSafety.Commands;
 using SmartCommunity.Gateway.WaterSafety.Levels;
 using SmartCommunity.Gateway.WaterSafety.Spots;
 using SmartCommunity.Protocol.Messages;
+using SmartCommunity.TimeSeries.Storage;
+using SmartCommunity.TimeSeries.Writing;
 
 namespace SmartCommunity.Gateway.WaterSafety.Risk;
 
@@ -34,9 +36,16 @@ public sealed partial class SpotMonitor : BackgroundService, IDeviceMessageHandl
     private readonly WaterSafetyOptions _options;
     private readonly DangerZoneResponder _responder;
     private readonly DateTimeOffset _started;
+    private readonly IPointWriter _series;
+    private readonly ITimeSeriesStore _history;
+    private readonly ILogger<SpotMonitor> _logger;
 
-    public SpotMonitor(SpotRegistry spots, IAlertService alerts, WarningCommandSender commands, TimeProvider time, IOptions<WaterSafetyOptions> options)
+    public SpotMonitor(SpotRegistry spots, IAlertService alerts, WarningCommandSender commands, TimeProvider time, IOptions<WaterSafetyOptions> options,
+        IPointWriter series, ITimeSeriesStore history, ILogger<SpotMonitor> logger)
     {
+        _series = series;
+        _history = history;
+        _logger = logger;
         _spots = spots;
         _alerts = alerts;
         _commands = commands;
@@ -72,6 +81,7 @@ public sealed partial class SpotMonitor : BackgroundService, IDeviceMessageHandl
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await ReloadWindowsAsync(stoppingToken);
         using var timer = new PeriodicTimer(_options.Tick, _time);
         var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
         while (!stoppingToken.IsCancellationRequested)
@@ -107,11 +117,7 @@ public sealed partial class SpotMonitor : BackgroundService, IDeviceMessageHandl
         var index = _spots.Index;
         if (work.StationId is { } station && index.ByStation.TryGetValue(station, out var spots))
         {
-            if (!_windows.TryGetValue(station, out var window))
-            {
-                _windows[station] = window = new LevelWindow(_options.RiseWindow, _options.MaxSamplesPerStation);
-            }
-
+            var window = WindowOf(station);
             window.Add(work.Sample, work.ReceivedAt);
             var (level, rise) = window.Estimate(_options.RiseMinSamples);
             if (_silent.Remove(station))

@@ -30,7 +30,7 @@ public sealed class SpotState(string spotId, RiskHysteresis hysteresis)
 
     public double? RiseMPerHour { get; set; }
 
-    public IReadOnlyList<string> Reasons { get; private set; } = [];
+    public IReadOnlyList<RiskReason> Reasons { get; private set; } = [];
 
     public DateTimeOffset? ChangedAt { get; private set; }
 

@@ -53,7 +53,7 @@ public static class SpotsApi
 }
 
 /// <summary>A spot with its live level, rise rate, people in the zone and risk with the reasons for it.</summary>
-public sealed record SpotView(HazardousSpot Spot, double? LevelM, double? RiseMPerHour, int PeopleInZone, RiskLevel Risk, IReadOnlyList<string> Reasons, string Wave, DateTimeOffset? RiskChangedAt)
+public sealed record SpotView(HazardousSpot Spot, double? LevelM, double? RiseMPerHour, int PeopleInZone, RiskLevel Risk, IReadOnlyList<RiskReason> Reasons, string Wave, DateTimeOffset? RiskChangedAt)
 {
     public static SpotView From(HazardousSpot spot, SpotState state) =>
         new(spot, state.LevelM, state.RiseMPerHour, state.PeopleInZone, state.Level, state.Reasons, state.Wave.ToString().ToLowerInvariant(), state.ChangedAt);
