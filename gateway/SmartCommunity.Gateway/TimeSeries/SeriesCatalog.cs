@@ -10,7 +10,7 @@ public sealed record SeriesDefinition(string Measurement, IReadOnlyList<string> 
 /// <summary>Every measurement the API may be asked for: the gateway's own and those features registered.</summary>
 public sealed class SeriesCatalog
 {
-    /// <summary>What the gateway itself writes (<see cref="DeviceSeriesHandler"/>, <see cref="GatewayMetricsSampler"/>).</summary>
+    /// <summary>What the gateway itself writes (<see cref="DeviceSeriesHandler"/>, <see cref="GatewayMetricsSampler"/>, <see cref="AlertSeriesRecorder"/>).</summary>
     public static IReadOnlyList<SeriesDefinition> BuiltIn { get; } =
     [
         new(SeriesNames.WaterLevel, ["level_m", "flow_m3s", "rain_mm"], PerDevice: true),
@@ -21,6 +21,7 @@ public sealed class SeriesCatalog
         new(SeriesNames.GatewayIngest, ["received", "accepted", "accepted_per_s"], PerDevice: false),
         new(SeriesNames.GatewayRejects, ["rejected", "rejected_per_s"], PerDevice: false),
         new(SeriesNames.GatewayDevices, ["online", "total"], PerDevice: false),
+        new(SeriesNames.Alert, ["count"], PerDevice: false),
     ];
 
     private readonly Dictionary<string, SeriesDefinition> _byName = new(StringComparer.Ordinal);

@@ -36,15 +36,15 @@ public static class SeriesNames
     /// <summary>Devices per kind at the sample: <c>online</c>, <c>total</c>. Tag <c>kind</c>.</summary>
     public const string GatewayDevices = "gateway_devices";
 
-    /// <summary>Reserved for the water-safety feature (issue 4): per spot, <c>level_m</c>, <c>risk</c> (0–4). Tags <c>spot</c>, <c>cell</c>.</summary>
+    /// <summary>Water safety (issue 4), per spot, at every evaluation: <c>level_m</c>, <c>risk</c> (0–4). Tags <c>spot</c>, <c>cell</c>.</summary>
     public const string WaterRisk = "water_risk";
 
-    /// <summary>Reserved for the water-safety feature: discharge notices, <c>flow_m3s</c>, <c>active</c> (1/0). Tags <c>reach</c>, <c>source</c>.</summary>
+    /// <summary>Water safety: discharge notices (durable), per reach at issue, amend, cancel and pass: <c>flow_m3s</c>, <c>active</c> (1/0). Tags <c>reach</c>, <c>source</c>.</summary>
     public const string WaterDischarge = "water_discharge";
 
     /// <summary>Reserved for shelters: <c>occupants</c>, <c>capacity</c>. Tags <c>shelter</c>, <c>cell</c>.</summary>
     public const string ShelterOccupancy = "shelter_occupancy";
 
-    /// <summary>Reserved for alerts (durable): field <c>count</c> per raised alert. Tags <c>level</c>, <c>type</c>, <c>cell</c>.</summary>
+    /// <summary>Alerts (durable, <see cref="AlertSeriesRecorder"/>): field <c>count</c> per raised alert. Tags <c>level</c>, <c>type</c>, <c>cell</c>.</summary>
     public const string Alert = "alert";
 }

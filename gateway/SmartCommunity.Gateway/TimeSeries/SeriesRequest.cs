@@ -81,11 +81,7 @@ public static partial class SeriesRequestParser
             tags[SeriesNames.DeviceTag] = request.Device;
         }
 
-        if (request.Cell is not null)
-        {
-            tags[SeriesNames.CellTag] = request.Cell;
-        }
-
+        // The cell filter is the cell's subtree (a compound's chart includes its buildings): the API sets it from the grid.
         return new SeriesQuery(measurement, request.Field!, from, to, interval, aggregation) { Tags = tags };
     }
 

@@ -68,6 +68,19 @@ public static class TimeSeriesApi
             }
         }
 
+        if (request.Cell is not null)
+        {
+            // The cell and every cell below it; a guard's view is cut to what they may see (the cell itself was checked above).
+            var cells = grid.Snapshot.Subtree(request.Cell).Where(c => visible is null || visible.Contains(c)).ToList();
+            if (cells.Count > SeriesQuery.MaxTagValues)
+            {
+                return TypedResults.BadRequest(new ProblemDetailsLite("The chart query is not valid.",
+                    new Dictionary<string, string> { ["cell"] = $"The cell has more than {SeriesQuery.MaxTagValues} cells below it; chart a smaller part." }));
+            }
+
+            query = query with { TagIn = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal) { [SeriesNames.CellTag] = cells } };
+        }
+
         IReadOnlyList<SeriesPoint> points;
         try
         {

@@ -57,6 +57,8 @@ public static class TimeSeriesExtensions
         builder.Services.AddSingleton<IDeviceMessageHandler, DeviceSeriesHandler>();
         builder.Services.AddSingleton<GatewayMetricsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayMetricsSampler>());
+        builder.Services.AddSingleton<AlertSeriesRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertSeriesRecorder>());
         return builder;
     }
 

@@ -19,7 +19,25 @@ public enum Aggregation
 /// </summary>
 public sealed record SeriesQuery(string Measurement, string Field, DateTimeOffset From, DateTimeOffset To, TimeSpan Interval, Aggregation Aggregation = Aggregation.Mean)
 {
+    /// <summary>Most values one <see cref="TagIn"/> entry may list (the InfluxQL query grows with each).</summary>
+    public const int MaxTagValues = 1_000;
+
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Series whose tag has any of the listed values (e.g. <c>cell</c> in a compound's subtree), combined with
+    /// <see cref="Tags"/>; an empty list matches nothing. At most <see cref="MaxTagValues"/> values per key.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyCollection<string>> TagIn { get; init; } = new Dictionary<string, IReadOnlyCollection<string>>();
+
+    internal bool MatchesNothing => TagIn.Values.Any(v => v.Count == 0);
+
+    internal bool Matches(IEnumerable<(string Key, string Value)> tags)
+    {
+        var list = tags as IReadOnlyCollection<(string Key, string Value)> ?? [.. tags];
+        return Tags.All(w => list.Any(t => string.Equals(t.Key, w.Key, StringComparison.Ordinal) && string.Equals(t.Value, w.Value, StringComparison.Ordinal)))
+            && TagIn.All(w => list.Any(t => string.Equals(t.Key, w.Key, StringComparison.Ordinal) && w.Value.Contains(t.Value)));
+    }
 
     internal void Validate()
     {
@@ -33,6 +51,11 @@ public sealed record SeriesQuery(string Measurement, string Field, DateTimeOffse
         if (Interval < TimeSpan.FromMilliseconds(1))
         {
             throw new ArgumentException("The bucket interval must be at least 1 ms.");
+        }
+
+        if (TagIn.Values.Any(v => v.Count > MaxTagValues))
+        {
+            throw new ArgumentException($"A tag filter may list at most {MaxTagValues} values.");
         }
     }
 }

@@ -29,6 +29,12 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore
 
     public async Task<IReadOnlyList<SeriesPoint>> QuerySeriesAsync(SeriesQuery query, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.MatchesNothing)
+        {
+            return []; // InfluxQL has no empty OR: a filter on no values is answered here
+        }
+
         var result = await _reader.QueryAsync(BuildQuery(query), cancellationToken: cancellationToken);
         var points = new List<SeriesPoint>();
         foreach (var series in result.Series)
@@ -63,6 +69,19 @@ public sealed class InfluxTimeSeriesStore : ITimeSeriesStore
         foreach (var (key, value) in query.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             sb.Append(InfluxQueryClient.QuoteIdentifier(key)).Append(" = ").Append(InfluxQueryClient.QuoteString(value)).Append(" AND ");
+        }
+
+        foreach (var (key, values) in query.TagIn.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            sb.Append('(');
+            var first = true;
+            foreach (var value in values.Order(StringComparer.Ordinal))
+            {
+                sb.Append(first ? "" : " OR ").Append(InfluxQueryClient.QuoteIdentifier(key)).Append(" = ").Append(InfluxQueryClient.QuoteString(value));
+                first = false;
+            }
+
+            sb.Append(") AND ");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"time >= {query.From.ToUnixTimeMilliseconds()}ms AND time < {query.To.ToUnixTimeMilliseconds()}ms");

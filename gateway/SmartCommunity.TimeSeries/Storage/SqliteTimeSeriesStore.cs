@@ -335,8 +335,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
         while (reader.Read())
         {
             var tags = JsonSerializer.Deserialize<string[][]>(reader.GetString(1)) ?? [];
-            var matches = query.Tags.All(wanted => tags.Any(t => t.Length == 2 && string.Equals(t[0], wanted.Key, StringComparison.Ordinal) && string.Equals(t[1], wanted.Value, StringComparison.Ordinal)));
-            if (matches)
+            if (query.Matches(tags.Where(t => t.Length == 2).Select(t => (t[0], t[1]))))
             {
                 ids.Add(reader.GetInt64(0));
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using SmartCommunity.Gateway.Tests.Support;
 using SmartCommunity.Gateway.TimeSeries;
 using SmartCommunity.TimeSeries;
@@ -10,7 +11,8 @@ namespace SmartCommunity.Gateway.Tests.TimeSeries;
 
 /// <summary>
 /// A private influxd 1.6.7 and a gateway in <c>TimeSeries:Mode=InfluxDb</c> pointing at it, filled once with
-/// <see cref="DeviceTraffic"/> and one gateway-metrics sample, then flushed: what the writer accepted has been
+/// <see cref="DeviceTraffic"/>, a hazardous spot with a discharge notice (risk, discharge and alert series) and one
+/// gateway-metrics sample, then flushed: what the writer accepted has been
 /// acknowledged by InfluxDB when the fixture is ready.
 /// </summary>
 public sealed class InfluxGatewayFixture : IAsyncLifetime
@@ -39,8 +41,11 @@ public sealed class InfluxGatewayFixture : IAsyncLifetime
         }).Start();
         Query = new InfluxQueryClient(new InfluxOptions { ServerUrl = Influx.Url, Database = Database });
 
+        // A spot on the station's river and a discharge notice for it: water_risk, water_discharge and alert points.
+        await SmartCommunity.Gateway.Tests.WaterSafety.WaterSafetyTestBed.PutSpotAsync(Gateway);
         Now = Payloads.NowMs;
         await DeviceTraffic.PublishAsync(Gateway, Now);
+        await IssueDischargeNoticeAsync();
         var ingest = Gateway.Get<SmartCommunity.Gateway.Ingest.IngestMetrics>();
         // 3 devices × readings telemetry + door passages + 2 other events + the malformed one: wait until all were handled.
         await SmartCommunity.Testing.Eventually.TrueAsync(
@@ -54,8 +59,24 @@ public sealed class InfluxGatewayFixture : IAsyncLifetime
             return await CountAsync("level_m", "water_level") == DeviceTraffic.Readings
                 && await CountAsync("in_total", "door_traffic") == DeviceTraffic.Readings
                 && await CountAsync("fps", "camera_stream") == DeviceTraffic.Readings
-                && await CountAsync("count", "device_event") == DeviceTraffic.Readings + 2;
+                && await CountAsync("count", "device_event") == DeviceTraffic.Readings + 2
+                && await CountAsync("risk", "water_risk") > 0
+                && await CountAsync("active", "water_discharge") > 0
+                && await CountAsync("count", "alert") > 0;
         }, TimeSpan.FromSeconds(20), "every point in InfluxDB");
+    }
+
+    private async Task IssueDischargeNoticeAsync()
+    {
+        using var water = await Gateway.LoginAsync("wa");
+        var plan = await water.PutAsJsonAsync("/api/water/reservoirs/res-1", new
+        {
+            name = "青溪水库",
+            reaches = new[] { new { id = "reach-1", name = "青溪下游", spots = new[] { new { spotId = SmartCommunity.Gateway.Tests.WaterSafety.WaterSafetyTestBed.SpotId, bands = new[] { new { maxFlowM3s = 1000.0, travelMinutes = 60.0 } } } } } },
+        });
+        plan.EnsureSuccessStatusCode();
+        var notice = await water.PostAsJsonAsync("/api/water/notices", new { reservoirId = "res-1", gateOpenAt = DateTimeOffset.UtcNow.AddMinutes(30), flowM3s = 500.0, durationMinutes = 60 });
+        notice.EnsureSuccessStatusCode();
     }
 
     private async Task<long> CountAsync(string field, string measurement)

@@ -41,9 +41,18 @@ public sealed class StoreContractTests : IClassFixture<InfluxServerFixture>, IDi
 
         foreach (var aggregation in Enum.GetValues<Aggregation>())
         {
-            foreach (var tags in new[] { new Dictionary<string, string>(), new Dictionary<string, string> { ["station"] = "北门" }, new Dictionary<string, string> { ["station"] = "south gate", ["area"] = "a,1" } })
+            var plain = new SeriesQuery("water_level", "metres", T0.AddMinutes(3), T0.AddMinutes(50), TimeSpan.FromMinutes(5), aggregation);
+            SeriesQuery[] queries =
+            [
+                plain,
+                plain with { Tags = new Dictionary<string, string> { ["station"] = "北门" } },
+                plain with { Tags = new Dictionary<string, string> { ["station"] = "south gate", ["area"] = "a,1" } },
+                // A set of tag values (a cell's subtree in the gateway): any of them, merged.
+                plain with { TagIn = new Dictionary<string, IReadOnlyCollection<string>> { ["station"] = ["北门", "no such station"] } },
+                plain with { Tags = new Dictionary<string, string> { ["area"] = "a,1" }, TagIn = new Dictionary<string, IReadOnlyCollection<string>> { ["station"] = ["北门", "south gate"] } },
+            ];
+            foreach (var query in queries)
             {
-                var query = new SeriesQuery("water_level", "metres", T0.AddMinutes(3), T0.AddMinutes(50), TimeSpan.FromMinutes(5), aggregation) { Tags = tags };
                 var fromInflux = await influx.QuerySeriesAsync(query);
                 var fromSqlite = await sqlite.QuerySeriesAsync(query);
                 Assert.NotEmpty(fromSqlite);
@@ -54,6 +63,41 @@ public sealed class StoreContractTests : IClassFixture<InfluxServerFixture>, IDi
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task ATagFilterOnNoValuesMatchesNothingInBothStores()
+    {
+        var options = RealInfluxTests.Options(_fixture.Server.Url, "contract-empty", _temp.Sub("spool-empty"));
+        using var reader = new InfluxQueryClient(options);
+        await using var writer = new InfluxWriter(options);
+        var influx = new InfluxTimeSeriesStore(writer, reader);
+        await using var sqlite = new SqliteTimeSeriesStore(new SqliteStoreOptions { DatabasePath = _temp.Sub("empty.db"), MaintenanceInterval = TimeSpan.Zero });
+        await sqlite.WriteAsync([new Point("water_level").Tag("station", "北门").Field("metres", 1.0).At(T0)]);
+        var query = new SeriesQuery("water_level", "metres", T0.AddMinutes(-1), T0.AddMinutes(1), TimeSpan.FromMinutes(1))
+        {
+            TagIn = new Dictionary<string, IReadOnlyCollection<string>> { ["station"] = [] },
+        };
+
+        Assert.Empty(await influx.QuerySeriesAsync(query)); // answered without asking InfluxDB: InfluxQL has no empty OR
+        Assert.Empty(await sqlite.QuerySeriesAsync(query));
+        Assert.Throws<ArgumentException>(() => InfluxTimeSeriesStore.BuildQuery(query with
+        {
+            TagIn = new Dictionary<string, IReadOnlyCollection<string>> { ["station"] = [.. Enumerable.Range(0, SeriesQuery.MaxTagValues + 1).Select(i => $"s{i}")] },
+        }));
+    }
+
+    [Fact]
+    public void TheInfluxQueryListsATagSetAsQuotedAlternatives()
+    {
+        var q = new SeriesQuery("m", "f", DateTimeOffset.FromUnixTimeMilliseconds(0), DateTimeOffset.FromUnixTimeMilliseconds(60_000), TimeSpan.FromMinutes(1))
+        {
+            Tags = new Dictionary<string, string> { ["kind"] = "camera" },
+            TagIn = new Dictionary<string, IReadOnlyCollection<string>> { ["cell"] = ["b-b", "it's"] },
+        };
+        Assert.Equal(
+            "SELECT mean(\"f\") FROM \"m\" WHERE \"kind\" = 'camera' AND (\"cell\" = 'b-b' OR \"cell\" = 'it\\'s') AND time >= 0ms AND time < 60000ms GROUP BY time(60000ms) fill(none)",
+            InfluxTimeSeriesStore.BuildQuery(q));
     }
 
     [Fact]
