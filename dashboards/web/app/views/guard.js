@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { h, fill } from '../dom.js';
 import { levelBadge, number } from '../format.js';
-import { name, t } from '../i18n.js';
+import { name, pick, t } from '../i18n.js';
 import { AlertCards, OpenAlerts } from '../components/alerts.js';
 import { sitePlan } from '../components/siteplan.js';
 
@@ -34,7 +34,7 @@ export function mountGuard(root, { live }) {
         h('h4', {}, t('reading')),
         h('p', {}, `${t('level')} ${number(spot.levelM)} m (${t('warning')} ${number(spot.spot.levels.warningM)} / ${t('danger')} ${number(spot.spot.levels.dangerM)}) · ${t('rise')} ${number(spot.riseMPerHour)} m/h · `,
           levelBadge(spot.risk)),
-        spot.reasons?.length ? h('ul', {}, spot.reasons.map(reason => h('li', {}, reason))) : null) : null,
+        spot.reasons?.length ? h('ul', {}, spot.reasons.map(reason => h('li', { 'data-code': reason.code }, pick(reason)))) : null) : null,
       h('details', { class: 'way' },
         h('summary', {}, t('wayThere')),
         h('p', {}, cellPath(alert.cellId)),

@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { h, fill } from '../dom.js';
 import { levelBadge, number, time, timeEl, toLocalInput } from '../format.js';
-import { name, t } from '../i18n.js';
+import { name, pick, t } from '../i18n.js';
 import { levelChart } from '../components/chart.js';
 
 // The water authority: spots with level charts, thresholds and risk with its reasons; reservoirs; a discharge
@@ -41,7 +41,7 @@ export function mountWater(root, { live, me }) {
         h('dt', {}, t('thresholds')), h('dd', {}, `${t('normal')} ${number(spot.levels.normalM)} · ${t('warning')} ${number(spot.levels.warningM)} · ${t('danger')} ${number(spot.levels.dangerM)} m`),
         h('dt', {}, t('peopleInZone')), h('dd', {}, String(view.peopleInZone)),
         h('dt', {}, t('wave')), h('dd', {}, t('wave_' + (view.wave ?? 'none').replace('_', '')))),
-      view.reasons?.length ? h('div', {}, h('h4', {}, t('reasons')), h('ul', { 'data-testid': 'risk-reasons' }, view.reasons.map(r => h('li', {}, r)))) : null,
+      view.reasons?.length ? h('div', {}, h('h4', {}, t('reasons')), h('ul', { 'data-testid': 'risk-reasons' }, view.reasons.map(r => h('li', { 'data-code': r.code }, pick(r))))) : null,
       levelChart(view));
   }
 
@@ -51,8 +51,9 @@ export function mountWater(root, { live, me }) {
       fill(reservoirsBox, reservoirs.map(r => h('article', { class: 'reservoir' },
         h('h3', {}, name(r.name)),
         r.reaches.map(reach => h('div', {}, h('h4', {}, `${t('reach')}: ${name(reach.name)}`),
-          h('ul', {}, reach.spots.map(s => h('li', {}, `${spotNames.get(s.spotId) ?? s.spotId}: `,
-            s.bands.map(b => `≤ ${b.maxFlowM3s} m³/s → ${b.travelMinutes} min`).join(' · ')))))))));
+          h('ul', {}, [...reach.spots.map(s => ({ label: spotNames.get(s.spotId) ?? s.spotId, bands: s.bands })),
+            ...(reach.communities ?? []).map(c => ({ label: c.communityId, bands: c.bands }))].map(p => h('li', {}, `${p.label}: `,
+            p.bands.map(b => `≤ ${b.maxFlowM3s} m³/s → ${b.travelMinutes} min`).join(' · ')))))))));
       renderForm();
     } catch (error) {
       fill(reservoirsBox, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message));
@@ -123,8 +124,9 @@ export function mountWater(root, { live, me }) {
   function scheduleTable(notice) {
     return h('table', { class: 'schedule' },
       h('thead', {}, h('tr', {}, [t('spot'), t('arrivesAt'), t('passedAt'), t('warnings')].map(x => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, notice.spots.map(s => h('tr', { 'data-testid': 'schedule-row', 'data-spot-id': s.spotId },
-        h('th', { scope: 'row' }, spotNames.get(s.spotId) ?? s.spotId),
+      // Places are spots or (kind "community") community cells along the reach.
+      h('tbody', {}, notice.spots.map(s => h('tr', { 'data-testid': 'schedule-row', 'data-spot-id': s.spotId || s.communityId, 'data-kind': s.kind },
+        h('th', { scope: 'row' }, spotNames.get(s.spotId) ?? (s.spotId || s.communityId)),
         h('td', {}, timeEl(s.arrivesAt)),
         h('td', {}, timeEl(s.passedAt)),
         h('td', {}, h('ul', {}, s.steps.map(step => h('li', { 'data-step': step.name },
