@@ -19,7 +19,11 @@ public sealed class SpotsApiTests
         using var ps = await gateway.LoginAsync("ps");
         var seen = await guardA.GetFromJsonAsync<JsonElement>("/api/water/spots/spot-a");
         Assert.Equal("reach-1", seen.GetProperty("spot").GetProperty("reachId").GetString());
-        Assert.Equal("none", seen.GetProperty("risk").GetString());
+        // No reading yet: no risk, except the one step a risk time gives by itself (the test spot's 16:00–19:00 Beijing
+        // time, weekends and summer holidays, on the real clock), which must then be the only reason.
+        var reasons = seen.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
+        Assert.True(reasons is [] or ["risk_time"], string.Join(", ", reasons));
+        Assert.Equal(reasons.Count == 0 ? "none" : "blue", seen.GetProperty("risk").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await guardB.GetAsync("/api/water/spots/spot-a")).StatusCode);
         Assert.Empty(await guardB.GetFromJsonAsync<JsonElement[]>("/api/water/spots") ?? []);
         Assert.Single(await ps.GetFromJsonAsync<JsonElement[]>("/api/water/spots") ?? []);
