@@ -59,11 +59,26 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
 
         var e = new DoorEvent(device.Id, message.Boot, message.Seq, DateTimeOffset.FromUnixTimeMilliseconds(message.Ts), _time.GetUtcNow(), message.Type,
             message.Door, message.Direction, message.Count ?? 1, message.Card, message.Person, device.Device.CellId, message.Detail);
-        if (!_queue.Writer.TryWrite(e))
+        if (!_queue.Writer.TryWrite(e) && !WaitForRoom(e))
         {
             _droppedFull.Inc();
             // Never the card or person: only the unit and the type.
             _log.Warning("queue-full", "Door event queue full ({Capacity}): a {Type} event of {Device} was dropped.", _options.QueueCapacity, message.Type, device.Id);
+        }
+    }
+
+    /// <summary>The queue is full: hold this ingest worker up to 5 s (MQTT flow control reaches the unit); false when there is still no room.</summary>
+    private bool WaitForRoom(DoorEvent e)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            _queue.Writer.WriteAsync(e, timeout.Token).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
