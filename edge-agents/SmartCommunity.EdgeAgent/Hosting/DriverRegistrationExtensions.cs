@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SmartCommunity.EdgeAgent.Devices;
+using SmartCommunity.EdgeAgent.Drivers.Camera;
 using SmartCommunity.EdgeAgent.Drivers.Sl651;
 using SmartCommunity.EdgeAgent.Drivers.Simulation;
 using SmartCommunity.Protocol.Messages;
@@ -29,7 +30,9 @@ public static class DriverRegistrationExtensions
         .AddSimulator<DoorAccessSimulator, DoorAccessSimulatorSettings>(DoorAccessSimulator.DriverName, DeviceKind.DoorAccess)
         .AddSimulator<CameraSimulator, CameraSimulatorSettings>(CameraSimulator.DriverName, DeviceKind.Camera)
         .AddSimulator<WarningDeviceSimulator, WarningDeviceSimulatorSettings>(WarningDeviceSimulator.DriverName, DeviceKind.WarningDevice)
-        .AddSl651Driver();
+        .AddSl651Driver()
+        .AddSingleton(new DriverRegistration(CameraAnalysisDriver.DriverName, [DeviceKind.Camera],
+            sp => ActivatorUtilities.CreateInstance<CameraAnalysisDriver>(sp), CameraAnalysisDriver.CheckSettings));
 
     /// <summary>
     /// <c>sl651</c>: a water-level station speaking SL 651-2014 over TCP. Devices on the same endpoint share one

@@ -30,8 +30,8 @@ internal static class CameraAnalysisFactory
             Lines = [.. camera.Lines.Select(l => Line(l, width, height))],
             // A file is a recording, not a camera: analysed once and whole (every frame, as fast as the workers go).
             // A live stream that ends is restarted, and when analysis falls behind its oldest frame is dropped.
-            RestartAtEndOfStream = IsLive(camera.Streams.AnalysisUrl),
-            WaitWhenBehind = !IsLive(camera.Streams.AnalysisUrl),
+            RestartAtEndOfStream = FfmpegArguments.IsLive(camera.Streams.AnalysisUrl),
+            WaitWhenBehind = !FfmpegArguments.IsLive(camera.Streams.AnalysisUrl),
             RestartDelay = options.RestartDelay,
             MaxRestartDelay = options.MaxRestartDelay,
         };
@@ -73,8 +73,6 @@ internal static class CameraAnalysisFactory
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
     }
-
-    private static bool IsLive(string url) => FfmpegArguments.SchemeOf(url) is "rtsp" or "rtsps" or "http" or "https" or "rtmp" or "udp" or "tcp" or "srt";
 
     private static ZoneDefinition Zone(CameraZone zone, int width, int height) =>
         FractionalRegions.Zone(zone.Id, string.Equals(zone.Kind, ZoneKinds.DangerWater, StringComparison.Ordinal),

@@ -70,6 +70,12 @@ public static partial class FfmpegArguments
         return SecretParameter().Replace(masked, m => m.Groups["key"].Value + "=***");
     }
 
+    /// <summary>
+    /// A live stream (a camera) rather than a recording: restarted when it ends, and its oldest frame dropped when
+    /// analysis falls behind. A file is analysed once and whole.
+    /// </summary>
+    public static bool IsLive(string url) => SchemeOf(url) is "rtsp" or "rtsps" or "http" or "https" or "rtmp" or "udp" or "tcp" or "srt";
+
     /// <summary>The URL's scheme in lower case; <c>file</c> for a plain path.</summary>
     public static string SchemeOf(string url)
     {

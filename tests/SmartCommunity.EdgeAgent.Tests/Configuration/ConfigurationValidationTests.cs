@@ -116,7 +116,7 @@ public sealed class ConfigurationValidationTests : IDisposable
         config["Devices:1:Driver"] = "sim-camera";
         var errors = await StartupErrorsAsync(config);
         Assert.Equal(2, errors.Count);
-        Assert.StartsWith("Devices[0] (demo-level-01): Driver 'modbus-level' is not registered; available drivers: manual, sim-camera, ", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("Devices[0] (demo-level-01): Driver 'modbus-level' is not registered; available drivers: camera-analysis, manual, sim-camera, ", errors[0], StringComparison.Ordinal);
         Assert.Equal("Devices[1] (demo-door-01): Driver 'sim-camera' drives camera, not door-access.", errors[1]);
     }
 
