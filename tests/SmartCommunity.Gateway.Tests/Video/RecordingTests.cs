@@ -192,6 +192,23 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACameraThatIsNotRecordedIsStillProbed()
+    {
+        var response = await _ps.PutAsJsonAsync("/api/video/cameras/" + VideoTestBed.Camera, new
+        {
+            name = "Probe only",
+            cellId = TestCommunity.BuildingA,
+            mainUrl = _rtsp.Url,
+            recording = new { enabled = false, segmentSeconds = 10, retentionDays = 7 },
+        });
+        response.EnsureSuccessStatusCode();
+
+        await Eventually.TrueAsync(() => _gateway.Get<CameraStatusBoard>().Get(VideoTestBed.Camera).MainProbe is not null, Long, "probe done");
+        Assert.Equal("h264", _gateway.Get<CameraStatusBoard>().Get(VideoTestBed.Camera).MainProbe!.Codec);
+        Assert.Empty(VideoTestBed.Segments(_gateway));
+    }
+
+    [Fact]
     public async Task AKilledStreamIsDetectedAlertedAndRecoveredWhenItComesBack()
     {
         await VideoTestBed.PutCameraAsync(_ps, _rtsp.Url);

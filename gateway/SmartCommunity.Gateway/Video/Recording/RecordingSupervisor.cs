@@ -80,6 +80,20 @@ public sealed class RecordingSupervisor(
         await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
     }
 
+    private async Task ProbeUnrecordedAsync(Camera camera)
+    {
+        try
+        {
+            var main = await prober.ProbeAsync(camera.Streams.MainUrl, camera.Streams, _stopping).ConfigureAwait(false);
+            var sub = camera.Streams.SubUrl is { } subUrl ? await prober.ProbeAsync(subUrl, camera.Streams, _stopping).ConfigureAwait(false) : null;
+            status.Update(camera.Id, s => s with { MainProbe = main, SubProbe = sub });
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
     private void Restart(string cameraId)
     {
         lock (_lock)
@@ -94,9 +108,17 @@ public sealed class RecordingSupervisor(
                 old.Stop.Cancel();
             }
 
-            if (catalog.Find(cameraId) is not { Recording.Enabled: true })
+            if (catalog.Find(cameraId) is not { } camera)
             {
+                status.Remove(cameraId);
+                return;
+            }
+
+            if (!camera.Recording.Enabled)
+            {
+                // Not recorded: the streams are still probed on add and change, so the camera shows what it sends.
                 status.Update(cameraId, s => s with { Recorder = "off" });
+                _ = ProbeUnrecordedAsync(camera);
                 return;
             }
 
