@@ -42,3 +42,15 @@ export function fill(el, ...children) {
   append(el, children);
   return el;
 }
+
+/**
+ * Makes `parent`'s children exactly `elements`, moving only what changed place: an element left where it is
+ * keeps its keyboard focus and its form's text while live updates re-render around it.
+ */
+export function syncChildren(parent, elements) {
+  elements.forEach((el, i) => {
+    if (parent.children[i] !== el) parent.insertBefore(el, parent.children[i] ?? null);
+  });
+  while (parent.children.length > elements.length) parent.lastElementChild.remove();
+  for (const node of [...parent.childNodes]) if (node.nodeType !== Node.ELEMENT_NODE) node.remove();
+}

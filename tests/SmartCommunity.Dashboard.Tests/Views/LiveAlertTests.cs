@@ -21,8 +21,8 @@ public sealed class LiveAlertTests(DashboardFixture fixture)
         await guard.SignInAsync(DemoPeople.Guard);
         var otherGuard = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl, Browser.Phone);
         await otherGuard.SignInAsync(DemoPeople.OtherGuard);
-        await Assertions.Expect(otherGuard.GetByTestId("no-alerts")).ToBeVisibleAsync();
-        var beachAlert = "[data-testid=alert][data-level=red]";
+        await Assertions.Expect(otherGuard.Locator("[data-testid=guard-alerts][data-loaded=true]")).ToHaveCountAsync(1);
+        var beachAlert = "[data-testid=alert][data-source='spot:spot-hetan-beach'][data-level=red]";
         await Assertions.Expect(desk.Locator(beachAlert)).ToHaveCountAsync(0);
 
         // Danger is 32.30 m; five readings above it (the current level is the median of the last five).
@@ -32,7 +32,7 @@ public sealed class LiveAlertTests(DashboardFixture fixture)
         await Assertions.Expect(deskCard).ToBeVisibleAsync();
         await Assertions.Expect(deskCard.Locator(".level")).ToHaveTextAsync("红色 Ⅰ级");
         await Assertions.Expect(deskCard).ToHaveAttributeAsync("data-state", "raised");
-        await Assertions.Expect(desk.Locator("[data-testid=plan-alert][data-level=red]")).ToHaveCountAsync(1);
+        await Assertions.Expect(desk.Locator("[data-testid=plan-alert][data-cell=b-hetan-beach][data-level=red]")).ToHaveCountAsync(1);
         var alertId = await deskCard.GetAttributeAsync("data-alert-id");
         Assert.False(string.IsNullOrEmpty(alertId));
         await desk.SaveScreenshotAsync("emergency-red-alert");

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { h, fill } from '../dom.js';
+import { h, fill, syncChildren } from '../dom.js';
 import { levelBadge, levelOrder, stateBadge, timeEl } from '../format.js';
 import { lang, name, pick, t } from '../i18n.js';
 
@@ -81,7 +81,7 @@ export function alertCard(alert, { cells, onUpdated, extra } = {}) {
     actions.append(h('button', { 'data-testid': 'resolve', onclick: () => { form.hidden = false; note.focus(); } }, t('resolve')), form);
   }
 
-  return h('article', { class: 'alert-card level-edge-' + alert.level, 'data-testid': 'alert', 'data-alert-id': alert.id, 'data-level': alert.level, 'data-state': alert.state },
+  return h('article', { class: 'alert-card level-edge-' + alert.level, 'data-testid': 'alert', 'data-alert-id': alert.id, 'data-source': `${alert.source?.kind}:${alert.source?.id}`, 'data-level': alert.level, 'data-state': alert.state },
     h('header', {}, levelBadge(alert.level), ' ', stateBadge(alert.state), alert.count > 1 ? h('span', { class: 'muted' }, ` ×${alert.count}`) : null),
     h('h3', {}, pick(alert.title)),
     h('p', {}, pick(alert.text)),
@@ -143,13 +143,4 @@ export class AlertCards {
     for (const id of [...this.cards.keys()]) if (!ids.has(id)) this.cards.delete(id);
     syncChildren(root, wanted);
   }
-}
-
-// Moves only what changed place: an element left where it is keeps its focus and its form's text.
-function syncChildren(parent, elements) {
-  elements.forEach((el, i) => {
-    if (parent.children[i] !== el) parent.insertBefore(el, parent.children[i] ?? null);
-  });
-  while (parent.children.length > elements.length) parent.lastElementChild.remove();
-  for (const node of [...parent.childNodes]) if (node.nodeType !== Node.ELEMENT_NODE) node.remove();
 }

@@ -1,5 +1,5 @@
 import { api, apiOptional } from '../api.js';
-import { h, fill } from '../dom.js';
+import { h, fill, syncChildren } from '../dom.js';
 import { timeEl } from '../format.js';
 import { name, t } from '../i18n.js';
 
@@ -26,11 +26,23 @@ export function sheltersPanel(root, live, onList) {
   }
 
   const doors = h('div', { 'data-testid': 'door-events' });
+  const list = h('ul', { class: 'shelters' });
+  const rows = new Map();
 
+  // Rows are rebuilt only when what they show changed (see syncChildren): a live count does not take the focus
+  // off a button someone is about to press.
   function render() {
     if (!views.length) { fill(root, h('p', { class: 'empty' }, '—')); return; }
-    fill(root, h('ul', { class: 'shelters' }, views.map(({ shelter }) => shelterRow(shelter, occupancy.get(shelter.id)))),
-      h('h3', {}, t('doorLog')), doors);
+    if (list.parentNode !== root) fill(root, list, h('h3', {}, t('doorLog')), doors);
+    syncChildren(list, views.map(({ shelter }) => {
+      const now = occupancy.get(shelter.id);
+      const key = JSON.stringify([shelter, now?.open, now?.occupants, now?.capacity, now?.entrances?.map(e => [e.in, e.out, e.onFallback]), ]);
+      const known = rows.get(shelter.id);
+      if (known?.key === key) return known.el;
+      const el = shelterRow(shelter, now);
+      rows.set(shelter.id, { key, el });
+      return el;
+    }));
   }
 
   // The newest door events (api/doors/events): passages that moved the counts, and alarms, with device time.
@@ -49,7 +61,7 @@ export function sheltersPanel(root, live, onList) {
   function shelterRow(shelter, now) {
     const occupants = now?.occupants ?? 0;
     const capacity = now?.capacity ?? shelter.capacity ?? 0;
-    const open = now?.open ?? shelter.open;
+    const open = shelter.open;
     const share = capacity > 0 ? occupants / capacity : 0;
     const band = share >= 0.95 ? 'full' : share >= 0.8 ? 'high' : 'ok';
     const status = h('span', { role: 'status' });
@@ -59,8 +71,9 @@ export function sheltersPanel(root, live, onList) {
         const updated = await api(`/api/shelters/${encodeURIComponent(shelter.id)}/state`, { method: 'POST', body: { open: !open, note: 'dashboard' } });
         views = views.map(v => v.shelter.id === shelter.id ? updated : v);
         if (updated.occupancy) occupancy.set(shelter.id, updated.occupancy);
-        else occupancy.set(shelter.id, { ...(occupancy.get(shelter.id) ?? {}), open: updated.shelter.open });
         render();
+        // The row was rebuilt with the new state: keep the keyboard where it was.
+        rows.get(shelter.id)?.el.querySelector('[data-testid=shelter-toggle]')?.focus();
       } catch (error) {
         fill(status, error.message);
         event.target.disabled = false;
@@ -88,10 +101,10 @@ export function sheltersPanel(root, live, onList) {
       ? [h('strong', {}, t('redirect'), ': '), list.map(s => `${name(s.name)} (${t('free')} ${s.free}, ${s.distanceKm.toFixed(1)} km)`).join('；')]
       : t('noRedirect'));
     if (suggestions.has(id)) show(suggestions.get(id));
-    apiOptional(`/api/shelters/redirect?from=${encodeURIComponent(id)}&count=3`).then(list => {
-      if (!list) return;
-      suggestions.set(id, list);
-      show(list);
+    apiOptional(`/api/shelters/redirect?from=${encodeURIComponent(id)}&count=3`).then(found => {
+      if (!found) return;
+      suggestions.set(id, found);
+      show(found);
     }).catch(() => {});
     return box;
   }
@@ -99,6 +112,8 @@ export function sheltersPanel(root, live, onList) {
   const off = [
     live.on('shelter', item => {
       if (!item?.shelterId) return;
+      // Open/closed is the registry's (views); a live snapshot changes it only when it says otherwise.
+      views = views.map(v => v.shelter.id === item.shelterId && v.shelter.open !== item.open ? { ...v, shelter: { ...v.shelter, open: item.open } } : v);
       occupancy.set(item.shelterId, item);
       if (views.some(v => v.shelter.id === item.shelterId)) { render(); loadDoors(); } else load();
     }),

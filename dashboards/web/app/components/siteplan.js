@@ -83,14 +83,14 @@ export function sitePlan({ cells = [], spots = [], devices = [], alerts = [], sh
     const lon = alert.area?.lon ?? cellById.get(alert.cellId)?.lon;
     if (lat == null || lon == null) continue;
     const key = alert.cellId ?? `${lat},${lon}`;
-    const entry = byCell.get(key) ?? { lat, lon, level: alert.level, count: 0 };
+    const entry = byCell.get(key) ?? { key, lat, lon, level: alert.level, count: 0 };
     if (levelOrder(alert.level) > levelOrder(entry.level)) entry.level = alert.level;
     entry.count++;
     byCell.set(key, entry);
   }
   for (const entry of byCell.values()) {
     const [x, y] = at(entry.lat, entry.lon);
-    svg.append(s('g', { class: 'alert-marker level-' + entry.level, 'data-testid': 'plan-alert', 'data-level': entry.level },
+    svg.append(s('g', { class: 'alert-marker level-' + entry.level, 'data-testid': 'plan-alert', 'data-cell': entry.key, 'data-level': entry.level },
       s('title', {}, `${t('level_' + entry.level)} ×${entry.count}`),
       s('circle', { cx: x, cy: y, r: 20 }),
       s('text', { x: x - 20, y: y + 32 }, `${t('level_' + entry.level)} ×${entry.count}`)));

@@ -20,6 +20,7 @@ export function mountGuard(root, { live }) {
   function render() {
     if (alerts.error && !alerts.byId.size) { fill(list, h('p', { class: 'error' }, t('loadFailed'), ': ', alerts.error.message)); return; }
     if (!alerts.loaded) return;
+    list.dataset.loaded = 'true';
     cards.render(list, alerts.sorted(), { cells, onUpdated: updated => alerts.apply(updated), extra: guardExtra },
       alert => alert.source?.kind === 'spot' ? spotsVersion : 0);
   }
