@@ -24,7 +24,9 @@ public sealed class DischargeNoticeTests(DashboardFixture fixture)
 
         await form.GetByTestId("notice-preview-button").ClickAsync();
         var preview = page.GetByTestId("notice-preview");
-        await Assertions.Expect(preview.GetByTestId("schedule-row")).ToHaveCountAsync(2);
+        // Every place the reservoir's plan lists below it is previewed (the demo's two spots among them).
+        await Assertions.Expect(preview.Locator("[data-testid=schedule-row][data-spot-id=spot-hetan-beach]")).ToHaveCountAsync(1);
+        await Assertions.Expect(preview.Locator("[data-testid=schedule-row][data-spot-id=spot-hetan-bridge]")).ToHaveCountAsync(1);
         var previewed = await StepsAsync(preview);
         // 500 m³/s is in the ≤ 800 band: the wave reaches the beach in 70 min, the bridge in 78 (demo plan);
         // three hours ahead every lead warning (120, 60, 30, 10 min) is still to come.
