@@ -11,7 +11,8 @@ namespace SmartCommunity.Gateway.Tests.TimeSeries;
 
 /// <summary>
 /// A private influxd 1.6.7 and a gateway in <c>TimeSeries:Mode=InfluxDb</c> pointing at it, filled once with
-/// <see cref="DeviceTraffic"/>, a hazardous spot with a discharge notice (risk, discharge and alert series) and one
+/// <see cref="DeviceTraffic"/>, a hazardous spot with a discharge notice (risk, discharge and alert series), a shelter
+/// with a headcount (occupancy) and one
 /// gateway-metrics sample, then flushed: what the writer accepted has been
 /// acknowledged by InfluxDB when the fixture is ready.
 /// </summary>
@@ -46,6 +47,7 @@ public sealed class InfluxGatewayFixture : IAsyncLifetime
         Now = Payloads.NowMs;
         await DeviceTraffic.PublishAsync(Gateway, Now);
         await IssueDischargeNoticeAsync();
+        await CountShelterAsync();
         var ingest = Gateway.Get<SmartCommunity.Gateway.Ingest.IngestMetrics>();
         // 3 devices × readings telemetry + door passages + 2 other events + the malformed one: wait until all were handled.
         await SmartCommunity.Testing.Eventually.TrueAsync(
@@ -62,7 +64,8 @@ public sealed class InfluxGatewayFixture : IAsyncLifetime
                 && await CountAsync("count", "device_event") == DeviceTraffic.Readings + 2
                 && await CountAsync("risk", "water_risk") > 0
                 && await CountAsync("active", "water_discharge") > 0
-                && await CountAsync("count", "alert") > 0;
+                && await CountAsync("count", "alert") > 0
+                && await CountAsync("occupants", "shelter_occupancy") > 0;
         }, TimeSpan.FromSeconds(20), "every point in InfluxDB");
     }
 
@@ -77,6 +80,16 @@ public sealed class InfluxGatewayFixture : IAsyncLifetime
         plan.EnsureSuccessStatusCode();
         var notice = await water.PostAsJsonAsync("/api/water/notices", new { reservoirId = "res-1", gateOpenAt = DateTimeOffset.UtcNow.AddMinutes(30), flowM3s = 500.0, durationMinutes = 60 });
         notice.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A shelter with a roll-call headcount: the shelters feature writes its occupancy (shelter_occupancy).</summary>
+    private async Task CountShelterAsync()
+    {
+        SmartCommunity.Gateway.Tests.Shelters.ShelterTestBed.RegisterDevices(Gateway);
+        await SmartCommunity.Gateway.Tests.Shelters.ShelterTestBed.PutAsync(Gateway, "gym", SmartCommunity.Gateway.Tests.Shelters.ShelterTestBed.Body());
+        using var emergency = await Gateway.LoginAsync("em");
+        var headcount = await emergency.PostAsJsonAsync("/api/shelters/gym/headcount", new { occupants = 10, note = "roll call" });
+        headcount.EnsureSuccessStatusCode();
     }
 
     private async Task<long> CountAsync(string field, string measurement)
