@@ -21,7 +21,9 @@ public readonly record struct ConnectDecision(bool Allowed, MqttPrincipalKind Ki
 /// Who may connect and what they may subscribe to (publishing is checked by the ingest pipeline):
 /// devices log in with their ID and secret and the client ID must equal the device ID (so nobody else can
 /// take over the device's session); people log in with their ID and password. No anonymous access.
-/// A device may subscribe only to <c>sc/v1/dev/{self}/command</c>, a person only to <c>sc/v1/person/{self}/alert</c>.
+/// A device may subscribe only to <c>sc/v1/dev/{self}/command</c>, a person to <c>sc/v1/person/{self}/alert</c>;
+/// admins and public-security staff also to the cameras' "clip ready" messages (<c>sc/v1/video/{camera}/clip</c>, or
+/// <c>sc/v1/video/+/clip</c> for all), since footage evidence is theirs to handle.
 /// </summary>
 public sealed class MqttAccessControl(DeviceRegistry devices, GridRegistry grid, LoginThrottle throttle, BrokerMetrics metrics)
 {
@@ -81,13 +83,28 @@ public sealed class MqttAccessControl(DeviceRegistry devices, GridRegistry grid,
 
         var allowed = devices.Get(username) is not null
             ? topicFilter == TopicScheme.Command(username)
-            : topicFilter == TopicScheme.PersonAlert(username);
+            : topicFilter == TopicScheme.PersonAlert(username) || MaySubscribeToClips(username, topicFilter);
         if (!allowed)
         {
             metrics.SubscribeRefused.Inc();
         }
 
         return allowed;
+    }
+
+    private bool MaySubscribeToClips(string username, string topicFilter) =>
+        grid.Snapshot.PersonById(username) is { Enabled: true, Role: Roles.Admin or Roles.PublicSecurity }
+        && (topicFilter == TopicScheme.AllVideoClips || IsOneCamerasClips(topicFilter));
+
+    private bool IsOneCamerasClips(string topicFilter)
+    {
+        if (!topicFilter.StartsWith(TopicScheme.VideoPrefix, StringComparison.Ordinal) || !topicFilter.EndsWith("/clip", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var camera = topicFilter[TopicScheme.VideoPrefix.Length..^"/clip".Length];
+        return devices.Get(camera) is { Device.Kind: Protocol.Messages.DeviceKind.Camera };
     }
 
     private ConnectDecision Failed(string username)

@@ -10,6 +10,10 @@ public static class TopicScheme
     public const string Root = "sc/v1";
     public const string DevicePrefix = Root + "/dev/";
     public const string PersonPrefix = Root + "/person/";
+    public const string VideoPrefix = Root + "/video/";
+
+    /// <summary>Every camera's "clip ready" messages, for staff terminals and integrations.</summary>
+    public const string AllVideoClips = VideoPrefix + "+/clip";
 
     /// <summary>Longest ID accepted in a topic; a GB/T 28181 code is 20 digits.</summary>
     public const int MaxIdLength = 64;
@@ -21,6 +25,7 @@ public static class TopicScheme
     public static string CommandAck(string deviceId) => DevicePrefix + deviceId + "/ack";
     public static string PersonAlert(string personId) => PersonPrefix + personId + "/alert";
     public static string PersonAck(string personId) => PersonPrefix + personId + "/ack";
+    public static string VideoClip(string cameraId) => VideoPrefix + cameraId + "/clip";
 
     /// <summary>Topic for a message class, addressed to one device or person.</summary>
     public static string For(MessageClass messageClass, string ownerId) => messageClass switch

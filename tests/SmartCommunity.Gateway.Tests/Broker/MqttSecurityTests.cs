@@ -154,4 +154,39 @@ public sealed class MqttSecurityTests : IAsyncLifetime
 
         Assert.Contains("play_voice", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PublicSecurityStaffMaySubscribeToClipReadyMessagesAndGuardsAndDevicesMayNot()
+    {
+        using var officer = new MqttClientFactory().CreateMqttClient();
+        await officer.ConnectAsync(_gateway.MqttOptions("ps", TestCommunity.Password, clientId: "ps-desk"));
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        officer.ApplicationMessageReceivedAsync += e =>
+        {
+            received.TrySetResult(e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        };
+        using var guard = new MqttClientFactory().CreateMqttClient();
+        await guard.ConnectAsync(_gateway.MqttOptions("guard-a", TestCommunity.Password, clientId: "guard-a-phone"));
+        using var door = await _gateway.ConnectDeviceAsync(TestCommunity.DoorUnit);
+
+        var all = await officer.SubscribeAsync(TopicScheme.AllVideoClips, MqttQualityOfServiceLevel.AtLeastOnce);
+        var oneCamera = await officer.SubscribeAsync(TopicScheme.VideoClip(TestCommunity.Camera), MqttQualityOfServiceLevel.AtLeastOnce);
+        // Not a camera: the topic names a door unit, so there are no clips to hear about.
+        var notACamera = await officer.SubscribeAsync(TopicScheme.VideoClip(TestCommunity.DoorUnit), MqttQualityOfServiceLevel.AtLeastOnce);
+        var wider = await officer.SubscribeAsync(TopicScheme.VideoPrefix + "#", MqttQualityOfServiceLevel.AtLeastOnce);
+        var guardAll = await guard.SubscribeAsync(TopicScheme.AllVideoClips, MqttQualityOfServiceLevel.AtLeastOnce);
+        var deviceAll = await door.SubscribeAsync(TopicScheme.AllVideoClips, MqttQualityOfServiceLevel.AtLeastOnce);
+
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, all.Items.Single().ResultCode);
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, oneCamera.Items.Single().ResultCode);
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, notACamera.Items.Single().ResultCode);
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, wider.Items.Single().ResultCode);
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, guardAll.Items.Single().ResultCode);
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, deviceAll.Items.Single().ResultCode);
+
+        // The clip exporter publishes through the device bus (tested end to end on the live stream in the video tests).
+        await _gateway.Get<Gateway.Broker.IDeviceBus>().PublishAsync(TopicScheme.VideoClip(TestCommunity.Camera), "{\"v\":1}"u8.ToArray(), 1, false, CancellationToken.None);
+        Assert.Equal(TopicScheme.VideoClip(TestCommunity.Camera), await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using SmartCommunity.Protocol.Topics;
 using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Live;
 using SmartCommunity.Gateway.Video.Cameras;
@@ -32,7 +33,7 @@ public sealed class ClipExporter(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
-    public static string Topic(string cameraId) => $"sc/v1/video/{cameraId}/clip";
+    public static string Topic(string cameraId) => TopicScheme.VideoClip(cameraId);
 
     /// <summary>Stores the request and queues it; the clip is returned in state <c>queued</c>.</summary>
     public Clip Enqueue(string cameraId, DateTimeOffset from, DateTimeOffset to, string? alertId, string requestedBy)
