@@ -211,14 +211,19 @@ public sealed partial class CameraAnalysis : IAsyncDisposable
         }
     }
 
+    private static readonly TimeSpan FirstPicturePoll = TimeSpan.FromMilliseconds(100);
+
     private async Task RefreshPicturesAsync(TimeSpan interval, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(interval, _time);
+        // Until the first picture is kept, look often: a camera wall should not stay blank for a whole interval after
+        // a start, and a short recording analysed whole may end before the first interval has passed.
+        var wait = interval < FirstPicturePoll ? interval : FirstPicturePoll;
         var lastAnalysed = 0L;
         try
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            while (true)
             {
+                await Task.Delay(wait, _time, stop).ConfigureAwait(false);
                 var analysed = _pipeline.Counters.FramesAnalysed;
                 if (analysed == lastAnalysed)
                 {
@@ -226,6 +231,7 @@ public sealed partial class CameraAnalysis : IAsyncDisposable
                 }
 
                 lastAnalysed = analysed;
+                wait = interval;
                 if (Snapshot() is { } jpeg)
                 {
                     try
