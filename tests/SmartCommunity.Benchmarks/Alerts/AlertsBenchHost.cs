@@ -38,7 +38,7 @@ internal sealed class AlertsBenchHost : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var seed = Path.Combine(directory, "seed.json");
         await File.WriteAllTextAsync(seed, SeedJson(), cancellationToken);
-        var mqttPort = FreePort();
+        var mqttPort = SmartCommunity.Testing.FreePort.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = directory, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -74,12 +74,6 @@ internal sealed class AlertsBenchHost : IAsyncDisposable
         devices = Array.Empty<object>(),
     });
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

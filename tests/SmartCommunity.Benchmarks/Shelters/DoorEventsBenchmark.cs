@@ -134,7 +134,7 @@ public sealed class DoorEventsBenchmark : IBenchmark
             {
                 ["Storage:DataDirectory"] = directory,
                 ["Seed:File"] = seed,
-                ["Broker:Port"] = FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Broker:Port"] = SmartCommunity.Testing.FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 ["Broker:BindAddress"] = "127.0.0.1",
                 ["Auth:InitialAdminPassword"] = "bench-admin-password-1",
                 ["Auth:PasswordIterations"] = "10000",
@@ -172,12 +172,6 @@ public sealed class DoorEventsBenchmark : IBenchmark
             }
         }
 
-        private static int FreePort()
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        }
 
         public async ValueTask DisposeAsync()
         {
