@@ -74,7 +74,6 @@ internal sealed class AlertsBenchHost : IAsyncDisposable
         devices = Array.Empty<object>(),
     });
 
-
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();

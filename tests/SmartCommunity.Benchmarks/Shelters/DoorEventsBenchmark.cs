@@ -172,7 +172,6 @@ public sealed class DoorEventsBenchmark : IBenchmark
             }
         }
 
-
         public async ValueTask DisposeAsync()
         {
             await _app.StopAsync();
