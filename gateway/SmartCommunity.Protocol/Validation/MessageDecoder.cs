@@ -219,6 +219,12 @@ public static class MessageDecoder
         return CheckTimestamp(ts, now, limits);
     }
 
+    /// <summary>
+    /// The last millisecond of 9999-12-31 UTC, the end of <see cref="DateTimeOffset"/> (and of ISO 8601's four-digit
+    /// years). A larger <c>ts</c> is not a time at all, so it is refused rather than compared or formatted.
+    /// </summary>
+    public static readonly long MaxRepresentableTimestampMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     private static (RejectReason Reason, string? Text) CheckTimestamp(long ts, DateTimeOffset now, ValidationLimits limits)
     {
         if (ts <= 0)
@@ -226,17 +232,34 @@ public static class MessageDecoder
             return (RejectReason.InvalidField, "Field 'ts' (epoch milliseconds) is missing or not positive.");
         }
 
+        // Checked before any arithmetic: ts comes from the device and may be anything up to long.MaxValue, and
+        // TimeSpan.FromMilliseconds throws beyond ±922 337 203 685 477 ms (issue 19: 2^62 killed an ingest worker).
+        if (ts > MaxRepresentableTimestampMs)
+        {
+            return (RejectReason.TimestampInFuture, $"Field 'ts' is {ts}, past the year 9999 in epoch milliseconds: not a time. Check the device clock and that 'ts' is in milliseconds.");
+        }
+
+        // Both ts and now lie in 1970…9999 here, so the differences below fit a TimeSpan.
         var nowMs = now.ToUnixTimeMilliseconds();
         if (ts > nowMs + (long)limits.MaxFutureSkew.TotalMilliseconds)
         {
-            return (RejectReason.TimestampInFuture, $"Timestamp is {TimeSpan.FromMilliseconds(ts - nowMs)} ahead of gateway time; check the device clock (NTP).");
+            return (RejectReason.TimestampInFuture, $"Timestamp is {Describe(ts - nowMs)} ahead of gateway time; check the device clock (NTP).");
         }
 
         if (ts < nowMs - (long)limits.MaxAge.TotalMilliseconds)
         {
-            return (RejectReason.TimestampTooOld, $"Timestamp is {TimeSpan.FromMilliseconds(nowMs - ts)} old, beyond the {limits.MaxAge.TotalDays:0.#} days accepted.");
+            return (RejectReason.TimestampTooOld, $"Timestamp is {Describe(nowMs - ts)} old, beyond the {limits.MaxAge.TotalDays:0.#} days accepted.");
         }
 
         return (RejectReason.None, null);
+    }
+
+    /// <summary>A non-negative span of at most ~8 000 years in words an installer reads at a glance.</summary>
+    private static string Describe(long milliseconds)
+    {
+        var span = TimeSpan.FromMilliseconds(Math.Clamp(milliseconds, 0, (long)TimeSpan.MaxValue.TotalMilliseconds));
+        return span.TotalDays >= 1
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{span.TotalDays:0.#} days")
+            : span.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
     }
 }
