@@ -26,9 +26,12 @@ public static class CommandRanges
             return $"Field 'id' must have 1–{MaxIdLength} characters.";
         }
 
-        if (!CommandTypes.All.Contains(m.Type))
+        // The JSON source generator leaves a missing or null "type" as null despite the non-null declaration.
+        if (m.Type is not { } type || !CommandTypes.All.Contains(type))
         {
-            return $"Command type '{(m.Type.Length > 32 ? m.Type[..32] : m.Type)}' is not one of {string.Join(", ", CommandTypes.All)}.";
+            return m.Type is null
+                ? $"Field 'type' is missing; it must be one of {string.Join(", ", CommandTypes.All)}."
+                : $"Command type '{(m.Type.Length > 32 ? m.Type[..32] : m.Type)}' is not one of {string.Join(", ", CommandTypes.All)}.";
         }
 
         if (m.Type == CommandTypes.PlayVoice && string.IsNullOrEmpty(m.Clip) && string.IsNullOrEmpty(m.Text))
