@@ -38,17 +38,11 @@ public static class DashboardExtensions
         }
 
         root = Path.GetFullPath(root);
-        var files = new PhysicalFileProvider(root);
-        // node_modules and the npm files are not part of the app; the libraries are served under /vendor only.
-        app.UseWhen(
-            http => !http.Request.Path.StartsWithSegments("/node_modules", StringComparison.OrdinalIgnoreCase)
-                && !http.Request.Path.StartsWithSegments("/package.json", StringComparison.OrdinalIgnoreCase)
-                && !http.Request.Path.StartsWithSegments("/package-lock.json", StringComparison.OrdinalIgnoreCase),
-            web =>
-            {
-                web.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-                web.UseStaticFiles(new StaticFileOptions { FileProvider = files, OnPrepareResponse = NoCacheForApp });
-            });
+        // Only the app's own files (index.html, styles.css, app/…) and, below, the libraries' built folders: never
+        // package.json, the lockfile or node_modules, however the path is spelled (see AllowListFileProvider).
+        var files = new AllowListFileProvider(new PhysicalFileProvider(root), IsAppFile);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, OnPrepareResponse = NoCacheForApp });
 
         foreach (var (requestPath, folder) in Vendor)
         {
@@ -59,11 +53,16 @@ public static class DashboardExtensions
                 continue;
             }
 
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(path), RequestPath = requestPath });
+            var vendor = new AllowListFileProvider(new PhysicalFileProvider(path), _ => true);
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = vendor, RequestPath = requestPath });
         }
 
         return app;
     }
+
+    /// <summary>The dashboard's own files, by normalised path (no leading slash).</summary>
+    internal static bool IsAppFile(string path) =>
+        path is "index.html" or "styles.css" || path.StartsWith("app/", StringComparison.Ordinal);
 
     // The app's own files change with every deployment and have no hashed names: revalidate each time (ETag
     // makes that a 304), so a guard's phone never runs yesterday's script against today's API.
