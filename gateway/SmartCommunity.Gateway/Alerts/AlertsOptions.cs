@@ -42,6 +42,8 @@ public sealed class AlertsOptions : IValidatableObject
 
     public CapOptions Cap { get; set; } = new();
 
+    public DeviceHealthOptions DeviceHealth { get; set; } = new();
+
     /// <summary>Notifications waiting per channel (MQTT, webhook) before new ones are dropped and counted. Default 100 000.</summary>
     [Range(100, 10_000_000)]
     public int DeliveryQueueCapacity { get; set; } = 100_000;
@@ -86,6 +88,16 @@ public sealed class AlertsOptions : IValidatableObject
             if (string.IsNullOrWhiteSpace(group.Name) || group.Types.Count == 0 || group.QuietWindow <= TimeSpan.Zero)
             {
                 yield return new ValidationResult("Every Alerts:Groups rule needs a Name, at least one type and a positive QuietWindow.", [nameof(Groups)]);
+            }
+        }
+
+        // Data annotations are not recursive: the nested section is checked here, its messages naming the setting.
+        var health = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(DeviceHealth, new ValidationContext(DeviceHealth), health, validateAllProperties: true))
+        {
+            foreach (var result in health)
+            {
+                yield return new ValidationResult($"Alerts:DeviceHealth: {result.ErrorMessage}", [nameof(DeviceHealth)]);
             }
         }
 
@@ -158,6 +170,29 @@ public sealed class WebhookOptions
     /// <summary>Webhook posts in flight at once, so one slow receiver does not hold up the others. Default 8.</summary>
     [Range(1, 256)]
     public int Concurrency { get; set; } = 8;
+}
+
+/// <summary>
+/// When a device's presence becomes a <c>device_offline</c> alert. Defaults suit a community's devices on
+/// Wi-Fi/4G: a reboot or a network blip (under 2 min) wakes nobody, a device that keeps dropping does.
+/// </summary>
+public sealed class DeviceHealthOptions
+{
+    /// <summary>How long a device must stay offline before the alert is raised. Default 2 min (0 = at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan OfflineGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Outages within <see cref="FlapWindow"/> that raise the alert as "flapping" even when each was shorter than the grace. Default 4.</summary>
+    [Range(2, 1000)]
+    public int FlapThreshold { get; set; } = 4;
+
+    /// <summary>Window in which outages are counted for <see cref="FlapThreshold"/>. Default 30 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan FlapWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a device must stay online before its alert resolves (a flapping device is one alert). Default 5 min (0 = at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RecoveryHold { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed class CapOptions

@@ -32,7 +32,10 @@ public sealed record PersonAlertMessage
 
     public double? Lon { get; init; }
 
-    /// <summary>Why this person got it: <c>responsible</c> or <c>escalated</c>.</summary>
+    /// <summary>
+    /// Why this person got it: <c>responsible</c>, <c>escalated</c> or <c>level_raised</c> (to acknowledge); or, for
+    /// people already told of the alert, <c>cancelled</c>, <c>resolved</c> or <c>level_lowered</c> (a danger is over; no acknowledgement).
+    /// </summary>
     public string? Reason { get; init; }
 }
 

@@ -12,7 +12,12 @@ public sealed class DeviceHealthAndOpenApiTests
     [Fact]
     public async Task ADeviceGoingOfflineRaisesAYellowAlertInItsCellAndComingBackResolvesIt()
     {
-        await using var bed = AlertsTestBed.Start();
+        // No grace and no recovery hold: the real broker's disconnect and reconnect drive the alert at once.
+        await using var bed = AlertsTestBed.Start(settings: new()
+        {
+            ["Alerts:DeviceHealth:OfflineGrace"] = "00:00:00",
+            ["Alerts:DeviceHealth:RecoveryHold"] = "00:00:00",
+        });
         var device = await bed.Gateway.ConnectDeviceAsync(TestCommunity.LevelStation);
         await device.DisconnectAsync();
         device.Dispose();

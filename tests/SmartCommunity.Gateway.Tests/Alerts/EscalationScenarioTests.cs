@@ -49,7 +49,8 @@ public sealed class EscalationScenarioTests
         Assert.Equal(AlertState.Resolved, resolved.State);
         Assert.Null(resolved.ResolvedBy);
         Assert.Equal("nobody in the zone any more", resolved.ResolutionNote);
-        Assert.Equal(["raised", "notified", "escalated", "notified", "escalated", "notified", "escalated", "notified", "notified", "acknowledged", "resolved"],
+        Assert.Equal(["raised", "notified", "escalated", "notified", "escalated", "notified", "escalated", "notified", "notified", "acknowledged", "resolved",
+            "informed", "informed", "informed", "informed", "informed"],
             bed.History(alert.Id).Where(h => h.Kind != "delivery").Select(h => h.Kind));
     }
 

@@ -60,9 +60,11 @@ internal sealed partial class AlertEngine
             };
             if (trigger.Level > open.Level)
             {
-                // Upward: people must know, now. The ack clock restarts with the new level's (shorter) limit.
-                updated = updated with { Level = trigger.Level, Version = open.Version + 1 };
-                _history.Add(new AlertHistoryEntry(open.Id, at, "level_raised", Detail: $"{AlertNames.Of(open.Level)} → {AlertNames.Of(trigger.Level)}"));
+                // Upward: people must know, now. An acknowledgement was given for the lower level, so the alert is
+                // raised again and needs a fresh one; the ack clock restarts with the new level's (shorter) limit.
+                updated = updated with { Level = trigger.Level, State = AlertState.Raised, AcknowledgedBy = null, AcknowledgedAt = null, Version = open.Version + 1 };
+                _history.Add(new AlertHistoryEntry(open.Id, at, "level_raised", Detail: $"{AlertNames.Of(open.Level)} → {AlertNames.Of(trigger.Level)}"
+                    + (open.State == AlertState.Acknowledged ? $"; acknowledgement by {open.AcknowledgedBy} was for {AlertNames.Of(open.Level)}, a new one is needed" : "")));
                 if (!updated.IsMuted)
                 {
                     updated = Route(updated, open.EscalationStep, "level_raised", at);
@@ -72,9 +74,16 @@ internal sealed partial class AlertEngine
             }
             else if (trigger.Level < open.Level && _rules.Group(type) is null)
             {
-                // Downward: recorded, nobody is woken up. A group keeps the highest level it has seen.
+                // Downward: recorded, nobody is woken up; except when it ends a danger (orange/red → yellow/blue):
+                // everyone who was told of the danger is told it is over. A group keeps the highest level it has seen.
                 _history.Add(new AlertHistoryEntry(open.Id, at, "level_lowered", Detail: $"{AlertNames.Of(open.Level)} → {AlertNames.Of(trigger.Level)}"));
-                Put(open, updated with { Level = trigger.Level, Version = open.Version + 1 }, "updated");
+                var lowered = updated with { Level = trigger.Level, Version = open.Version + 1 };
+                if (IsDanger(open.Level) && !IsDanger(trigger.Level))
+                {
+                    lowered = Inform(lowered, "level_lowered", except: null, at);
+                }
+
+                Put(open, lowered, "updated");
             }
             else
             {
@@ -154,6 +163,8 @@ internal sealed partial class AlertEngine
         var closed = alert with { State = state, ResolvedAt = at, ResolvedBy = actor, ResolutionNote = note, NextEscalationAt = null, UpdatedAt = at, Version = alert.Version + 1 };
         (state == AlertState.Cancelled ? _metrics.Cancelled : _metrics.Resolved).Inc();
         _history.Add(new AlertHistoryEntry(alert.Id, at, state == AlertState.Cancelled ? "cancelled" : "resolved", actor ?? "condition", Detail: note));
+        // Whoever was told of the alert is told it is over, on the same channels (the one who closed it knows).
+        closed = Inform(closed, state == AlertState.Cancelled ? "cancelled" : "resolved", actor, at);
         Put(alert, closed, state == AlertState.Cancelled ? "cancelled" : "resolved");
         ReleaseTargetsOf(closed, at);
         return closed;

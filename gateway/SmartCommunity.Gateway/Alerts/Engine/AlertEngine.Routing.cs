@@ -36,6 +36,43 @@ internal sealed partial class AlertEngine
         };
     }
 
+    /// <summary>Orange (II) and red (I) are the levels that call for action now; leaving them ends a danger.</summary>
+    private static bool IsDanger(AlertLevel level) => level >= AlertLevel.Orange;
+
+    /// <summary>
+    /// Tells everyone already notified of the alert about a change that needs no acknowledgement (cancelled,
+    /// resolved, a danger over), through every channel that reached them: escalation climbs one tier at a time,
+    /// so that is tiers 0 to <see cref="Alert.EscalationStep"/>. An alert that notified nobody (muted) informs nobody.
+    /// </summary>
+    private Alert Inform(Alert alert, string reason, string? except, DateTimeOffset at)
+    {
+        if (alert.Notifications == 0)
+        {
+            return alert;
+        }
+
+        var tiers = _router.Tiers(alert.CellId);
+        var sent = alert.Notifications;
+        var told = new HashSet<string>(StringComparer.Ordinal);
+        for (var step = 0; step <= Math.Min(alert.EscalationStep, tiers.Count - 1); step++)
+        {
+            foreach (var person in tiers[step].People)
+            {
+                if (person.Id == except || !told.Add(person.Id))
+                {
+                    continue;
+                }
+
+                sent++;
+                var notification = new AlertNotification($"{alert.Id}-{sent}", alert, person, reason, at);
+                _outbox.Add(notification);
+                _history.Add(new AlertHistoryEntry(alert.Id, at, "informed", person.Id, Detail: $"{reason} ({notification.Id})"));
+            }
+        }
+
+        return alert with { Notifications = sent };
+    }
+
     /// <summary>No acknowledgement in time: one duty level up, or the top tier again when there is none above.</summary>
     private void Escalate(Alert alert, DateTimeOffset at)
     {

@@ -1,43 +1,97 @@
+using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Devices;
 
 namespace SmartCommunity.Gateway.Alerts.Engine;
 
 /// <summary>
-/// Device health as alerts: a registered device going offline raises a yellow <c>device_offline</c> alert in its
-/// cell; coming back resolves it.
+/// Device health as alerts: a registered device offline past the grace period, or dropping too often, raises a
+/// yellow <c>device_offline</c> alert in its cell; staying online for the recovery hold resolves it
+/// (<see cref="DeviceHealthTracker"/>, settings <c>Alerts:DeviceHealth</c>).
 /// </summary>
-internal sealed class DeviceHealthAlerts(DevicePresence presence, DeviceRegistry devices, IAlertService alerts) : IHostedService
+internal sealed class DeviceHealthAlerts : IHostedService, IDisposable
 {
     public const string Type = "device_offline";
 
+    private readonly DevicePresence _presence;
+    private readonly DeviceRegistry _devices;
+    private readonly IAlertService _alerts;
+    private readonly TimeProvider _time;
+    private readonly DeviceHealthTracker _tracker;
+    private readonly Lock _lock = new();
+    private readonly ITimer _timer;
+
+    public DeviceHealthAlerts(DevicePresence presence, DeviceRegistry devices, IAlertService alerts, TimeProvider time, IOptions<AlertsOptions> options)
+    {
+        _presence = presence;
+        _devices = devices;
+        _alerts = alerts;
+        _time = time;
+        _tracker = new DeviceHealthTracker(options.Value.DeviceHealth);
+        // A one-second check is precise enough for minutes of grace, and cheap: the tracker holds only devices in trouble.
+        _timer = time.CreateTimer(_ => Check(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        presence.Changed += OnChanged;
+        _presence.Changed += OnChanged;
+        _timer.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        presence.Changed -= OnChanged;
+        _presence.Changed -= OnChanged;
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
 
+    public void Dispose() => _timer.Dispose();
+
     private void OnChanged(PresenceChange change)
     {
-        var source = new AlertSource("device", change.DeviceId);
-        if (change.Online)
+        lock (_lock)
         {
-            alerts.Resolve(source, Type, "device online again (" + change.Cause + ")");
-            return;
+            if (change.Online)
+            {
+                _tracker.Online(change.DeviceId, change.At);
+            }
+            else
+            {
+                _tracker.Offline(change.DeviceId, change.Cause, change.At);
+            }
         }
 
-        var device = devices.Get(change.DeviceId)?.Device;
-        alerts.Raise(new AlertTrigger(source, Type, AlertLevel.Yellow, device?.CellId,
-            new AlertText($"设备离线：{device?.Name ?? change.DeviceId}", $"Device offline: {device?.Name ?? change.DeviceId}"),
-            new AlertText($"设备 {change.DeviceId} 离线（{change.Cause}）。", $"Device {change.DeviceId} went offline ({change.Cause})."))
+        Check(); // A zero grace or hold acts at once.
+    }
+
+    private void Check()
+    {
+        List<DeviceHealthDecision> due;
+        lock (_lock)
         {
-            Area = device?.Lat is { } lat && device.Lon is { } lon ? new AlertArea(lat, lon) : null,
-            Category = "Infra",
-        });
+            due = _tracker.Due(_time.GetUtcNow());
+        }
+
+        foreach (var decision in due)
+        {
+            var source = new AlertSource("device", decision.DeviceId);
+            if (decision.Action == DeviceHealthAction.Resolve)
+            {
+                _alerts.Resolve(source, Type, "device online again and stable");
+                continue;
+            }
+
+            var device = _devices.Get(decision.DeviceId)?.Device;
+            var name = device?.Name ?? decision.DeviceId;
+            var text = decision.Action == DeviceHealthAction.RaiseFlapping
+                ? new AlertText($"{name}连接不稳定：近期断线 {decision.Outages} 次。", $"{name} keeps dropping: {decision.Outages} disconnects recently.")
+                : new AlertText($"{name}离线（{decision.Cause}）。", $"{name} went offline ({decision.Cause}).");
+            _alerts.Raise(new AlertTrigger(source, Type, AlertLevel.Yellow, device?.CellId,
+                new AlertText($"设备离线：{name}", $"Device offline: {name}"), text)
+            {
+                Area = device?.Lat is { } lat && device.Lon is { } lon ? new AlertArea(lat, lon) : null,
+                Category = "Infra",
+            });
+        }
     }
 }
