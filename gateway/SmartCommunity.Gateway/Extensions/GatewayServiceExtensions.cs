@@ -17,6 +17,9 @@ public static class GatewayServiceExtensions
     public static IHostApplicationBuilder AddGatewayInfrastructure(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
+        // A feature's faulted loop must not stop the host and every other feature with it (issue 19): the
+        // supervisor reports it in /health by name and restarts it where that is safe.
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
         builder.Services.AddSingleton<MetricsRegistry>();
         builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         builder.Services.AddSingleton<SqliteDatabase>();
@@ -25,6 +28,8 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<SeedLoader>();
         // First among hosted services: everything after it may rely on a migrated, loaded registry.
         builder.Services.AddHostedService<StartupInitializer>();
+        builder.Services.AddSingleton<Operations.ServiceSupervisor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Operations.ServiceSupervisor>());
         return builder;
     }
 

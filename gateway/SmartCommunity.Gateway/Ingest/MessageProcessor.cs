@@ -44,7 +44,24 @@ public sealed class MessageProcessor
         };
     }
 
+    /// <summary>
+    /// Decodes and dispatches one message. Never throws: a worker loop calls this, and one message that trips a bug
+    /// in a decoder (issue 19: a 2^62 timestamp overflowed a TimeSpan) must cost only itself, refused as
+    /// <c>internal_error</c> and counted, not every later message of the devices hashed to that worker.
+    /// </summary>
     internal void Process(in InboundMessage message)
+    {
+        try
+        {
+            ProcessCore(message);
+        }
+        catch (Exception ex)
+        {
+            Failed(message, ex);
+        }
+    }
+
+    private void ProcessCore(in InboundMessage message)
     {
         var now = _time.GetUtcNow();
         var reason = message.Class switch
@@ -193,6 +210,24 @@ public sealed class MessageProcessor
         _log.Warning(source + "/" + reason.Label(), "Refused {Class} from {Source}: {Reason}: {Error}",
             IngestMetrics.ClassLabel(message.Class), source, reason.Label(), error);
         return reason;
+    }
+
+    private void Failed(in InboundMessage message, Exception ex)
+    {
+        _metrics.Rejected(RejectReason.InternalError).Inc();
+        try
+        {
+            var source = message.Device?.Id ?? message.PersonId ?? "?";
+            message.Device?.CountRejected();
+            _rejections.Add(source, TopicScheme.For(message.Class, source), RejectReason.InternalError,
+                $"The gateway failed on this message ({ex.GetType().Name}) and refused it; the device is not at fault unless it repeats. Please report it.");
+            _log.Warning("internal/" + source, "Ingest failed on a {Class} message from {Source}; refused, the worker carries on: {Error}",
+                IngestMetrics.ClassLabel(message.Class), source, ex.ToString());
+        }
+        catch (Exception)
+        {
+            // Should be rare: recording the failure failed too. The counter above already has it; the worker must live.
+        }
     }
 
     private void HandlerFailed(IDeviceMessageHandler handler, Exception ex)

@@ -10,7 +10,12 @@ using SmartCommunity.Gateway.Ingest;
 
 namespace SmartCommunity.Gateway.Operations;
 
-public sealed record HealthReport(string Status, string Broker, bool BrokerAvailable, int Devices, int DevicesOnline, int IngestPending, long IngestAccepted, long IngestRejected);
+/// <summary>
+/// <c>Status</c> is <c>healthy</c>, <c>degraded</c> (broker unavailable) or <c>unhealthy</c> (a background service
+/// faulted or stopped; <c>Services</c> names it). Anything but healthy answers 503.
+/// </summary>
+public sealed record HealthReport(string Status, string Broker, bool BrokerAvailable, int Devices, int DevicesOnline, int IngestPending, long IngestAccepted, long IngestRejected,
+    IReadOnlyList<ServiceProblem> Services);
 
 /// <summary><c>/alive</c> (process up), <c>/health</c> (can do its job), <c>/metrics</c> (Prometheus), recent rejections.</summary>
 public static class OperationsApi
@@ -24,11 +29,13 @@ public static class OperationsApi
     }
 
     private static Results<Ok<HealthReport>, JsonHttpResult<HealthReport>> Health(
-        IDeviceBus bus, IOptions<BrokerOptions> broker, Devices.DeviceRegistry devices, IngestPipeline pipeline, IngestMetrics metrics)
+        IDeviceBus bus, IOptions<BrokerOptions> broker, Devices.DeviceRegistry devices, IngestPipeline pipeline, IngestMetrics metrics, ServiceSupervisor supervisor)
     {
-        var report = new HealthReport(bus.IsAvailable ? "healthy" : "degraded", broker.Value.Mode.ToString(), bus.IsAvailable,
-            devices.Count, devices.All.Count(d => d.Online), pipeline.Pending, metrics.TotalAccepted, metrics.TotalRejected);
-        return bus.IsAvailable ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
+        var problems = supervisor.Problems();
+        var status = problems.Count > 0 ? "unhealthy" : bus.IsAvailable ? "healthy" : "degraded";
+        var report = new HealthReport(status, broker.Value.Mode.ToString(), bus.IsAvailable,
+            devices.Count, devices.All.Count(d => d.Online), pipeline.Pending, metrics.TotalAccepted, metrics.TotalRejected, problems);
+        return status == "healthy" ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> Metrics(HttpContext http, MetricsRegistry registry, IOptions<AuthOptions> auth)

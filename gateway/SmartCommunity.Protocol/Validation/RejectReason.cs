@@ -17,6 +17,9 @@ public enum RejectReason
     OutOfRange,
     NotAuthorized,
     Overloaded,
+
+    /// <summary>The gateway failed on the message (a bug, never the device's fault alone); refused, counted, the worker carries on.</summary>
+    InternalError,
 }
 
 public static class RejectReasons
@@ -37,6 +40,7 @@ public static class RejectReasons
         RejectReason.OutOfRange => "out_of_range",
         RejectReason.NotAuthorized => "not_authorized",
         RejectReason.Overloaded => "overloaded",
+        RejectReason.InternalError => "internal_error",
         _ => "unknown",
     };
 

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SmartCommunity.Gateway.Infrastructure.Metrics;
+using SmartCommunity.Gateway.Operations;
+using SmartCommunity.Gateway.Tests.Support;
+using SmartCommunity.Testing;
+
+namespace SmartCommunity.Gateway.Tests.Operations;
+
+/// <summary>Issue 19: a background service that faults shows in /health by name, and is restarted where safe.</summary>
+public sealed class ServiceHealthTests
+{
+    [Fact]
+    public async Task AFaultedServiceMakesHealthUnhealthyWithItsNameWhileTheGatewayStaysUp()
+    {
+        var faulty = new FaultOnDemandService();
+        await using var gateway = new GatewayFactory(services: s => s.AddSingleton<IHostedService>(faulty)).Start();
+        using var http = gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+
+        faulty.Fault.SetResult();
+
+        await Eventually.TrueAsync(async () => (await http.GetAsync("/health")).StatusCode == HttpStatusCode.ServiceUnavailable);
+        using var response = await http.GetAsync("/health");
+        using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("unhealthy", health.RootElement.GetProperty("status").GetString());
+        var service = Assert.Single(health.RootElement.GetProperty("services").EnumerateArray());
+        Assert.Equal(nameof(FaultOnDemandService), service.GetProperty("name").GetString());
+        Assert.Equal("faulted", service.GetProperty("state").GetString());
+        Assert.Contains("disk on fire", service.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("alive", await http.GetStringAsync("/alive"));
+        Assert.Contains("sc_service_up{service=\"FaultOnDemandService\"} 0", gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARestartableServiceThatFaultsIsStartedAgainAndHealthRecovers()
+    {
+        var flaky = new FaultsOnceService();
+        await using var gateway = new GatewayFactory(services: s => s.AddSingleton<IHostedService>(flaky)).Start();
+        using var http = gateway.CreateClient();
+
+        flaky.Fault.SetResult();
+
+        await Eventually.TrueAsync(() => flaky.Runs == 2, TimeSpan.FromSeconds(30), "the supervisor starts the service again");
+        await Eventually.TrueAsync(async () => (await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK);
+        Assert.Contains("sc_service_restarts_total{service=\"FaultsOnceService\"} 1", gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+    }
+
+    private sealed class FaultOnDemandService : BackgroundService
+    {
+        public TaskCompletionSource Fault { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Fault.Task.WaitAsync(stoppingToken);
+            throw new InvalidOperationException("disk on fire");
+        }
+    }
+
+    private sealed class FaultsOnceService : BackgroundService, IRestartableService
+    {
+        private int _runs;
+
+        public TaskCompletionSource Fault { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Runs => Volatile.Read(ref _runs);
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            if (Interlocked.Increment(ref _runs) == 1)
+            {
+                await Fault.Task.WaitAsync(stoppingToken);
+                throw new InvalidOperationException("first run fails");
+            }
+
+            await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+}
