@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartCommunity.Gateway.Grid;
-using SmartCommunity.Gateway.Infrastructure.Security;
 
 namespace SmartCommunity.Gateway.Auth;
 
@@ -23,27 +22,19 @@ public static class AuthApi
     }
 
     private static Results<Ok<LoginResponse>, UnauthorizedHttpResult, BadRequest<ProblemDetailsLite>> Login(
-        LoginRequest request, GridRegistry grid, SessionStore sessions, LoginThrottle throttle, HttpContext http)
+        LoginRequest request, CredentialVerifier credentials, SessionStore sessions, HttpContext http)
     {
         if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password) || request.Username.Length > 64 || request.Password.Length > 256)
         {
             return TypedResults.BadRequest(new ProblemDetailsLite("Username and password are required."));
         }
 
-        if (throttle.IsLockedOut(request.Username))
+        var login = credentials.Verify(request.Username, request.Password, http.Connection.RemoteIpAddress, LoginPrincipals.People, "api");
+        if (login.Person is not { } person)
         {
             return TypedResults.Unauthorized();
         }
 
-        var person = grid.Snapshot.PersonById(request.Username);
-        var hash = person is { Enabled: true } ? grid.GetPasswordHash(person.Id) : null;
-        if (person is null || hash is null || !SecretHasher.Verify(request.Password, hash))
-        {
-            throttle.Failed(request.Username);
-            return TypedResults.Unauthorized();
-        }
-
-        throttle.Succeeded(request.Username);
         var (token, expires) = sessions.Create(person.Id);
         http.Response.Cookies.Append(GatewayAuthenticationHandler.CookieName, token, new CookieOptions
         {

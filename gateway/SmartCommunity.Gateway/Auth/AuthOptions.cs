@@ -24,6 +24,28 @@ public sealed class AuthOptions : IValidatableObject
     [Range(10_000, 10_000_000)]
     public int PasswordIterations { get; set; } = SmartCommunity.Gateway.Infrastructure.Security.SecretHasher.PersonIterations;
 
+    /// <summary>
+    /// Failed logins from one address for one name before that address is refused for that name. Default 5. Other
+    /// addresses (the device itself, the person on their phone) are not affected.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int LoginFailuresBeforeLockout { get; set; } = 5;
+
+    /// <summary>How long failures are counted and an address stays refused for a name. Default 1 minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan LoginLockout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Failed logins for one name (from any address), or from one address (for any names), within
+    /// <see cref="BruteForceWindow"/> that count as brute force: counted and raised as an alert. Default 20.
+    /// </summary>
+    [Range(2, 1_000_000)]
+    public int BruteForceFailures { get; set; } = 20;
+
+    /// <summary>Window of <see cref="BruteForceFailures"/>. Default 10 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan BruteForceWindow { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Let <c>/metrics</c> be scraped without credentials from loopback addresses. Default true.</summary>
     public bool AnonymousMetricsFromLoopback { get; set; } = true;
 

@@ -3,9 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Grid;
-using SmartCommunity.Gateway.Infrastructure.Security;
 
 namespace SmartCommunity.Gateway.Auth;
 
@@ -20,8 +18,7 @@ public sealed class GatewayAuthenticationHandler(
     UrlEncoder encoder,
     SessionStore sessions,
     GridRegistry grid,
-    DeviceRegistry devices,
-    LoginThrottle throttle)
+    CredentialVerifier credentials)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string CookieName = "sc_session";
@@ -84,13 +81,11 @@ public sealed class GatewayAuthenticationHandler(
         }
 
         var id = decoded[..colon];
-        if (throttle.IsLockedOut(id) || devices.Get(id) is not { } device || !devices.VerifySecret(device, decoded[(colon + 1)..]))
+        if (credentials.Verify(id, decoded[(colon + 1)..], Context.Connection.RemoteIpAddress, LoginPrincipals.Devices, "basic").Device is not { } device)
         {
-            throttle.Failed(id);
             return AuthenticateResult.Fail("Bad device credentials.");
         }
 
-        throttle.Succeeded(id);
         return Success([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, device.Device.Name), new Claim(ClaimTypes.Role, Roles.Device)]);
     }
 

@@ -13,6 +13,10 @@ public sealed class BrokerMetrics(MetricsRegistry registry)
 
     public Counter ConnectRefusedClientId { get; } = registry.Counter("sc_broker_connect_refused_total", "MQTT connections refused, by reason.", ("reason", "client_id_mismatch"));
 
+    public Counter ConnectRefusedThrottled { get; } = registry.Counter("sc_broker_connect_refused_total", "MQTT connections refused, by reason.", ("reason", "throttled"));
+
+    public Counter ConnectRefusedSessionOwner { get; } = registry.Counter("sc_broker_connect_refused_total", "MQTT connections refused, by reason.", ("reason", "session_of_another"));
+
     public Counter SubscribeRefused { get; } = registry.Counter("sc_broker_subscribe_refused_total", "Subscriptions refused by the topic ACL.");
 
     public Counter Published { get; } = registry.Counter("sc_broker_published_total", "Messages the gateway published to devices and terminals.");

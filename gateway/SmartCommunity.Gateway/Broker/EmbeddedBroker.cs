@@ -28,6 +28,7 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
     private readonly DevicePresence _presence;
     private readonly BrokerMetrics _metrics;
     private readonly ILogger<EmbeddedBroker> _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sessionOwners = new(StringComparer.Ordinal);
     private MqttServer? _server;
 
     public EmbeddedBroker(
@@ -98,6 +99,7 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         _server.ClientConnectedAsync += OnClientConnectedAsync;
         _server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
+        _server.SessionDeletedAsync += OnSessionDeletedAsync;
         await _server.StartAsync();
         _logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}{Tls}", _options.BindAddress, _options.Port,
             string.IsNullOrEmpty(_options.CertificatePath) ? "" : $" and TLS {_options.TlsPort}");
@@ -145,16 +147,34 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
 
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
-        var decision = _access.Authenticate(args.UserName, args.Password, args.ClientId);
-        if (!decision.Allowed)
+        var decision = _access.Authenticate(args.UserName, args.Password, args.ClientId, (args.RemoteEndPoint as IPEndPoint)?.Address);
+        if (decision.Allowed)
         {
-            args.ReasonCode = decision.Refusal == "client_id_mismatch"
-                ? MqttConnectReasonCode.ClientIdentifierNotValid
-                : MqttConnectReasonCode.BadUserNameOrPassword;
-            // Never log the password; the user name identifies the device for the installer.
-            _logger.LogWarning("Refused MQTT connection of {User} from {Endpoint}: {Reason}", args.UserName ?? "(anonymous)", args.RemoteEndPoint, decision.Refusal);
+            // The session (and the messages queued in it) belongs to the principal that created it; with the client-ID
+            // rule only one principal can claim an ID, and this holds even if a device and a person ever share a name.
+            var clientId = decision.AssignedClientId ?? args.ClientId;
+            var principal = (decision.Kind == MqttPrincipalKind.Device ? "device:" : "person:") + args.UserName;
+            if (_sessionOwners.GetOrAdd(clientId, principal) == principal)
+            {
+                args.AssignedClientIdentifier = decision.AssignedClientId;
+                return Task.CompletedTask;
+            }
+
+            _metrics.ConnectRefusedSessionOwner.Inc();
+            decision = ConnectDecision.Refuse("session_of_another");
         }
 
+        args.ReasonCode = decision.Refusal is "client_id_mismatch" or "session_of_another"
+            ? MqttConnectReasonCode.ClientIdentifierNotValid
+            : MqttConnectReasonCode.BadUserNameOrPassword;
+        // Never log the password; the user name identifies the device for the installer.
+        _logger.LogWarning("Refused MQTT connection of {User} as {ClientId} from {Endpoint}: {Reason}", args.UserName ?? "(anonymous)", args.ClientId, args.RemoteEndPoint, decision.Refusal);
+        return Task.CompletedTask;
+    }
+
+    private Task OnSessionDeletedAsync(SessionDeletedEventArgs args)
+    {
+        _sessionOwners.TryRemove(args.Id, out _);
         return Task.CompletedTask;
     }
 

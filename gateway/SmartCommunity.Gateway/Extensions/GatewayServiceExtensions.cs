@@ -24,12 +24,14 @@ public static class GatewayServiceExtensions
         builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         builder.Services.AddSingleton<SqliteDatabase>();
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<CredentialVerifier>();
         builder.AddValidatedOptions<SeedOptions>(SeedOptions.Section);
         builder.Services.AddSingleton<SeedLoader>();
         // First among hosted services: everything after it may rely on a migrated, loaded registry.
         builder.Services.AddHostedService<StartupInitializer>();
         builder.Services.AddSingleton<Operations.ServiceSupervisor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Operations.ServiceSupervisor>());
+        builder.Services.AddHostedService<BruteForceAlerts>();
         return builder;
     }
 

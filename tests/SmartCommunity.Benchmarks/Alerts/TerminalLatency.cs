@@ -41,7 +41,7 @@ internal static class TerminalLatency
 
             return Task.CompletedTask;
         };
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", host.MqttPort).WithClientId("guard-0-radio")
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", host.MqttPort).WithClientId("guard-0/radio")
             .WithCredentials("guard-0", AlertsBenchHost.Password).Build(), cancellationToken);
         await client.SubscribeAsync(TopicScheme.PersonAlert("guard-0"), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
 

@@ -25,7 +25,7 @@ public sealed class TerminalMqttTests
             received.TrySetResult(JsonDocument.Parse(e.ApplicationMessage.ConvertPayloadToString()).RootElement.Clone());
             return Task.CompletedTask;
         };
-        await terminal.ConnectAsync(bed.Gateway.MqttOptions("guard-a", TestCommunity.Password, "guard-a-radio"));
+        await terminal.ConnectAsync(bed.Gateway.MqttOptions("guard-a", TestCommunity.Password, "guard-a/radio"));
         var sub = await terminal.SubscribeAsync(TopicScheme.PersonAlert("guard-a"), MqttQualityOfServiceLevel.AtLeastOnce);
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, sub.Items.Single().ResultCode);
 
@@ -51,14 +51,14 @@ public sealed class TerminalMqttTests
     {
         await using var bed = AlertsTestBed.Start();
         using var guardA = new MqttClientFactory().CreateMqttClient();
-        await guardA.ConnectAsync(bed.Gateway.MqttOptions("guard-a", TestCommunity.Password, "guard-a-radio"));
+        await guardA.ConnectAsync(bed.Gateway.MqttOptions("guard-a", TestCommunity.Password, "guard-a/radio"));
         var refused = await guardA.SubscribeAsync(TopicScheme.PersonAlert("guard-b"), MqttQualityOfServiceLevel.AtLeastOnce);
         Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, refused.Items.Single().ResultCode);
 
         var inA = await bed.RaiseAsync(AlertsTestBed.Trigger("spot-in-a", "intrusion", AlertLevel.Red, TestCommunity.BuildingA));
         var inB = await bed.RaiseAsync(AlertsTestBed.Trigger("spot-in-b", "intrusion", AlertLevel.Red, TestCommunity.BuildingB));
         using var guardB = new MqttClientFactory().CreateMqttClient();
-        await guardB.ConnectAsync(bed.Gateway.MqttOptions("guard-b", TestCommunity.Password, "guard-b-radio"));
+        await guardB.ConnectAsync(bed.Gateway.MqttOptions("guard-b", TestCommunity.Password, "guard-b/radio"));
         // Guard B's acks are processed in order: once the second (own cell) is applied, the first was refused.
         await guardB.PublishAsync(Ack("guard-b", inA.Id, null));
         await guardB.PublishAsync(Ack("guard-b", inB.Id, null));
@@ -75,7 +75,7 @@ public sealed class TerminalMqttTests
         // As in docs/alerts.md, plus -d: it prints the SUBACK, so the test knows the subscription is live before
         // raising (stdbuf: on a pipe, not a terminal, stdio would hold the line back until exit).
         using var sub = Run("stdbuf", "-oL", "/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-u", "guard-a", "-P", TestCommunity.Password,
-            "-i", "guard-a-radio", "-q", "1", "-t", "sc/v1/person/guard-a/alert", "-C", "1", "-d");
+            "-i", "guard-a/radio", "-q", "1", "-t", "sc/v1/person/guard-a/alert", "-C", "1", "-d");
         await ReadUntilAsync(sub, line => line.Contains("SUBACK", StringComparison.Ordinal));
 
         var alert = await bed.RaiseAsync(AlertsTestBed.Trigger("spot-cli", "intrusion", AlertLevel.Red));
@@ -85,7 +85,7 @@ public sealed class TerminalMqttTests
         var ack = $$"""{"v":1,"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"alert_id":"{{alert.Id}}","note":"on site"}""";
         // -i: mosquitto 2 clients otherwise send an empty client ID, which the gateway's broker refuses.
         using var pub = Run("/usr/bin/mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-u", "guard-a", "-P", TestCommunity.Password,
-            "-i", "guard-a-ack", "-q", "1", "-t", "sc/v1/person/guard-a/ack", "-m", ack);
+            "-i", "guard-a/ack", "-q", "1", "-t", "sc/v1/person/guard-a/ack", "-m", ack);
         await pub.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(pub.ExitCode == 0, "mosquitto_pub failed: " + await pub.StandardError.ReadToEndAsync() + await pub.StandardOutput.ReadToEndAsync());
         await Eventually.TrueAsync(() => bed.Get(alert.Id).State == AlertState.Acknowledged);

@@ -63,7 +63,7 @@ public sealed class AuthApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FiveWrongPasswordsLockTheAccountForAMinute()
+    public async Task FiveWrongPasswordsFromOneAddressLockThatAddressOutOfTheAccountForAMinute()
     {
         using var client = _gateway.CreateClient();
         for (var i = 0; i < 5; i++)

@@ -111,7 +111,7 @@ public sealed class MqttSecurityTests : IAsyncLifetime
     public async Task AGuardTerminalConnectsWithItsPasswordAndMaySubscribeOnlyToItsOwnAlerts()
     {
         using var terminal = new MqttClientFactory().CreateMqttClient();
-        await terminal.ConnectAsync(_gateway.MqttOptions("guard-a", TestCommunity.Password, clientId: "guard-a-phone"));
+        await terminal.ConnectAsync(_gateway.MqttOptions("guard-a", TestCommunity.Password, clientId: "guard-a/phone"));
 
         var own = await terminal.SubscribeAsync(TopicScheme.PersonAlert("guard-a"), MqttQualityOfServiceLevel.AtLeastOnce);
         var other = await terminal.SubscribeAsync(TopicScheme.PersonAlert("guard-b"), MqttQualityOfServiceLevel.AtLeastOnce);
@@ -127,7 +127,7 @@ public sealed class MqttSecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RepeatedWrongPasswordsLockTheNameOutEvenForTheRightPassword()
+    public async Task RepeatedWrongPasswordsFromOneAddressLockThatAddressOutEvenForTheRightPassword()
     {
         for (var i = 0; i < 5; i++)
         {
@@ -159,7 +159,7 @@ public sealed class MqttSecurityTests : IAsyncLifetime
     public async Task PublicSecurityStaffMaySubscribeToClipReadyMessagesAndGuardsAndDevicesMayNot()
     {
         using var officer = new MqttClientFactory().CreateMqttClient();
-        await officer.ConnectAsync(_gateway.MqttOptions("ps", TestCommunity.Password, clientId: "ps-desk"));
+        await officer.ConnectAsync(_gateway.MqttOptions("ps", TestCommunity.Password, clientId: "ps/desk"));
         var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         officer.ApplicationMessageReceivedAsync += e =>
         {
@@ -167,7 +167,7 @@ public sealed class MqttSecurityTests : IAsyncLifetime
             return Task.CompletedTask;
         };
         using var guard = new MqttClientFactory().CreateMqttClient();
-        await guard.ConnectAsync(_gateway.MqttOptions("guard-a", TestCommunity.Password, clientId: "guard-a-phone"));
+        await guard.ConnectAsync(_gateway.MqttOptions("guard-a", TestCommunity.Password, clientId: "guard-a/phone"));
         using var door = await _gateway.ConnectDeviceAsync(TestCommunity.DoorUnit);
 
         var all = await officer.SubscribeAsync(TopicScheme.AllVideoClips, MqttQualityOfServiceLevel.AtLeastOnce);
