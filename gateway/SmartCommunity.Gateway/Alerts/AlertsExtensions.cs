@@ -27,6 +27,7 @@ public static class AlertsExtensions
         builder.Services.AddSingleton<IDeviceMessageHandler, TerminalAckHandler>();
         // Dispatcher before engine: hosted services stop in reverse, so the engine drains into a still-running dispatcher.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
+        builder.Services.AddSingleton<IDurableEffects>(sp => sp.GetRequiredService<AlertEngine>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertEngine>());
         builder.Services.AddHostedService<DeviceHealthAlerts>();
         return builder;

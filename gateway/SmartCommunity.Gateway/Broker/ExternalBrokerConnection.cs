@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Protocol.Topics;
+using SmartCommunity.Protocol.Validation;
 
 namespace SmartCommunity.Gateway.Broker;
 
@@ -160,10 +162,46 @@ public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
         _logger.LogInformation("Connected to external broker {Host}:{Port} as {ClientId} (shared group '{Group}')", _options.Host, _options.ExternalPort, clientId, _options.SharedSubscriptionGroup);
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
         // The broker already authenticated the sender and applied its ACL; the sender's name is not known here.
-        // Awaiting delays the PUBACK when the reliable queue is full, so the broker holds the rest.
-        await _pipeline.AcceptAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, sender: null, CancellationToken.None);
+        // The PUBACK goes back only once the message is durable (journaled) or refused for good; until then the
+        // broker keeps it in our persistent session and sends it again after a crash. Acknowledging apart from
+        // this callback lets the next message in while this one waits for the journal's group commit.
+        args.AutoAcknowledge = false;
+        var verdict = _pipeline.AcceptAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, sender: null, CancellationToken.None);
+        if (verdict.IsCompletedSuccessfully)
+        {
+            return AcknowledgeAsync(args, verdict.Result);
+        }
+
+        _ = AcknowledgeWhenDurableAsync(args, verdict);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcknowledgeWhenDurableAsync(MqttApplicationMessageReceivedEventArgs args, ValueTask<IngestVerdict> verdict)
+    {
+        try
+        {
+            await AcknowledgeAsync(args, await verdict.ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection is gone: the broker resends the unacknowledged message in the resumed session.
+            _logger.LogDebug(ex, "Could not acknowledge a message; the broker will send it again");
+        }
+    }
+
+    private static Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs args, IngestVerdict verdict)
+    {
+        if (verdict.Reason == RejectReason.Overloaded)
+        {
+            // Not stored (the journal failed, or the gateway is stopping): no PUBACK, so the broker keeps it.
+            return Task.CompletedTask;
+        }
+
+        // Accepted, or refused for good (bad topic, unknown device): acknowledging a refusal stops redelivery of
+        // a message that can never be taken; it is counted in sc_ingest_rejected_total.
+        return args.AcknowledgeAsync(CancellationToken.None);
     }
 }

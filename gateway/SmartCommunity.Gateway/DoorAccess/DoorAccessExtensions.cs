@@ -16,6 +16,7 @@ public static class DoorAccessExtensions
         builder.Services.AddSingleton<DoorAlarms>();
         builder.Services.AddSingleton<DoorEventLog>();
         builder.Services.AddSingleton<IDeviceMessageHandler>(sp => sp.GetRequiredService<DoorEventLog>());
+        builder.Services.AddSingleton<IDurableEffects>(sp => sp.GetRequiredService<DoorEventLog>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DoorEventLog>());
         return builder;
     }

@@ -7,6 +7,7 @@ using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Gateway.Infrastructure.Security;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Gateway.Ingest.Journal;
 using SmartCommunity.Gateway.Seed;
 
 namespace SmartCommunity.Gateway.Extensions;
@@ -69,6 +70,9 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<RejectionLog>();
         builder.Services.AddSingleton<MessageProcessor>();
+        builder.Services.AddSingleton(sp => new IngestJournal(
+            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "ingest-journal"), sp.GetRequiredService<MetricsRegistry>()));
+        builder.Services.AddSingleton<IngestCheckpointer>();
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddSingleton<MqttAccessControl>();

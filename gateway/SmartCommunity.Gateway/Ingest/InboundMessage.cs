@@ -1,10 +1,12 @@
 using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Ingest.Journal;
 using SmartCommunity.Protocol.Topics;
 
 namespace SmartCommunity.Gateway.Ingest;
 
 /// <summary>
-/// A message between the broker callback and an ingest worker: the payload copied out of the broker's packet.
+/// A message between the broker callback and an ingest worker: the payload copied out of the broker's packet, and
+/// for reliable messages the journal segment that holds it until the worker has processed it.
 /// </summary>
 internal readonly record struct InboundMessage(
     MessageClass Class,
@@ -12,7 +14,8 @@ internal readonly record struct InboundMessage(
     string? PersonId,
     byte[] Buffer,
     int Length,
-    long ReceivedTimestamp)
+    long ReceivedTimestamp,
+    JournalSegment? Segment = null)
 {
     public ReadOnlySpan<byte> Payload => Buffer.AsSpan(0, Length);
 }

@@ -38,6 +38,13 @@ public sealed class IngestOptions
     [Range(typeof(TimeSpan), "00:00:05", "7.00:00:00")]
     public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often the ingest journal is checkpointed: features flush what reliable messages caused, and journal
+    /// records older than that are deleted. A shorter interval replays less after a crash. Default 1 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan JournalCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>At most one log line per device and reason in this interval. Default 30 s.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RejectLogInterval { get; set; } = TimeSpan.FromSeconds(30);

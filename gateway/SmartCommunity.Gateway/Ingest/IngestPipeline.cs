@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.Ingest.Journal;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Protocol.Topics;
 using SmartCommunity.Protocol.Validation;
@@ -13,8 +14,11 @@ namespace SmartCommunity.Gateway.Ingest;
 /// Publish interception → bounded channels → decode → dispatch. <see cref="AcceptAsync"/> runs inside the
 /// broker's callback and does only cheap checks (topic, ACL, size) and a copy of the payload; workers do the rest.
 /// Devices are hash-partitioned over workers so each device's messages are handled in order by one thread.
-/// Full-modes: telemetry sheds the oldest (counted in <c>sc_ingest_shed_total</c>); events, statuses and
-/// acknowledgements are never shed — the publisher waits.
+/// Reliable messages (events, statuses, acknowledgements) are appended to the <see cref="IngestJournal"/> and
+/// queued at once; the verdict, and so the PUBACK, waits for the journal's group commit. Processing runs in
+/// parallel with the fsync: a crash before the commit loses only what was never acknowledged.
+/// Full-modes: telemetry sheds the oldest (counted in <c>sc_ingest_shed_total</c>); reliable messages are never
+/// shed — the publisher waits.
 /// </summary>
 public sealed class IngestPipeline : BackgroundService
 {
@@ -26,6 +30,10 @@ public sealed class IngestPipeline : BackgroundService
     private readonly TimeProvider _time;
     private readonly int _maxPayload;
     private readonly Partition[] _partitions;
+    private readonly IngestJournal _journal;
+    private readonly IngestCheckpointer _checkpointer;
+    private readonly ILogger<IngestPipeline> _logger;
+    private readonly TaskCompletionSource _replayed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IngestPipeline(
         DeviceRegistry devices,
@@ -34,9 +42,15 @@ public sealed class IngestPipeline : BackgroundService
         IngestMetrics metrics,
         RejectionLog rejections,
         MetricsRegistry registry,
+        IngestJournal journal,
+        IngestCheckpointer checkpointer,
         IOptions<IngestOptions> options,
-        TimeProvider time)
+        TimeProvider time,
+        ILogger<IngestPipeline> logger)
     {
+        _journal = journal;
+        _checkpointer = checkpointer;
+        _logger = logger;
         _devices = devices;
         _grid = grid;
         _processor = processor;
@@ -65,6 +79,11 @@ public sealed class IngestPipeline : BackgroundService
     /// </summary>
     public ValueTask<IngestVerdict> AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? sender, CancellationToken cancellationToken)
     {
+        if (!_replayed.Task.IsCompleted)
+        {
+            return AcceptAfterReplayAsync(topic, payload, sender, cancellationToken);
+        }
+
         if (!TopicScheme.TryParse(topic.AsSpan(), out var messageClass, out var ownerId))
         {
             return new(Refuse(sender, topic, RejectReason.UnknownTopic, "Topic is not in the sc/v1 tree (see docs/protocol.md)."));
@@ -119,28 +138,59 @@ public sealed class IngestPipeline : BackgroundService
             return new(IngestVerdict.Accepted);
         }
 
-        if (partition.Reliable.Writer.TryWrite(inbound))
+        Task durable;
+        try
         {
-            partition.Signal();
-            return new(IngestVerdict.Accepted);
+            (durable, var segment) = _journal.Append(new JournalRecord(messageClass, device?.Id ?? personId!, _time.GetUtcNow().ToUnixTimeMilliseconds(), buffer.AsMemory(0, length)));
+            inbound = inbound with { Segment = segment };
+        }
+        catch (ObjectDisposedException)
+        {
+            return new(new IngestVerdict(RejectReason.Overloaded, "Gateway is shutting down."));
         }
 
-        return WaitToQueueAsync(partition, inbound, cancellationToken);
+        return partition.Reliable.Writer.TryWrite(inbound)
+            ? AwaitDurableAsync(partition, durable)
+            : WaitToQueueAsync(partition, inbound, durable, cancellationToken);
     }
 
-    private static async ValueTask<IngestVerdict> WaitToQueueAsync(Partition partition, InboundMessage inbound, CancellationToken cancellationToken)
+    private async ValueTask<IngestVerdict> AcceptAfterReplayAsync(string topic, ReadOnlySequence<byte> payload, string? sender, CancellationToken cancellationToken)
+    {
+        // Only in the first moments after a crash: new messages wait until the journal's leftovers are applied, so
+        // each device's messages are still handled in the order it sent them.
+        await _replayed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await AcceptAsync(topic, payload, sender, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IngestVerdict> AwaitDurableAsync(Partition partition, Task durable)
+    {
+        partition.Signal();
+        try
+        {
+            await durable.ConfigureAwait(false);
+            return IngestVerdict.Accepted;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // Not on disk, so not acknowledged: the publisher keeps the message and sends it again.
+            return Refuse(null, "journal", RejectReason.Overloaded, "The gateway could not store the message; send it again later.");
+        }
+    }
+
+    private async ValueTask<IngestVerdict> WaitToQueueAsync(Partition partition, InboundMessage inbound, Task durable, CancellationToken cancellationToken)
     {
         // Should be rare: the reliable queue is full, so this publisher waits (and so does its MQTT flow).
         try
         {
             await partition.Reliable.Writer.WriteAsync(inbound, cancellationToken);
-            partition.Signal();
-            return IngestVerdict.Accepted;
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
+            // Journaled but not queued: not acknowledged either, and replayed at the next start.
             return new IngestVerdict(RejectReason.Overloaded, "Gateway is shutting down.");
         }
+
+        return await AwaitDurableAsync(partition, durable).ConfigureAwait(false);
     }
 
     private int PartitionOf(string id) => (int)((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)_partitions.Length);
@@ -162,9 +212,80 @@ public sealed class IngestPipeline : BackgroundService
         base.Dispose();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_partitions.Select(p => Task.Factory.StartNew(() => RunWorkerAsync(p, stoppingToken), stoppingToken,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = _partitions.Select(p => Task.Factory.StartNew(() => RunWorkerAsync(p, stoppingToken), stoppingToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
+        try
+        {
+            await ReplayAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _replayed.TrySetResult();
+        }
+
+        await Task.WhenAll([.. workers, _checkpointer.RunAsync(_journal, stoppingToken)]).ConfigureAwait(false);
+    }
+
+    /// <summary>Processes what a crash left in the journal, then forgets it once the features have committed it.</summary>
+    private async Task ReplayAsync(CancellationToken stoppingToken)
+    {
+        if (_journal.Leftover.Count == 0)
+        {
+            return;
+        }
+
+        var replay = new JournalSegment(0, "replay");
+        var records = new List<JournalRecord>();
+        foreach (var path in _journal.Leftover)
+        {
+            using var file = File.OpenRead(path);
+            records.AddRange(JournalRecord.ReadAll(file, out var damaged));
+            if (damaged)
+            {
+                _logger.LogWarning("Journal segment {Path} ends in a torn record (a crash during its write); that record was never acknowledged", path);
+            }
+        }
+
+        _journal.Replaying = true;
+        replay.AddedReplayed(records.Count);
+        replay.Seal();
+        foreach (var record in records)
+        {
+            await QueueReplayedAsync(record, replay, stoppingToken).ConfigureAwait(false);
+        }
+
+        await replay.Drained.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await _checkpointer.FlushEffectsAsync(stoppingToken).ConfigureAwait(false);
+        _journal.Replaying = false;
+        foreach (var path in _journal.Leftover)
+        {
+            IngestJournal.Delete(path);
+        }
+
+        _logger.LogInformation("Replayed {Count} journaled messages left by an unclean stop", records.Count);
+    }
+
+    private async Task QueueReplayedAsync(JournalRecord record, JournalSegment replay, CancellationToken stoppingToken)
+    {
+        DeviceRuntime? device = null;
+        string? personId = null;
+        if (record.Class == MessageClass.PersonAck)
+        {
+            personId = record.Owner;
+        }
+        else if (!_devices.TryGet(record.Owner.AsSpan(), out device!))
+        {
+            replay.Processed(); // removed since: nothing to apply it to
+            return;
+        }
+
+        var inbound = new InboundMessage(record.Class, device, personId, record.Payload.ToArray(), record.Payload.Length, _time.GetTimestamp(), replay);
+        var partition = _partitions[PartitionOf(device?.Id ?? personId!)];
+        await partition.Reliable.Writer.WriteAsync(inbound, stoppingToken).ConfigureAwait(false);
+        partition.Signal();
+    }
 
     private async Task RunWorkerAsync(Partition partition, CancellationToken stoppingToken)
     {
@@ -191,7 +312,17 @@ public sealed class IngestPipeline : BackgroundService
         }
     }
 
-    private void Handle(InboundMessage message) => _processor.Process(message);
+    private void Handle(InboundMessage message)
+    {
+        try
+        {
+            _processor.Process(message);
+        }
+        finally
+        {
+            message.Segment?.Processed();
+        }
+    }
 
     /// <summary>Two queues and a wake-up signal for one worker.</summary>
     private sealed class Partition : IDisposable

@@ -20,6 +20,7 @@ public static class SheltersExtensions
         builder.Services.AddSingleton<ShelterMetrics>();
         builder.Services.AddSingleton<ShelterCounter>();
         builder.Services.AddSingleton<IDeviceMessageHandler>(sp => sp.GetRequiredService<ShelterCounter>());
+        builder.Services.AddSingleton<IDurableEffects>(sp => sp.GetRequiredService<ShelterCounter>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ShelterCounter>());
         builder.Services.AddSingleton(new SeriesDefinition(SeriesNames.ShelterOccupancy, ["occupants", "capacity"], PerDevice: false));
         return builder;

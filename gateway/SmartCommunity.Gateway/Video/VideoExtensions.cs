@@ -40,6 +40,7 @@ public static class VideoExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClipExporter>());
         builder.Services.AddSingleton<CameraEventIndex>();
         builder.Services.AddSingleton<IDeviceMessageHandler>(sp => sp.GetRequiredService<CameraEventIndex>());
+        builder.Services.AddSingleton<IDurableEffects>(sp => sp.GetRequiredService<CameraEventIndex>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CameraEventIndex>());
         builder.Services.AddSingleton<FootageRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FootageRetention>());

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Alerts.Delivery;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Live;
@@ -12,7 +13,7 @@ namespace SmartCommunity.Gateway.Alerts.Engine;
 /// transaction, and only then hands notifications to the delivery channels and events to the live stream.
 /// Modelled on Serilog's BatchingSink: bounded queue, producers never block, drops are counted.
 /// </summary>
-internal sealed partial class AlertEngine : BackgroundService, IAlertService
+internal sealed partial class AlertEngine : BackgroundService, IAlertService, IDurableEffects
 {
     private readonly Channel<EngineCommand> _queue;
     private readonly AlertStore _store;
@@ -27,6 +28,7 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService
     private readonly ILogger<AlertEngine> _logger;
     private readonly ITimer _timer;
     private readonly ITimer _checkpoint;
+    private readonly CancellationTokenSource _stopping = new();
 
     // Owned by the loop only.
     private readonly Dictionary<(string Kind, string Id, string Type), Alert> _openByKey = [];
@@ -75,11 +77,39 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService
         metrics.QueueGauge(() => _queue.Reader.Count);
     }
 
-    public bool Raise(AlertTrigger trigger) => Enqueue(new RaiseCommand(trigger, _time.GetUtcNow()));
+    public bool Raise(AlertTrigger trigger) => EnqueueOrWait(new RaiseCommand(trigger, _time.GetUtcNow()));
 
-    public bool Resolve(AlertSource source, string type, string reason) => Enqueue(new ClearCommand(source, type, reason, Cancel: false, _time.GetUtcNow()));
+    public bool Resolve(AlertSource source, string type, string reason) => EnqueueOrWait(new ClearCommand(source, type, reason, Cancel: false, _time.GetUtcNow()));
 
-    public bool Cancel(AlertSource source, string type, string reason) => Enqueue(new ClearCommand(source, type, reason, Cancel: true, _time.GetUtcNow()));
+    public bool Cancel(AlertSource source, string type, string reason) => EnqueueOrWait(new ClearCommand(source, type, reason, Cancel: true, _time.GetUtcNow()));
+
+    /// <summary>
+    /// Triggers and clears are never dropped for a full queue: the caller (an ingest worker, a feature's loop) waits
+    /// for room, which holds back the devices behind it through MQTT flow control. Only a stopped engine refuses.
+    /// </summary>
+    private bool EnqueueOrWait(EngineCommand command)
+    {
+        if (Enqueue(command, countDrop: false))
+        {
+            return true;
+        }
+
+        // Should be rare: the engine is behind.
+        try
+        {
+            _queue.Writer.WriteAsync(command, _stopping.Token).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            _metrics.Dropped("stopped").Inc();
+            return false;
+        }
+    }
+
+    Task IDurableEffects.FlushAsync(CancellationToken cancellationToken) => FlushAsync().WaitAsync(cancellationToken);
+
+    int IDurableEffects.FlushStage => 1;
 
     /// <summary>Queues a person's command and waits until it is applied and stored.</summary>
     internal Task<AlertCommandResult> SendAsync(PersonCommand command) =>
@@ -91,14 +121,18 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService
     /// <summary>Waits until everything queued before this call is applied and stored (tests, benchmarks).</summary>
     internal Task FlushAsync() => SendAsync(new EndSilenceCommand("", ""));
 
-    private bool Enqueue(EngineCommand command)
+    private bool Enqueue(EngineCommand command, bool countDrop = true)
     {
         if (!_stopped && _queue.Writer.TryWrite(command))
         {
             return true;
         }
 
-        _metrics.Dropped(_stopped ? "stopped" : "queue_full").Inc();
+        if (countDrop || _stopped)
+        {
+            _metrics.Dropped(_stopped ? "stopped" : "queue_full").Inc();
+        }
+
         return false;
     }
 
@@ -141,6 +175,7 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService
         }
 
         _stopped = true;
+        await _stopping.CancelAsync();
         while (reader.Count > 0)
         {
             RunBatch(reader);
@@ -274,6 +309,7 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService
     public override void Dispose()
     {
         _checkpoint.Dispose();
+        _stopping.Dispose();
         _timer.Dispose();
         _store.Dispose();
         base.Dispose();

@@ -6,6 +6,7 @@ using SmartCommunity.Gateway.Infrastructure.Logging;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Gateway.Ingest.Journal;
 using SmartCommunity.Protocol.Messages;
 
 namespace SmartCommunity.Gateway.DoorAccess.Events;
@@ -15,7 +16,7 @@ namespace SmartCommunity.Gateway.DoorAccess.Events;
 /// threads only queue (never I/O); one loop writes each batch in one SQLite transaction with
 /// <c>INSERT OR IGNORE</c> on (device, boot, seq), then hands the new events to <see cref="DoorAlarms"/>.
 /// </summary>
-public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHandler
+public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHandler, IDurableEffects
 {
     private const int MaxBatch = 2_000;
     private static readonly string[] InsertParameters = ["$d", "$b", "$s", "$ts", "$r", "$t", "$door", "$dir", "$n", "$card", "$p", "$cell", "$detail"];
@@ -29,14 +30,17 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
     private readonly Channel<object> _queue;
     private readonly Counter _stored;
     private readonly Counter _duplicates;
-    private readonly Counter _droppedFull;
+    private readonly Counter _queueFullWaits;
+    private readonly IngestJournal _journal;
+    private bool _failedSinceFlush;
     private readonly Counter _droppedStore;
     private readonly Counter _storeErrors;
     private DateTimeOffset _nextRetention;
 
-    public DoorEventLog(SqliteDatabase database, DoorAlarms alarms, TimeProvider time, IOptions<DoorAccessOptions> options, MetricsRegistry metrics, ILogger<DoorEventLog> logger)
+    public DoorEventLog(SqliteDatabase database, DoorAlarms alarms, IngestJournal journal, TimeProvider time, IOptions<DoorAccessOptions> options, MetricsRegistry metrics, ILogger<DoorEventLog> logger)
     {
         _database = database;
+        _journal = journal;
         _alarms = alarms;
         _time = time;
         _options = options.Value;
@@ -45,7 +49,7 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _stored = metrics.Counter("sc_door_events_total", "Door events by outcome.", ("outcome", "stored"));
         _duplicates = metrics.Counter("sc_door_events_total", "Door events by outcome.", ("outcome", "duplicate"));
-        _droppedFull = metrics.Counter("sc_door_events_dropped_total", "Door events lost.", ("reason", "queue_full"));
+        _queueFullWaits = metrics.Counter("sc_door_events_queue_full_total", "Door events that held an ingest worker until the queue had room.");
         _droppedStore = metrics.Counter("sc_door_events_dropped_total", "Door events lost.", ("reason", "store_error"));
         _storeErrors = metrics.Counter("sc_door_store_errors_total", "Failed door-event transactions.");
     }
@@ -59,30 +63,17 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
 
         var e = new DoorEvent(device.Id, message.Boot, message.Seq, DateTimeOffset.FromUnixTimeMilliseconds(message.Ts), _time.GetUtcNow(), message.Type,
             message.Door, message.Direction, message.Count ?? 1, message.Card, message.Person, device.Device.CellId, message.Detail);
-        if (!_queue.Writer.TryWrite(e) && !WaitForRoom(e))
+        if (!_queue.Writer.TryWrite(e))
         {
-            _droppedFull.Inc();
-            // Never the card or person: only the unit and the type.
-            _log.Warning("queue-full", "Door event queue full ({Capacity}): a {Type} event of {Device} was dropped.", _options.QueueCapacity, message.Type, device.Id);
+            // Should be rare: hold this ingest worker until there is room, so MQTT flow control reaches the units;
+            // an acknowledged event is never dropped here.
+            _queueFullWaits.Inc();
+            _log.Warning("queue-full", "Door event queue full ({Capacity}): ingest waits for room.", _options.QueueCapacity);
+            _queue.Writer.WriteAsync(e).AsTask().GetAwaiter().GetResult();
         }
     }
 
-    /// <summary>The queue is full: hold this ingest worker up to 5 s (MQTT flow control reaches the unit); false when there is still no room.</summary>
-    private bool WaitForRoom(DoorEvent e)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            _queue.Writer.WriteAsync(e, timeout.Token).AsTask().GetAwaiter().GetResult();
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Completes when everything queued so far is stored and alarmed.</summary>
+    /// <summary>Completes when everything queued so far is stored and alarmed; throws when a store failed since the last flush.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -135,8 +126,9 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         {
             _storeErrors.Inc();
             _droppedStore.Add(batch.Count(b => b is DoorEvent));
-            _logger.LogError(ex, "Storing {Count} door events failed; they are dropped.", batch.Count);
+            _logger.LogError(ex, "Storing {Count} door events failed; they stay in the ingest journal for replay.", batch.Count);
             fresh.Clear();
+            _failedSinceFlush = true;
         }
 
         foreach (var e in fresh)
@@ -146,7 +138,17 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
 
         foreach (var done in batch.OfType<TaskCompletionSource>())
         {
-            done.TrySetResult();
+            // A flush after a failed store fails too, so the ingest checkpoint keeps those events for replay.
+            if (_failedSinceFlush)
+            {
+                done.TrySetException(new IOException("Door events could not be stored."));
+            }
+            else
+            {
+                done.TrySetResult();
+            }
+
+            _failedSinceFlush = false;
         }
 
         var now = _time.GetUtcNow();
@@ -175,6 +177,7 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
             return parameter;
         }).ToArray();
         var duplicates = 0;
+        var replaying = _journal.Replaying;
         foreach (var e in batch.OfType<DoorEvent>())
         {
             object?[] values = [e.DeviceId, e.Boot, e.Seq, e.At.ToUnixTimeMilliseconds(), e.ReceivedAt.ToUnixTimeMilliseconds(), e.Type, e.Door, e.Direction, e.Count, e.Card, e.Person, e.CellId, e.Detail];
@@ -190,6 +193,12 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
             else
             {
                 duplicates++;
+                if (replaying)
+                {
+                    // Stored before a crash, but its alarm may not have been: the alerts engine merges a repeat
+                    // into the open alert, so alarming again is safe.
+                    fresh.Add(e);
+                }
             }
         }
 

@@ -19,10 +19,9 @@ namespace SmartCommunity.Gateway.Shelters.Occupancy;
 /// resumes where the last commit left off. After the commit it raises and clears threshold alerts, writes the
 /// <c>shelter_occupancy</c> series and pushes the change on the live stream.
 /// </summary>
-public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHandler
+public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHandler, IDurableEffects
 {
     private const int MaxBatch = 2_000;
-    private static readonly TimeSpan FullQueueWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SeriesKeepAlive = TimeSpan.FromMinutes(1);
 
     private readonly ShelterRegistry _shelters;
@@ -96,28 +95,13 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
         var inward = (message.Direction == EventTypes.DirectionIn) != binding.Source.Reversed;
         var work = new CountEvent(device.Id, message.Boot, message.Seq, message.Ts, binding.Shelter.Id, binding.Entrance.Id, binding.Source.Key,
             inward ? people : 0, inward ? 0 : people);
-        if (!_queue.Writer.TryWrite(work) && !WaitForRoom(work))
+        if (!_queue.Writer.TryWrite(work))
         {
-            _metrics.DroppedQueueFull.Inc();
-            _log.Warning("queue-full", "Shelter counting queue full ({Capacity}): an event of {Device} was dropped.", _options.QueueCapacity, device.Id);
-        }
-    }
-
-    /// <summary>
-    /// The queue is full: hold this ingest worker up to <see cref="FullQueueWait"/> (events are never shed, so the
-    /// wait reaches the publisher as MQTT flow control); false when there is still no room (the event is dropped).
-    /// </summary>
-    private bool WaitForRoom(CountingWork work)
-    {
-        using var timeout = new CancellationTokenSource(FullQueueWait);
-        try
-        {
-            _queue.Writer.WriteAsync(work, timeout.Token).AsTask().GetAwaiter().GetResult();
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            // Should be rare: hold this ingest worker until there is room (events are never shed, so the wait
+            // reaches the publisher as MQTT flow control).
+            _metrics.QueueFullWaits.Inc();
+            _log.Warning("queue-full", "Shelter counting queue full ({Capacity}): ingest waits for room.", _options.QueueCapacity);
+            _queue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
         }
     }
 

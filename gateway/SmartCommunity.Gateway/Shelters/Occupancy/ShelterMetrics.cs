@@ -11,7 +11,7 @@ public sealed class ShelterMetrics(MetricsRegistry registry)
 
     public Counter Duplicates { get; } = registry.Counter("sc_shelter_events_total", "Counting events by outcome.", ("outcome", "duplicate"));
 
-    public Counter DroppedQueueFull { get; } = registry.Counter("sc_shelter_dropped_total", "Counting events lost.", ("reason", "queue_full"));
+    public Counter QueueFullWaits { get; } = registry.Counter("sc_shelter_queue_full_total", "Counting events that held an ingest worker until the queue had room.");
 
     public Counter DroppedStoreError { get; } = registry.Counter("sc_shelter_dropped_total", "Counting events lost.", ("reason", "store_error"));
 

@@ -59,5 +59,12 @@ internal sealed class VideoSchema : ISchemaProvider
                 finished_at TEXT);
             """),
         new("video", 2, "CREATE INDEX video_segments_camera_run ON video_segments (camera_id, run, end_ms);"),
+        // Camera events are replayed from the ingest journal after a crash: the same event must be stored once.
+        new("video", 3, """
+            DELETE FROM video_events WHERE id NOT IN (
+                SELECT MIN(id) FROM video_events GROUP BY camera_id, ts_ms, type, zone, line, direction, track);
+            CREATE UNIQUE INDEX video_events_once ON video_events (
+                camera_id, ts_ms, type, COALESCE(zone, ''), COALESCE(line, ''), COALESCE(direction, ''), COALESCE(track, -1));
+            """),
     ];
 }

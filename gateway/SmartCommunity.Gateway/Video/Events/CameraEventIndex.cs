@@ -18,9 +18,11 @@ public sealed record CameraEvent(long Id, string CameraId, DateTimeOffset At, st
 /// <c>sc_video_events_dropped_total</c> counts it — the event itself still reaches every other handler); one
 /// writer stores them in batches.
 /// </summary>
-public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segments, VideoMetrics metrics, ILogger<CameraEventIndex> logger) : BackgroundService, IDeviceMessageHandler
+public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segments, VideoMetrics metrics, ILogger<CameraEventIndex> logger) : BackgroundService, IDeviceMessageHandler, IDurableEffects
 {
-    private readonly Channel<CameraEvent> _queue = Channel.CreateBounded<CameraEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+    // Camera events and flush markers (a TaskCompletionSource completed once everything before it is stored).
+    private bool _failedSinceFlush;
+    private readonly Channel<object> _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     void IDeviceMessageHandler.OnEvent(DeviceRuntime device, EventMessage message, long receivedTimestamp)
     {
@@ -32,8 +34,19 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
         var entry = new CameraEvent(0, device.Id, DateTimeOffset.FromUnixTimeMilliseconds(message.Ts), message.Type, message.Zone, message.Line, message.Direction, message.Track, message.Label, message.Snapshot);
         if (!_queue.Writer.TryWrite(entry))
         {
-            metrics.EventsDropped.Inc();
+            // Should be rare: hold the ingest worker until there is room, so the wait reaches the camera as MQTT flow
+            // control; an event acknowledged to the camera is never dropped here.
+            metrics.QueueFullWaits.Inc();
+            _queue.Writer.WriteAsync(entry).AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>Completes when every event queued before the call is stored.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(done, cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public List<CameraEvent> List(IReadOnlyCollection<string> cameraIds, long fromMs, long toMs, string? type, int limit)
@@ -68,7 +81,7 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<CameraEvent>();
+        var batch = new List<object>();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -94,11 +107,30 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
         }
     }
 
-    private void Store(List<CameraEvent> batch)
+    private void Store(List<object> items)
+    {
+        _failedSinceFlush |= !Store(items.OfType<CameraEvent>().ToList());
+        foreach (var done in items.OfType<TaskCompletionSource>())
+        {
+            // A flush after a failed store fails too, so the ingest checkpoint keeps those events for replay.
+            if (_failedSinceFlush)
+            {
+                done.TrySetException(new IOException("Camera events could not be stored."));
+            }
+            else
+            {
+                done.TrySetResult();
+            }
+
+            _failedSinceFlush = false;
+        }
+    }
+
+    private bool Store(List<CameraEvent> batch)
     {
         if (batch.Count == 0)
         {
-            return;
+            return true;
         }
 
         try
@@ -111,7 +143,7 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
                     using var command = connection.CreateCommand();
                     command.Transaction = transaction;
                     command.CommandText = """
-                        INSERT INTO video_events (camera_id, ts_ms, type, zone, line, direction, track, label, snapshot)
+                        INSERT OR IGNORE INTO video_events (camera_id, ts_ms, type, zone, line, direction, track, label, snapshot)
                         VALUES ($c, $ts, $type, $z, $l, $d, $tr, $lb, $s)
                         """;
                     command.Parameters.AddWithValue("$c", e.CameraId);
@@ -140,11 +172,13 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
             }
 
             metrics.EventsIndexed.Add(batch.Count);
+            return true;
         }
         catch (SqliteException ex)
         {
             metrics.EventsDropped.Add(batch.Count);
             logger.LogError(ex, "{Count} camera events could not be bookmarked", batch.Count);
+            return false;
         }
     }
 

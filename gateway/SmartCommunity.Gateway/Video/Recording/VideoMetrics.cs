@@ -21,6 +21,8 @@ public sealed class VideoMetrics(MetricsRegistry metrics)
 
     public Counter EventsIndexed { get; } = metrics.Counter("sc_video_events_indexed_total", "Camera events bookmarked.");
 
+    public Counter QueueFullWaits { get; } = metrics.Counter("sc_video_events_queue_full_total", "Camera events that waited for room in the bookmark queue (the camera was held back).");
+
     public Counter EventsDropped { get; } = metrics.Counter("sc_video_events_dropped_total", "Camera events not bookmarked (queue full or store error).");
 
     public Counter ClipsExported { get; } = metrics.Counter("sc_video_clips_exported_total", "Clips exported.");

@@ -1,21 +1,24 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using SmartCommunity.Testing;
 
-namespace SmartCommunity.Benchmarks.Harness;
+namespace SmartCommunity.Testing;
 
 /// <summary>
-/// The real gateway as its own process (as in production), built next to this benchmark, with a generated
-/// seed of <c>deviceCount</c> water-level stations <c>bench-00001…</c> whose secrets are <see cref="SecretOf"/>.
+/// The real gateway as its own process (as in production), built next to the test or benchmark that uses it,
+/// with a generated seed of <c>deviceCount</c> water-level stations <c>bench-00001…</c> whose secrets are
+/// <see cref="SecretOf"/>. <see cref="KillAsync"/> and <see cref="RestartAsync"/> crash it (SIGKILL) and start it
+/// again on the same data directory and ports, as a power cut and a supervisor would.
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly HttpClient _http;
+    private Process _process;
 
-    private GatewayProcess(Process process, int httpPort, int mqttPort, string dataDirectory)
+    private GatewayProcess(ProcessStartInfo start, Process process, int httpPort, int mqttPort, string dataDirectory)
     {
+        _start = start;
         _process = process;
         HttpPort = httpPort;
         MqttPort = mqttPort;
@@ -81,25 +84,60 @@ public sealed class GatewayProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
+        var gateway = new GatewayProcess(info, Launch(info), httpPort, mqttPort, data);
+        await gateway.WaitHealthyAsync();
+        return gateway;
+    }
+
+    /// <summary>An HTTP client for the gateway's API (the caller signs in as it needs).</summary>
+    public HttpClient Http => _http;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL, as a crash or power cut would end it: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the gateway again on the same data directory, ports and settings, after <see cref="KillAsync"/>.</summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        _process = Launch(_start);
+        await WaitHealthyAsync();
+    }
+
+    private static Process Launch(ProcessStartInfo info)
+    {
         var process = Process.Start(info) ?? throw new InvalidOperationException("The gateway did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[gateway] " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, httpPort, mqttPort, data);
+        return process;
+    }
+
+    private async Task WaitHealthyAsync()
+    {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The gateway exited with code {process.ExitCode} during start.");
+                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode} during start.");
             }
 
             try
             {
-                if ((await gateway._http.GetAsync("/health")).IsSuccessStatusCode)
+                if ((await _http.GetAsync("/health")).IsSuccessStatusCode)
                 {
-                    return gateway;
+                    return;
                 }
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline)
