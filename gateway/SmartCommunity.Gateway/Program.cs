@@ -22,6 +22,7 @@ builder.AddVideoAnalysis();
 builder.AddShelters();
 builder.AddDoorAccess();
 builder.AddDashboard();
+builder.StartIngest();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 

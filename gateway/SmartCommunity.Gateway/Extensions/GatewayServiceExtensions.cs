@@ -76,26 +76,42 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<IngestPipeline>();
         builder.Services.AddSingleton<BrokerMetrics>();
         builder.Services.AddSingleton<MqttAccessControl>();
-        // The pipeline is registered before the broker, so at shutdown the broker stops first and the
-        // pipeline then drains what was already accepted.
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
-
-        var mode = builder.Configuration.GetSection(BrokerOptions.Section).GetValue<BrokerMode?>(nameof(BrokerOptions.Mode)) ?? BrokerMode.Embedded;
-        if (mode == BrokerMode.External)
+        if (BrokerModeOf(builder) == BrokerMode.External)
         {
             builder.Services.AddSingleton<ExternalBrokerConnection>();
             builder.Services.AddSingleton<IDeviceBus>(sp => sp.GetRequiredService<ExternalBrokerConnection>());
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerConnection>());
         }
         else
         {
             builder.Services.AddSingleton<EmbeddedBroker>();
             builder.Services.AddSingleton<IDeviceBus>(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Starts the ingest pipeline and then the broker, after every feature (call it last). Hosts stop in reverse:
+    /// the broker stops taking messages, the pipeline drains into features that are still running and takes a
+    /// final journal checkpoint, and only then do the features stop and commit what they hold.
+    /// </summary>
+    public static IHostApplicationBuilder StartIngest(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
+        if (BrokerModeOf(builder) == BrokerMode.External)
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerConnection>());
+        }
+        else
+        {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
 
         return builder;
     }
+
+    private static BrokerMode BrokerModeOf(IHostApplicationBuilder builder) =>
+        builder.Configuration.GetSection(BrokerOptions.Section).GetValue<BrokerMode?>(nameof(BrokerOptions.Mode)) ?? BrokerMode.Embedded;
 
     /// <summary>Binds a section, validates data annotations (and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>) at start.</summary>
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IHostApplicationBuilder builder, string section)

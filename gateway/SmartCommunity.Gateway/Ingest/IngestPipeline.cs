@@ -226,6 +226,18 @@ public sealed class IngestPipeline : BackgroundService
         }
 
         await Task.WhenAll([.. workers, _checkpointer.RunAsync(_journal, stoppingToken)]).ConfigureAwait(false);
+
+        // A clean stop: the workers have drained into features that are still running (they stop after this
+        // service), so one last checkpoint leaves nothing to replay at the next start.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _checkpointer.CheckpointAsync(_journal, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("The final journal checkpoint did not finish in 10 s; its records are replayed at the next start");
+        }
     }
 
     /// <summary>Processes what a crash left in the journal, then forgets it once the features have committed it.</summary>

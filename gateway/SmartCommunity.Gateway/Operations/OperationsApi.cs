@@ -7,6 +7,7 @@ using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Gateway.Ingest;
+using SmartCommunity.Gateway.Ingest.Journal;
 
 namespace SmartCommunity.Gateway.Operations;
 
@@ -29,9 +30,16 @@ public static class OperationsApi
     }
 
     private static Results<Ok<HealthReport>, JsonHttpResult<HealthReport>> Health(
-        IDeviceBus bus, IOptions<BrokerOptions> broker, Devices.DeviceRegistry devices, IngestPipeline pipeline, IngestMetrics metrics, ServiceSupervisor supervisor)
+        IDeviceBus bus, IOptions<BrokerOptions> broker, Devices.DeviceRegistry devices, IngestPipeline pipeline, IngestMetrics metrics, ServiceSupervisor supervisor,
+        IngestJournal journal)
     {
         var problems = supervisor.Problems();
+        if (journal.Fault is { } fault)
+        {
+            // Reliable messages are refused (not acknowledged) while the journal cannot write.
+            problems = [.. problems, new ServiceProblem(nameof(IngestJournal), "failing", fault, 0)];
+        }
+
         var status = problems.Count > 0 ? "unhealthy" : bus.IsAvailable ? "healthy" : "degraded";
         var report = new HealthReport(status, broker.Value.Mode.ToString(), bus.IsAvailable,
             devices.Count, devices.All.Count(d => d.Online), pipeline.Pending, metrics.TotalAccepted, metrics.TotalRejected, problems);

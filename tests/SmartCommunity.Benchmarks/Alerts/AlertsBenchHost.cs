@@ -56,6 +56,7 @@ internal sealed class AlertsBenchHost : IAsyncDisposable
         builder.AddAuth();
         builder.AddIngest();
         builder.AddAlerts();
+        builder.StartIngest();
         var app = builder.Build();
         await app.StartAsync(cancellationToken);
         return new AlertsBenchHost(app, mqttPort);

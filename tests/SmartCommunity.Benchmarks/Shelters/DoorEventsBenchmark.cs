@@ -153,6 +153,7 @@ public sealed class DoorEventsBenchmark : IBenchmark
                 builder.AddDoorAccess();
             }
 
+            builder.StartIngest();
             var app = builder.Build();
             await app.StartAsync(cancellationToken);
             return new Host(app);

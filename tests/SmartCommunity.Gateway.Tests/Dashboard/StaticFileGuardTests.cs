@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using SmartCommunity.Benchmarks.Harness;
+using SmartCommunity.Testing;
 
 namespace SmartCommunity.Gateway.Tests.Dashboard;
 
