@@ -10,6 +10,7 @@ public sealed partial class RoleMatrixTests
         ("GET", "api/water/spots/", "/api/water/spots", null, People),
         // Guards get 404 for spots outside their cells (and unknown IDs).
         ("GET", "api/water/spots/{id}", "/api/water/spots/no-such-spot", null, People),
+        ("GET", "api/water/spots/{id}/commands", "/api/water/spots/no-such-spot/commands", null, Staff),
         // An empty body is refused with 400 after authorisation: the water authority and admins get in.
         ("PUT", "api/water/spots/{id}", "/api/water/spots/matrix-spot", "{}", ["admin", "wa"]),
         ("DELETE", "api/water/spots/{id}", "/api/water/spots/no-such-spot", null, ["admin", "wa"]),

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.WaterSafety.Commands;
+using SmartCommunity.Gateway.WaterSafety.Discharge;
 using SmartCommunity.Gateway.WaterSafety.Risk;
 
 namespace SmartCommunity.Gateway.WaterSafety.Spots;
@@ -15,6 +17,7 @@ public static class SpotsApi
         var api = app.MapGroup("api/water/spots").WithTags("Water safety");
         api.MapGet("", List).RequireAuthorization(AuthPolicies.AnyPerson);
         api.MapGet("{id}", Get).RequireAuthorization(AuthPolicies.AnyPerson);
+        api.MapGet("{id}/commands", Commands).RequireAuthorization(AuthPolicies.Staff);
         api.MapPut("{id}", Put).RequireAuthorization(AuthPolicies.WaterAuthority);
         api.MapDelete("{id}", Delete).RequireAuthorization(AuthPolicies.WaterAuthority);
         return api;
@@ -36,6 +39,12 @@ public static class SpotsApi
             ? TypedResults.Ok(SpotView.From(s, monitor.State(s.Id)))
             : TypedResults.NotFound();
     }
+
+    /// <summary>The spot's own commands (the danger-zone voice warning) with each device's answer; a notice's are on the notice.</summary>
+    private static Results<Ok<IEnumerable<CommandView>>, NotFound> Commands(string id, SpotRegistry spots, WarningCommandSender commands) =>
+        spots.Get(id) is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(commands.ForReason("spot:" + id + ":").Select(c => new CommandView(c.Id, c.DeviceId, c.Type, c.Reason, c.SentAt, c.Status, c.Detail, c.AnsweredAt, c.AlertRaised)));
 
     private static Results<Ok<SpotView>, BadRequest<ProblemDetailsLite>> Put(string id, SpotRequest request, SpotRegistry spots, SpotMonitor monitor, GridRegistry grid, DeviceRegistry devices)
     {
