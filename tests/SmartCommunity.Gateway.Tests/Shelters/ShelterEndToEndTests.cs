@@ -86,7 +86,7 @@ public sealed class ShelterEndToEndTests : IAsyncLifetime
 public sealed class ShelterDemoSeedTests
 {
     [Fact]
-    public async Task TheDemoSeedHasTheSchoolGymCountedByItsGateDoorAndCameraAndTwoClosedShelters()
+    public async Task TheDemoSeedHasTheSchoolGymCountedByItsGateDoorAndItsWalkwayCameraAndTwoClosedShelters()
     {
         var data = Directory.CreateTempSubdirectory("sc-demo-shelters-").FullName;
         var root = AppContext.BaseDirectory;
@@ -99,7 +99,8 @@ public sealed class ShelterDemoSeedTests
         var shelters = gateway.Get<SmartCommunity.Gateway.Shelters.ShelterRegistry>();
         var gym = shelters.Get("school-gym")!;
         Assert.Equal(800, gym.Capacity); // 1 200 m² at 1.5 m² per person
-        Assert.Equal(["door:43010200011340000001/east-gate", "line:43010200011320000003/school-gate"], gym.Entrances[0].Sources.Select(s => s.Key));
+        Assert.Equal(["door:43010200011340000001/east-gate"], gym.Entrances[0].Sources.Select(s => s.Key));
+        Assert.Equal(["line:43010200011320000003/school-gate"], gym.Entrances[1].Sources.Select(s => s.Key));
         Assert.True(gym.Open);
         Assert.Equal(3000, shelters.Get("binhe-square")!.Capacity);
         Assert.Equal(2500, shelters.Get("community-centre")!.Capacity);

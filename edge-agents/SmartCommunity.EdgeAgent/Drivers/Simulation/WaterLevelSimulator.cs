@@ -34,6 +34,9 @@ public sealed class WaterLevelSimulatorSettings : SimulatorSettings
     /// <summary>Nominal flow at the base level, m³/s; flow is sent only when set. It scales with the level above datum.</summary>
     public double? BaseFlowM3s { get; set; }
 
+    /// <summary>A scripted rise and fall on the scenario's <see cref="SimulatorSettings.Cycle"/>; replaces the daily curve, rise and surge.</summary>
+    public LevelCurveSettings? Curve { get; set; }
+
     internal override void Check()
     {
         base.Check();
@@ -41,6 +44,40 @@ public sealed class WaterLevelSimulatorSettings : SimulatorSettings
         {
             throw new InvalidOperationException("SurgeRiseMinutes must be positive.");
         }
+
+        if (Curve is { } curve && (Cycle is null || curve.RiseSeconds <= 0 || curve.FallSeconds <= 0 || curve.FallAt < curve.RiseAt + curve.RiseSeconds))
+        {
+            throw new InvalidOperationException("Curve needs a Cycle, positive RiseSeconds and FallSeconds, and FallAt after the rise has ended.");
+        }
+    }
+}
+
+/// <summary>
+/// A flood hydrograph in one cycle of the demo: <see cref="StartM"/> until <see cref="RiseAt"/>, up to
+/// <see cref="PeakM"/> over <see cref="RiseSeconds"/> (half a cosine: slow, steep, slow, as a wave's front), held, and
+/// down again from <see cref="FallAt"/> over <see cref="FallSeconds"/>. Times are scenario seconds of the active part.
+/// </summary>
+public sealed class LevelCurveSettings
+{
+    public double StartM { get; set; }
+
+    public double PeakM { get; set; }
+
+    public double RiseAt { get; set; }
+
+    public double RiseSeconds { get; set; } = 60;
+
+    public double FallAt { get; set; }
+
+    public double FallSeconds { get; set; } = 60;
+
+    /// <summary>The level at scenario second <paramref name="s"/> (negative during the calm).</summary>
+    public double LevelAt(double s)
+    {
+        static double Ease(double x) => (1 - Math.Cos(Math.PI * Math.Clamp(x, 0, 1))) / 2;
+        var up = Ease((s - RiseAt) / RiseSeconds);
+        var down = Ease((s - FallAt) / FallSeconds);
+        return StartM + ((PeakM - StartM) * (up - down));
     }
 }
 
@@ -61,6 +98,7 @@ public sealed class WaterLevelSimulator : SimulatorDriver<WaterLevelSimulatorSet
 public sealed class WaterLevelModel(WaterLevelSimulatorSettings settings, Random random, DateTimeOffset start) : SimulationModel(random, start)
 {
     private const double ThresholdHysteresisM = 0.05;
+    private readonly Demo.DemoCycle? _cycle = settings.Curve is null ? null : settings.Cycle?.ToCycle();
     private bool _aboveThreshold;
 
     public override TimeSpan Tick => TimeSpan.FromSeconds(settings.TelemetrySeconds);
@@ -68,6 +106,11 @@ public sealed class WaterLevelModel(WaterLevelSimulatorSettings settings, Random
     /// <summary>The level without noise at <paramref name="time"/>.</summary>
     public double TrueLevelAt(DateTimeOffset time)
     {
+        if (_cycle is { } cycle && settings.Curve is { } curve)
+        {
+            return curve.LevelAt(cycle.ScenarioSeconds(time));
+        }
+
         // Peaks at 18:00 local: sin is highest a quarter day after its zero crossing at 12:00.
         var daily = settings.DailyAmplitudeM * Math.Sin(2 * Math.PI * (LocalHours(time) - 12) / 24);
         var elapsedHours = (time - Start).TotalHours;

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace SmartCommunity.EdgeAgent.Demo;
+
+/// <summary>Turns the agent into the demo's community when its configuration has a <c>Demo:Scenario</c>.</summary>
+public static class DemoHostExtensions
+{
+    /// <summary>
+    /// Plans the scenario against the seed, adds the simulated devices to the configuration (before the agent binds
+    /// its devices), writes the gateway's seed, and adds the camera streams and the scenario's people.
+    /// </summary>
+    public static IHostApplicationBuilder AddDemoScenario(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(DemoOptions.Section).Get<DemoOptions>();
+        if (options is null || string.IsNullOrWhiteSpace(options.Scenario))
+        {
+            return builder;
+        }
+
+        var plan = DemoPlan.Create(options, TimeProvider.System.GetUtcNow());
+        plan.WriteSeed();
+        builder.Configuration.AddInMemoryCollection(plan.DeviceConfiguration);
+        builder.Services.AddSingleton(plan);
+        builder.Services.AddHostedService<DemoStreams>();
+        builder.Services.AddHostedService<DemoStaff>();
+        return builder;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SmartCommunity.EdgeAgent.Demo;
+
+/// <summary>
+/// The demo cameras' live streams: renders every camera's clip (<see cref="DemoClips"/>) when the agent starts, then
+/// serves <c>http://127.0.0.1:{StreamPort}/{cameraId}.ts</c> as a camera would. Each client gets its own
+/// <c>ffmpeg -re</c> that starts at the scenario's present moment and loops the clip, so what the gateway sees
+/// stays in step with the levels and doors; it is killed when the client goes or the agent stops.
+/// </summary>
+public sealed class DemoStreams(DemoPlan plan, TimeProvider time, ILogger<DemoStreams> logger) : BackgroundService
+{
+    private readonly HttpListener _listener = new();
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Rendered before the port opens: run.sh starts the gateway once the port answers.
+        Directory.CreateDirectory(plan.VideoDirectory);
+        foreach (var camera in plan.Cameras)
+        {
+            var watch = Stopwatch.StartNew();
+            await Task.Run(() => DemoClips.Render(camera.Clip, plan.Cycle, camera.Scripts, camera.Scene, plan.FfmpegPath), cancellationToken);
+            logger.LogInformation("Demo camera {Camera}: clip {Clip} ready ({Ms} ms).", camera.Id, camera.Clip, watch.ElapsedMilliseconds);
+        }
+
+        _listener.Prefixes.Add($"http://127.0.0.1:{plan.StreamPort.ToString(CultureInfo.InvariantCulture)}/");
+        _listener.Start();
+        logger.LogInformation("Demo camera streams at http://127.0.0.1:{Port}/{{camera}}.ts", plan.StreamPort);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _listener.Stop();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _listener.Close();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().WaitAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => ServeAsync(context, stoppingToken), CancellationToken.None);
+        }
+    }
+
+    private async Task ServeAsync(HttpListenerContext context, CancellationToken stoppingToken)
+    {
+        var name = context.Request.Url?.AbsolutePath.Trim('/') ?? "";
+        var camera = plan.Cameras.FirstOrDefault(c => name == c.Id + ".ts");
+        using var response = context.Response;
+        if (camera is null)
+        {
+            response.StatusCode = 404;
+            return;
+        }
+
+        var offset = plan.Cycle.IntoCycle(time.GetUtcNow()).TotalSeconds;
+        var info = new ProcessStartInfo(plan.FfmpegPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[]
+        {
+            "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-ss", offset.ToString("0.###", CultureInfo.InvariantCulture),
+            "-stream_loop", "-1", "-i", camera.Clip, "-c", "copy", "-f", "mpegts", "pipe:1",
+        })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        response.ContentType = "video/mp2t";
+        response.SendChunked = true;
+        using var process = Process.Start(info);
+        if (process is null)
+        {
+            response.StatusCode = 500;
+            return;
+        }
+
+        _ = process.StandardError.ReadToEndAsync(stoppingToken);
+        try
+        {
+            await process.StandardOutput.BaseStream.CopyToAsync(response.OutputStream, stoppingToken);
+        }
+        catch (Exception ex) when (ex is IOException or HttpListenerException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client went away or the agent is stopping: end this client's ffmpeg below.
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+}
