@@ -38,31 +38,31 @@ public static class ProtocolFuzzTargets
             input => $"{input.Kind.ToWireName()} {HostileBytes.Describe(input.Payload)}");
     }
 
-    private static string? Check<T>(DeviceKind kind, byte[] payload, Decode<T> decode, JsonTypeInfo<T> json, Func<T, long?> timestamp)
+    private static FuzzOutcome Check<T>(DeviceKind kind, byte[] payload, Decode<T> decode, JsonTypeInfo<T> json, Func<T, long?> timestamp)
         where T : class
     {
         var result = decode(payload, kind);
         if (!result.IsSuccess)
         {
-            return result.Message is not null ? "a refusal carried a message"
+            return FuzzOutcome.RefusedUnless(result.Message is not null ? "a refusal carried a message"
                 : string.IsNullOrWhiteSpace(result.Error) ? $"refused as {result.Reason.Label()} without a reason in words"
-                : null;
+                : null);
         }
 
         if (result.Message is not { } message)
         {
-            return "a success carried no message";
+            return FuzzOutcome.Violation("a success carried no message");
         }
 
         if (timestamp(message) is { } ts && (ts < NowMs - (long)Limits.MaxAge.TotalMilliseconds || ts > NowMs + (long)Limits.MaxFutureSkew.TotalMilliseconds))
         {
-            return $"accepted timestamp {ts.ToString(CultureInfo.InvariantCulture)} outside the window";
+            return FuzzOutcome.Violation($"accepted timestamp {ts.ToString(CultureInfo.InvariantCulture)} outside the window");
         }
 
         // What the gateway stores or forwards it writes with the protocol's own serializer: it must read back the same.
         var written = JsonSerializer.SerializeToUtf8Bytes(message, json);
         var reread = decode(written, kind);
-        return reread.IsSuccess && Equals(reread.Message, message) ? null : $"did not round-trip: {reread.Reason.Label()} {reread.Error}";
+        return FuzzOutcome.AcceptedUnless(reread.IsSuccess && Equals(reread.Message, message) ? null : $"did not round-trip: {reread.Reason.Label()} {reread.Error}");
     }
 
     private static Gen<long> TsGen { get; } = Gen.Choose(0, 3_600_000).Select(back => NowMs - back);

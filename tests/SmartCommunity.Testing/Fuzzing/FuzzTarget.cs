@@ -18,11 +18,12 @@ public interface IFuzzTarget
 }
 
 /// <param name="check">
-/// The property: null when the decoder's answer is acceptable (a success with sane values, or a refusal with a
-/// reason), else what was wrong. An exception escaping it is a crash: the decoder threw on input.
+/// The property: the decoder's answer classified (<see cref="FuzzOutcome.Accepted"/>, <see cref="FuzzOutcome.Refused"/>)
+/// when it is acceptable (a success with sane values, or a refusal with a reason), else a
+/// <see cref="FuzzOutcome.Violation"/> saying what was wrong. An exception escaping it is a crash: the decoder threw.
 /// </param>
 /// <param name="describe">How to print an input in a failure report, so it can become a regression test.</param>
-public sealed class FuzzTarget<T>(string name, Gen<T> inputs, Func<T, string?> check, Func<T, string> describe) : IFuzzTarget
+public sealed class FuzzTarget<T>(string name, Gen<T> inputs, Func<T, FuzzOutcome> check, Func<T, string> describe) : IFuzzTarget
 {
     // Inputs are drawn in batches, each from its own seed derived from the run's seed, so a run of any length is
     // reproducible without holding every input in memory.
@@ -42,10 +43,10 @@ public sealed class FuzzTarget<T>(string name, Gen<T> inputs, Func<T, string?> c
             var n = (int)Math.Min(BatchSize, count - (batch * BatchSize));
             foreach (var input in inputs.Sample(n, new Rnd((seed * 1_000_003UL) + (ulong)batch), GeneratorSize))
             {
-                string? problem;
+                FuzzOutcome outcome;
                 try
                 {
-                    problem = check(input);
+                    outcome = check(input);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -53,7 +54,7 @@ public sealed class FuzzTarget<T>(string name, Gen<T> inputs, Func<T, string?> c
                     continue;
                 }
 
-                result.AddExecution(problem is null ? null : describe(input), problem);
+                result.AddExecution(outcome, outcome.Problem is null ? null : describe(input));
             }
         }
 
@@ -74,6 +75,9 @@ public sealed class FuzzResult(string name, ulong seed)
     /// <summary>Inputs run to the end, crashed or not.</summary>
     public long Executions { get; private set; }
 
+    /// <summary>Inputs the decoder accepted (and that passed the checks on accepted values): shows the generators get past the parser.</summary>
+    public long Accepted { get; private set; }
+
     /// <summary>Inputs on which the decoder threw.</summary>
     public long Crashes { get; private set; }
 
@@ -91,13 +95,19 @@ public sealed class FuzzResult(string name, ulong seed)
         Remember($"crash {ex.GetType().Name}: {ex.Message}\n  input: {input}\n  at: {FirstFrame(ex)}");
     }
 
-    internal void AddExecution(string? input, string? problem)
+    internal void AddExecution(FuzzOutcome outcome, string? input)
     {
         Executions++;
-        if (problem is not null)
+        if (outcome.Problem is { } problem)
         {
             Violations++;
             Remember($"violation: {problem}\n  input: {input}");
+            return;
+        }
+
+        if (outcome.Accepted)
+        {
+            Accepted++;
         }
     }
 
@@ -112,7 +122,7 @@ public sealed class FuzzResult(string name, ulong seed)
 
     public override string ToString()
     {
-        var text = new StringBuilder($"{Name} (seed {Seed}): {Executions} inputs, {Crashes} crashes, {Violations} violations");
+        var text = new StringBuilder($"{Name} (seed {Seed}): {Executions} inputs ({Accepted} accepted), {Crashes} crashes, {Violations} violations");
         foreach (var example in _examples)
         {
             text.Append("\n- ").Append(example);
@@ -131,6 +141,22 @@ public sealed class FuzzResult(string name, ulong seed)
 
     private static string FirstFrame(Exception ex) =>
         ex.StackTrace?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "(no stack)";
+}
+
+/// <summary>How a decoder answered one input: accepted, refused (both fine), or a violation of the property.</summary>
+public readonly record struct FuzzOutcome(bool Accepted, string? Problem)
+{
+    public static FuzzOutcome Accept { get; } = new(true, null);
+
+    public static FuzzOutcome Refuse { get; } = new(false, null);
+
+    public static FuzzOutcome Violation(string problem) => new(false, problem);
+
+    /// <summary>Accepted when <paramref name="problem"/> is null, else a violation.</summary>
+    public static FuzzOutcome AcceptedUnless(string? problem) => problem is null ? Accept : Violation(problem);
+
+    /// <summary>Refused when <paramref name="problem"/> is null, else a violation.</summary>
+    public static FuzzOutcome RefusedUnless(string? problem) => problem is null ? Refuse : Violation(problem);
 }
 
 public sealed class FuzzFailedException(string message) : Exception(message);
