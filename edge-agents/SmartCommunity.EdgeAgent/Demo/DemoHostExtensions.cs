@@ -19,6 +19,10 @@ public static class DemoHostExtensions
             return builder;
         }
 
+        // The clips depend on the scenario, the seed's cameras and the pace, not on when the cycle starts: they are
+        // rendered first, and the clock starts after, so the calm first minute is not spent rendering.
+        Console.WriteLine($"Demo: rendering the camera clips into {Path.GetFullPath(options.DataDirectory)} (reused when unchanged)...");
+        DemoPlan.Create(options, TimeProvider.System.GetUtcNow()).RenderClips();
         var plan = DemoPlan.Create(options, TimeProvider.System.GetUtcNow());
         plan.WriteSeed();
         builder.Configuration.AddInMemoryCollection(plan.DeviceConfiguration);

@@ -99,6 +99,16 @@ public sealed class DemoPlan
         return plan;
     }
 
+    /// <summary>Renders the cameras' clips that are not on disk yet (a minute at pace 1 the first time, on a small machine).</summary>
+    public void RenderClips()
+    {
+        Directory.CreateDirectory(VideoDirectory);
+        foreach (var camera in Cameras)
+        {
+            DemoClips.Render(camera.Clip, Cycle, camera.Scripts, camera.Scene, FfmpegPath);
+        }
+    }
+
     /// <summary>Writes the seed the gateway loads: the seed's files as they are, the cameras' stream URLs pointed here.</summary>
     public void WriteSeed()
     {

@@ -7,8 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace SmartCommunity.EdgeAgent.Demo;
 
 /// <summary>
-/// The demo cameras' live streams: renders every camera's clip (<see cref="DemoClips"/>) when the agent starts, then
-/// serves <c>http://127.0.0.1:{StreamPort}/{cameraId}.ts</c> as a camera would. Each client gets its own
+/// The demo cameras' live streams: serves each camera's clip (<see cref="DemoClips"/>) at <c>http://127.0.0.1:{StreamPort}/{cameraId}.ts</c> as a camera would. Each client gets its own
 /// <c>ffmpeg -re</c> that starts at the scenario's present moment and loops the clip, so what the gateway sees
 /// stays in step with the levels and doors; it is killed when the client goes or the agent stops.
 /// </summary>
@@ -18,13 +17,11 @@ public sealed class DemoStreams(DemoPlan plan, TimeProvider time, ILogger<DemoSt
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Rendered before the port opens: run.sh starts the gateway once the port answers.
-        Directory.CreateDirectory(plan.VideoDirectory);
-        foreach (var camera in plan.Cameras)
+        // The clips were rendered before the scenario's clock started (DemoHostExtensions); the port opens now and
+        // run.sh starts the gateway once it answers.
+        foreach (var camera in plan.Cameras.Where(c => !File.Exists(c.Clip)))
         {
-            var watch = Stopwatch.StartNew();
-            await Task.Run(() => DemoClips.Render(camera.Clip, plan.Cycle, camera.Scripts, camera.Scene, plan.FfmpegPath), cancellationToken);
-            logger.LogInformation("Demo camera {Camera}: clip {Clip} ready ({Ms} ms).", camera.Id, camera.Clip, watch.ElapsedMilliseconds);
+            throw new InvalidOperationException($"Demo camera {camera.Id}: clip {camera.Clip} is missing.");
         }
 
         _listener.Prefixes.Add($"http://127.0.0.1:{plan.StreamPort.ToString(CultureInfo.InvariantCulture)}/");
