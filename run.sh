@@ -110,7 +110,7 @@ done
 cat <<EOF
 
 SmartCommunity is running.
-  Dashboard      http://127.0.0.1:$http_port   (API reference: /api/reference, metrics: /metrics)
+  Dashboard      http://127.0.0.1:$http_port/?demo   (API reference: /api/reference, metrics: /metrics)
   MQTT broker    127.0.0.1:$mqtt_port
   Sign in as     admin / $Auth__InitialAdminPassword, or ps-li, em-zhao, wa-chen, guard-wang (password demo-password-2026)
   Logs           $data_dir/logs/gateway.log and agent.log

@@ -2,6 +2,7 @@ import { api, ApiError, onUnauthorized } from './api.js';
 import { h, fill } from './dom.js';
 import { lang, name, onLangChange, setLang, t } from './i18n.js';
 import { LiveStream } from './live.js';
+import { mountDemoBanner } from './components/demo-banner.js';
 import { mountEmergency } from './views/emergency.js';
 import { mountGuard } from './views/guard.js';
 import { mountSecurity } from './views/security.js';
@@ -32,6 +33,7 @@ const title = document.getElementById('title');
 let me = null;
 let live = null;
 let unmount = null;
+let removeBanner = () => {};
 
 function allowedViews() { return ROLE_VIEWS[me?.role] ?? []; }
 
@@ -67,10 +69,13 @@ function showView() {
   const view = currentView();
   if (!view) { fill(main, h('p', {}, t('noView'))); return; }
   unmount = VIEWS[view].mount(main, { live, me }) ?? null;
+  removeBanner();
+  removeBanner = mountDemoBanner(main, me);
   main.focus({ preventScroll: true });
 }
 
 function showLogin(message) {
+  removeBanner();
   unmount?.();
   unmount = null;
   live?.stop();

@@ -69,7 +69,10 @@ public sealed class RunShDemoTests : IDisposable
         return api;
     }
 
-    /// <summary>For the record: each role's view after the scenario ran (test artefacts, see <see cref="RepoPaths.Screenshots"/>).</summary>
+    /// <summary>
+    /// For the record: each role's view after the scenario ran, with the demo's first-run banner (test artefacts, see
+    /// <see cref="RepoPaths.Screenshots"/>).
+    /// </summary>
     private static async Task ScreenshotEachRoleAsync(string baseUrl)
     {
         await using var browser = await Browser.LaunchAsync();
@@ -83,7 +86,10 @@ public sealed class RunShDemoTests : IDisposable
         })
         {
             var page = await browser.NewPageAsync(baseUrl, viewport);
+            // The address run.sh prints: the first-run banner tells the visitor what to watch in this role's view.
+            await page.GotoAsync("/?demo");
             await page.SignInAsync(person, password);
+            await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("demo-banner")).ToBeVisibleAsync();
             var path = await page.SaveScreenshotAsync("demo-" + person);
             Assert.True(new FileInfo(path).Length > 0, path);
             await page.Context.CloseAsync();
