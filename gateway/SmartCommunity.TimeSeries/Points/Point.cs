@@ -91,6 +91,7 @@ public sealed class Point
     public Point Field(string key, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        CheckUtf16(value, nameof(value));
         if (value.Length > MaxStringFieldBytes / 3 && Encoding.UTF8.GetByteCount(value) > MaxStringFieldBytes)
         {
             throw new ArgumentException($"String field '{key}' is longer than InfluxDB's {MaxStringFieldBytes} byte limit.", nameof(value));
@@ -159,6 +160,7 @@ public sealed class Point
     internal static void CheckName(string name, string parameter)
     {
         ArgumentException.ThrowIfNullOrEmpty(name, parameter);
+        CheckUtf16(name, parameter);
         var first = name.AsSpan().IndexOfAny(NameSpecials);
         if (first < 0)
         {
@@ -176,6 +178,25 @@ public sealed class Point
             if (c == '\\' && (i == name.Length - 1 || name[i + 1] is ' ' or ',' or '=' or '\\'))
             {
                 throw new ArgumentException($"Line protocol cannot carry a backslash at the end of a name or before a space, comma, equals sign or backslash: '{name}'.", parameter);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Line protocol is UTF-8, which has no encoding for a lone UTF-16 surrogate; the encoder would throw later, in a
+    /// background batch (found by fuzzing, issue 19), so a name or string value holding one is refused here.
+    /// </summary>
+    internal static void CheckUtf16(string text, string parameter)
+    {
+        for (var i = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw new ArgumentException($"Text holds a lone surrogate U+{(int)text[i]:X4} at index {i}; line protocol is UTF-8 and cannot carry it.", parameter);
             }
         }
     }
