@@ -34,16 +34,19 @@ internal static class MqttLoad
     }
 
     /// <summary>Publishes the load from every client at once; returns when every message was handed to the socket.</summary>
-    public static Task PublishAsync(IReadOnlyList<IMqttClient> clients, int perClient, Func<int, string> deviceId, MqttQualityOfServiceLevel qos)
+    /// <param name="eventType">Null for readings on the telemetry topic; otherwise events of this type on the event topic.</param>
+    public static Task PublishAsync(IReadOnlyList<IMqttClient> clients, int perClient, Func<int, string> deviceId, MqttQualityOfServiceLevel qos, string? eventType = null)
     {
         return Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
         {
-            var topic = TopicScheme.Telemetry(deviceId(index + 1));
+            var topic = eventType is null ? TopicScheme.Telemetry(deviceId(index + 1)) : TopicScheme.Event(deviceId(index + 1));
             var boot = Stopwatch.GetTimestamp();
             for (var seq = 1; seq <= perClient; seq++)
             {
-                var payload = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                    $$"""{"v":1,"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"seq":{{seq}},"boot":{{boot}},"level_m":{{12 + (seq % 100) / 1000.0}},"battery_v":12.6}"""));
+                var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var payload = Encoding.UTF8.GetBytes(eventType is null
+                    ? string.Create(CultureInfo.InvariantCulture, $$"""{"v":1,"ts":{{ts}},"seq":{{seq}},"boot":{{boot}},"level_m":{{12 + (seq % 100) / 1000.0}},"battery_v":12.6}""")
+                    : string.Create(CultureInfo.InvariantCulture, $$"""{"v":1,"ts":{{ts}},"seq":{{seq}},"boot":{{boot}},"type":"{{eventType}}","level_m":{{12 + (seq % 100) / 1000.0}}}"""));
                 await client.PublishAsync(new MqttApplicationMessage { Topic = topic, PayloadSegment = payload, QualityOfServiceLevel = qos });
             }
         })));
