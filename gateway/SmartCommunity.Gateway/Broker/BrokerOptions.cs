@@ -67,7 +67,10 @@ public sealed class BrokerOptions : IValidatableObject
     /// <summary>External: the gateway's password at the broker. Never logged.</summary>
     public string? Password { get; set; }
 
-    /// <summary>External: client ID; must be unique per gateway instance. Default <c>sc-gateway-{machine}-{pid}</c>.</summary>
+    /// <summary>
+    /// External: client ID; unique per gateway instance and stable across its restarts (the broker keeps the persistent
+    /// session, with the QoS 1 messages queued for it, under this ID). Default <c>sc-gateway-{machine}</c>.
+    /// </summary>
     public string? ClientId { get; set; }
 
     /// <summary>

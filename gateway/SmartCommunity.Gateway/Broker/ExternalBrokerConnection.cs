@@ -122,7 +122,9 @@ public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
 
     private async Task ConnectAndSubscribeAsync(CancellationToken cancellationToken)
     {
-        var clientId = _options.ClientId ?? $"sc-gateway-{Environment.MachineName}-{Environment.ProcessId}";
+        // Stable across restarts: the persistent session, and the QoS 1 messages the broker holds for it, belong to
+        // this client ID; a new ID after a crash would leave them in an orphaned session.
+        var clientId = _options.ClientId ?? $"sc-gateway-{Environment.MachineName}";
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_options.Host, _options.ExternalPort)
             .WithClientId(clientId)
