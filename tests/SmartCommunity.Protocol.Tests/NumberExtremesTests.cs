@@ -47,7 +47,6 @@ public class NumberExtremesTests
     [InlineData("-1", RejectReason.InvalidField)]
     [InlineData("0", RejectReason.InvalidField)]
     [InlineData("-0", RejectReason.InvalidField)]
-    [InlineData("1", RejectReason.TimestampTooOld)]
     [InlineData("1e308", RejectReason.InvalidField)]
     [InlineData("9.2233720368547758e18", RejectReason.InvalidField)]
     [InlineData("18446744073709551616", RejectReason.InvalidField)]
@@ -60,6 +59,21 @@ public class NumberExtremesTests
             Assert.Equal(expected, result.Reason);
             Assert.False(string.IsNullOrWhiteSpace(result.Error));
         }
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("253402300799999")]
+    public void RepresentableButImplausibleTimestampsAreKeptWithTheReceiveTimeInEveryTimedClass(string ts)
+    {
+        foreach (var result in DecodeEveryTimedClass($$"""{"v":1,"ts":{{ts}},"seq":1,"boot":0,"level_m":1,"type":"tamper","id":"c","status":"done","alert_id":"a","state":"online"}"""))
+        {
+            Assert.Equal(RejectReason.None, result.Reason);
+        }
+
+        var telemetry = MessageDecoder.DecodeTelemetry(Utf8($$"""{"v":1,"ts":{{ts}},"seq":1,"level_m":1}"""), DeviceKind.WaterLevelStation, Now, Limits);
+        Assert.Equal(Now.ToUnixTimeMilliseconds(), telemetry.Message!.Ts);
+        Assert.Equal(long.Parse(ts, CultureInfo.InvariantCulture), telemetry.Message.DeviceTs);
     }
 
     [Theory]

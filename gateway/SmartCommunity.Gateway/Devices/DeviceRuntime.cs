@@ -51,6 +51,23 @@ public sealed class DeviceRuntime
 
     internal void CountRejected() => Interlocked.Increment(ref _messagesRejected);
 
+    private long _clockSuspect;
+    private long _lastSuspectDeviceTs;
+    private long _lastSuspectReceivedMs;
+
+    /// <summary>Messages kept with the receive time because this device's own timestamp was implausible.</summary>
+    public long ClockSuspectCount => Interlocked.Read(ref _clockSuspect);
+
+    /// <summary>The last implausible device timestamp and when it arrived (Unix ms; 0 when never).</summary>
+    public (long DeviceTs, long ReceivedMs) LastClockSuspect => (Interlocked.Read(ref _lastSuspectDeviceTs), Interlocked.Read(ref _lastSuspectReceivedMs));
+
+    internal void CountClockSuspect(long deviceTs, long receivedMs)
+    {
+        Interlocked.Exchange(ref _lastSuspectDeviceTs, deviceTs);
+        Interlocked.Exchange(ref _lastSuspectReceivedMs, receivedMs);
+        Interlocked.Increment(ref _clockSuspect);
+    }
+
     internal void Update(Device device) => Volatile.Write(ref _device, device);
 
     internal void MarkSeen(long unixMs) => Interlocked.Exchange(ref _lastSeenUnixMs, unixMs);

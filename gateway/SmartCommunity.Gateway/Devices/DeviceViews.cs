@@ -23,14 +23,36 @@ public sealed record DeviceView(
     bool Online,
     DateTimeOffset? LastSeen,
     long MessagesAccepted,
-    long MessagesRejected)
+    long MessagesRejected,
+    ClockSuspectView? ClockSuspect)
 {
     public static DeviceView From(DeviceRuntime runtime)
     {
         var d = runtime.Device;
         return new DeviceView(d.Id, d.Kind.ToWireName(), d.Name, d.CellId, d.Lat, d.Lon, d.Enabled, d.Attributes, Gb28181View.From(d.Gb28181), runtime.Online,
             runtime.LastSeenUnixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(runtime.LastSeenUnixMs) : null,
-            runtime.MessagesAccepted, runtime.MessagesRejected);
+            runtime.MessagesAccepted, runtime.MessagesRejected, ClockSuspectView.From(runtime));
+    }
+}
+
+/// <summary>
+/// A device whose clock cannot be trusted (docs/protocol.md, "Device clocks"): how many messages were kept with the
+/// receive time, the last time the device claimed and when that arrived. Null while the device's clock looks right.
+/// </summary>
+public sealed record ClockSuspectView(long Messages, DateTimeOffset LastDeviceTime, DateTimeOffset LastReceived, string Skew)
+{
+    public static ClockSuspectView? From(DeviceRuntime runtime)
+    {
+        var count = runtime.ClockSuspectCount;
+        if (count == 0)
+        {
+            return null;
+        }
+
+        // Both were checked by the decoder to lie in 1970…9999, so the conversions cannot throw.
+        var (deviceTs, receivedMs) = runtime.LastClockSuspect;
+        return new ClockSuspectView(count, DateTimeOffset.FromUnixTimeMilliseconds(deviceTs), DateTimeOffset.FromUnixTimeMilliseconds(receivedMs),
+            SmartCommunity.Protocol.Validation.MessageDecoder.DescribeSkew(deviceTs, receivedMs));
     }
 }
 

@@ -11,6 +11,7 @@ public sealed class IngestMetrics
     private readonly Counter[] _accepted;
     private readonly Counter[] _rejected;
     private readonly Histogram[] _latency;
+    private readonly Counter[] _clockSuspect;
 
     public IngestMetrics(MetricsRegistry registry)
     {
@@ -18,11 +19,13 @@ public sealed class IngestMetrics
         _received = new Counter[classes.Length];
         _accepted = new Counter[classes.Length];
         _latency = new Histogram[classes.Length];
+        _clockSuspect = new Counter[classes.Length];
         foreach (var c in classes)
         {
             var label = ("class", ClassLabel(c));
             _received[(int)c] = registry.Counter("sc_ingest_received_total", "Messages handed to the gateway by the broker, by class.", label);
             _accepted[(int)c] = registry.Counter("sc_ingest_accepted_total", "Messages decoded, validated and dispatched to features, by class.", label);
+            _clockSuspect[(int)c] = registry.Counter("sc_ingest_clock_suspect_total", "Messages kept with the receive time because the device's timestamp was implausible, by class (per device: GET /api/devices).", label);
             _latency[(int)c] = registry.Histogram("sc_ingest_latency_seconds", "Time from the broker's hand-over to the end of dispatch, by class.", Histogram.LatencyBuckets, label);
         }
 
@@ -51,6 +54,8 @@ public sealed class IngestMetrics
     public Counter Rejected(RejectReason r) => _rejected[(int)r];
 
     public Histogram Latency(MessageClass c) => _latency[(int)c];
+
+    public Counter ClockSuspect(MessageClass c) => _clockSuspect[(int)c];
 
     public long TotalAccepted => _accepted.Sum(c => c.Value);
 

@@ -156,9 +156,27 @@ public sealed class MessageProcessor
             return Reject(message, reason, error!);
         }
 
-        return Admit(message.Device!, decoded!.Boot, decoded.Seq, now)
-            ? RejectReason.None
-            : Reject(message, RejectReason.DuplicateSequence, $"Sequence {decoded.Seq} (boot {decoded.Boot}) was already received.");
+        if (!Admit(message.Device!, decoded!.Boot, decoded.Seq, now))
+        {
+            return Reject(message, RejectReason.DuplicateSequence, $"Sequence {decoded.Seq} (boot {decoded.Boot}) was already received.");
+        }
+
+        if (decoded.DeviceTs is { } deviceTs)
+        {
+            ClockSuspect(message, deviceTs, decoded.Ts);
+        }
+
+        return RejectReason.None;
+    }
+
+    /// <summary>Kept, stamped with the receive time by the decoder; counted here so the operator sees the bad clock.</summary>
+    private void ClockSuspect(in InboundMessage message, long deviceTs, long receivedMs)
+    {
+        _metrics.ClockSuspect(message.Class).Inc();
+        var device = message.Device!;
+        device.CountClockSuspect(deviceTs, receivedMs);
+        _log.Warning(device.Id + "/clock_suspect", "Device {Device} sent ts {DeviceTs} ({Skew}); kept with the receive time and flagged clock_suspect",
+            device.Id, deviceTs, MessageDecoder.DescribeSkew(deviceTs, receivedMs));
     }
 
     /// <summary>Calls every handler; one handler's exception is counted and never reaches the others.</summary>

@@ -16,6 +16,13 @@ public sealed record CommandAckMessage : IDeviceMessage
 
     public long Boot { get; init; }
 
+    /// <summary>
+    /// Set by the gateway, never read from the payload: the device's own <c>ts</c> when it was implausible
+    /// (clock_suspect, docs/protocol.md) and <see cref="Ts"/> was replaced by the receive time; null otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long? DeviceTs { get; init; }
+
     /// <summary>The <see cref="CommandMessage.Id"/> this answers.</summary>
     public string Id { get; init; } = "";
 

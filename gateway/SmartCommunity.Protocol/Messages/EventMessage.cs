@@ -14,6 +14,13 @@ public sealed record EventMessage : IDeviceMessage
 
     public long Boot { get; init; }
 
+    /// <summary>
+    /// Set by the gateway, never read from the payload: the device's own <c>ts</c> when it was implausible
+    /// (clock_suspect, docs/protocol.md) and <see cref="Ts"/> was replaced by the receive time; null otherwise.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long? DeviceTs { get; init; }
+
     /// <summary>Event type, e.g. <c>door_forced</c>, <c>zone_enter</c>, <c>line_cross</c>.</summary>
     public string Type { get; init; } = "";
 

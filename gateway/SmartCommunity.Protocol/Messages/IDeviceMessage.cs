@@ -18,6 +18,9 @@ public interface IDeviceMessage
 
     /// <summary>Boot counter (or boot time in epoch seconds); a higher value starts a new sequence.</summary>
     long Boot { get; }
+
+    /// <summary>The device's own timestamp when the gateway judged its clock implausible and stamped the receive time instead.</summary>
+    long? DeviceTs { get; }
 }
 
 public static class ProtocolVersion

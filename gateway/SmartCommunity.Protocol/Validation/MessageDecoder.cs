@@ -26,6 +26,12 @@ public static class MessageDecoder
             return DecodeResult<TelemetryMessage>.Fail(error.Reason, error.Text!);
         }
 
+        if (error.ClockSuspect)
+        {
+            m = m with { Ts = now.ToUnixTimeMilliseconds(), DeviceTs = m.Ts };
+            result = DecodeResult<TelemetryMessage>.Ok(m);
+        }
+
         var range = MessageRanges.CheckTelemetry(m, kind);
         return range is null ? result : DecodeResult<TelemetryMessage>.Fail(range.Value.Reason, range.Value.Text);
     }
@@ -43,6 +49,12 @@ public static class MessageDecoder
         if (error.Reason != RejectReason.None)
         {
             return DecodeResult<EventMessage>.Fail(error.Reason, error.Text!);
+        }
+
+        if (error.ClockSuspect)
+        {
+            m = m with { Ts = now.ToUnixTimeMilliseconds(), DeviceTs = m.Ts };
+            result = DecodeResult<EventMessage>.Ok(m);
         }
 
         var range = MessageRanges.CheckEvent(m, kind, limits);
@@ -75,6 +87,11 @@ public static class MessageDecoder
             {
                 return DecodeResult<StatusMessage>.Fail(time.Reason, time.Text!);
             }
+
+            if (time.ClockSuspect)
+            {
+                result = DecodeResult<StatusMessage>.Ok(m with { Ts = now.ToUnixTimeMilliseconds() });
+            }
         }
 
         if (m.Seq is < 0 || m.Boot is < 0)
@@ -98,6 +115,12 @@ public static class MessageDecoder
         if (error.Reason != RejectReason.None)
         {
             return DecodeResult<CommandAckMessage>.Fail(error.Reason, error.Text!);
+        }
+
+        if (error.ClockSuspect)
+        {
+            m = m with { Ts = now.ToUnixTimeMilliseconds(), DeviceTs = m.Ts };
+            result = DecodeResult<CommandAckMessage>.Ok(m);
         }
 
         if (string.IsNullOrEmpty(m.Id) || m.Id.Length > 64)
@@ -146,6 +169,13 @@ public static class MessageDecoder
         if (time.Reason != RejectReason.None)
         {
             return DecodeResult<PersonAckMessage>.Fail(time.Reason, time.Text!);
+        }
+
+        if (time.ClockSuspect)
+        {
+            // A guard's phone with a wrong clock still acknowledged the alert; the receive time is when it did.
+            m = m with { Ts = now.ToUnixTimeMilliseconds() };
+            result = DecodeResult<PersonAckMessage>.Ok(m);
         }
 
         if (string.IsNullOrEmpty(m.AlertId) || m.AlertId.Length > 64)
@@ -204,16 +234,16 @@ public static class MessageDecoder
         }
     }
 
-    private static (RejectReason Reason, string? Text) CheckEnvelope(int version, long ts, long seq, long boot, DateTimeOffset now, ValidationLimits limits)
+    private static TimeCheck CheckEnvelope(int version, long ts, long seq, long boot, DateTimeOffset now, ValidationLimits limits)
     {
         if (version != ProtocolVersion.Current)
         {
-            return (RejectReason.UnsupportedVersion, $"Schema version {version} is not supported; this gateway speaks v{ProtocolVersion.Current}.");
+            return new(RejectReason.UnsupportedVersion, $"Schema version {version} is not supported; this gateway speaks v{ProtocolVersion.Current}.");
         }
 
         if (seq < 0 || boot < 0)
         {
-            return (RejectReason.OutOfRange, "Fields 'seq' and 'boot' must not be negative.");
+            return new(RejectReason.OutOfRange, "Fields 'seq' and 'boot' must not be negative.");
         }
 
         return CheckTimestamp(ts, now, limits);
@@ -225,41 +255,43 @@ public static class MessageDecoder
     /// </summary>
     public static readonly long MaxRepresentableTimestampMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    private static (RejectReason Reason, string? Text) CheckTimestamp(long ts, DateTimeOffset now, ValidationLimits limits)
+    /// <summary>A refusal (Reason and Text), or None, possibly with the clock judged implausible.</summary>
+    private readonly record struct TimeCheck(RejectReason Reason, string? Text, bool ClockSuspect = false);
+
+    /// <summary>
+    /// Where the line is drawn (docs/protocol.md, "Device clocks"): a <c>ts</c> that is not a time at all (not
+    /// positive, or past the year 9999) is refused; a representable one outside the plausible window (more than
+    /// MaxFutureSkew ahead, or older than MaxAge) is kept and flagged, because the reading itself is real and the
+    /// device believes it delivered it (issue 16).
+    /// </summary>
+    private static TimeCheck CheckTimestamp(long ts, DateTimeOffset now, ValidationLimits limits)
     {
         if (ts <= 0)
         {
-            return (RejectReason.InvalidField, "Field 'ts' (epoch milliseconds) is missing or not positive.");
+            return new(RejectReason.InvalidField, "Field 'ts' (epoch milliseconds) is missing or not positive.");
         }
 
         // Checked before any arithmetic: ts comes from the device and may be anything up to long.MaxValue, and
         // TimeSpan.FromMilliseconds throws beyond ±922 337 203 685 477 ms (issue 19: 2^62 killed an ingest worker).
         if (ts > MaxRepresentableTimestampMs)
         {
-            return (RejectReason.TimestampInFuture, $"Field 'ts' is {ts}, past the year 9999 in epoch milliseconds: not a time. Check the device clock and that 'ts' is in milliseconds.");
+            return new(RejectReason.TimestampInFuture, $"Field 'ts' is {ts}, past the year 9999 in epoch milliseconds: not a time. Check the device clock and that 'ts' is in milliseconds.");
         }
 
-        // Both ts and now lie in 1970…9999 here, so the differences below fit a TimeSpan.
+        // Both ts and now lie in 1970…9999 here, so neither comparison can overflow.
         var nowMs = now.ToUnixTimeMilliseconds();
-        if (ts > nowMs + (long)limits.MaxFutureSkew.TotalMilliseconds)
-        {
-            return (RejectReason.TimestampInFuture, $"Timestamp is {Describe(ts - nowMs)} ahead of gateway time; check the device clock (NTP).");
-        }
-
-        if (ts < nowMs - (long)limits.MaxAge.TotalMilliseconds)
-        {
-            return (RejectReason.TimestampTooOld, $"Timestamp is {Describe(nowMs - ts)} old, beyond the {limits.MaxAge.TotalDays:0.#} days accepted.");
-        }
-
-        return (RejectReason.None, null);
+        var suspect = ts > nowMs + (long)limits.MaxFutureSkew.TotalMilliseconds || ts < nowMs - (long)limits.MaxAge.TotalMilliseconds;
+        return new(RejectReason.None, null, suspect);
     }
 
-    /// <summary>A non-negative span of at most ~8 000 years in words an installer reads at a glance.</summary>
-    private static string Describe(long milliseconds)
+    /// <summary>How far a device clock is off, in words an installer reads at a glance; both times in 1970…9999.</summary>
+    public static string DescribeSkew(long deviceTs, long receivedMs)
     {
-        var span = TimeSpan.FromMilliseconds(Math.Clamp(milliseconds, 0, (long)TimeSpan.MaxValue.TotalMilliseconds));
-        return span.TotalDays >= 1
+        var ahead = deviceTs >= receivedMs;
+        var span = TimeSpan.FromMilliseconds(ahead ? deviceTs - receivedMs : receivedMs - deviceTs);
+        var amount = span.TotalDays >= 1
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{span.TotalDays:0.#} days")
             : span.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
+        return amount + (ahead ? " ahead of" : " behind") + " gateway time";
     }
 }

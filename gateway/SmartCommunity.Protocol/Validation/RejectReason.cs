@@ -12,6 +12,7 @@ public enum RejectReason
     WrongDeviceKind,
     Oversized,
     TimestampInFuture,
+    /// <summary>No longer produced (issue 16: an old timestamp is kept as clock_suspect); kept so the metric label stays.</summary>
     TimestampTooOld,
     DuplicateSequence,
     OutOfRange,

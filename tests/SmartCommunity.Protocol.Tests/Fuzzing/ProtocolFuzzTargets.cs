@@ -62,7 +62,12 @@ public static class ProtocolFuzzTargets
         // What the gateway stores or forwards it writes with the protocol's own serializer: it must read back the same.
         var written = JsonSerializer.SerializeToUtf8Bytes(message, json);
         var reread = decode(written, kind);
-        return FuzzOutcome.AcceptedUnless(reread.IsSuccess && Equals(reread.Message, message) ? null : $"did not round-trip: {reread.Reason.Label()} {reread.Error}");
+        // A message kept as clock_suspect carries the device's own ts in DeviceTs, which is gateway-side and never
+        // written: what was written must then read back to the same bytes.
+        var same = reread.IsSuccess && (message is IDeviceMessage { DeviceTs: not null }
+            ? JsonSerializer.SerializeToUtf8Bytes(reread.Message!, json).AsSpan().SequenceEqual(written)
+            : Equals(reread.Message, message));
+        return FuzzOutcome.AcceptedUnless(same ? null : $"did not round-trip: {reread.Reason.Label()} {reread.Error}");
     }
 
     private static Gen<long> TsGen { get; } = Gen.Choose(0, 3_600_000).Select(back => NowMs - back);
