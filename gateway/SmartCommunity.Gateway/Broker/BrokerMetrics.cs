@@ -17,6 +17,14 @@ public sealed class BrokerMetrics(MetricsRegistry registry)
 
     public Counter ConnectRefusedSessionOwner { get; } = registry.Counter("sc_broker_connect_refused_total", "MQTT connections refused, by reason.", ("reason", "session_of_another"));
 
+    public Counter ConnectionsCutConnectTooLarge { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "connect_too_large"));
+
+    public Counter ConnectionsCutPacketTooLarge { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "packet_too_large"));
+
+    public Counter ConnectionsCutConnectTimeout { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "connect_timeout"));
+
+    public Counter ConnectionsCutTooManyUnauthenticated { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "too_many_unauthenticated"));
+
     public Counter SubscribeRefused { get; } = registry.Counter("sc_broker_subscribe_refused_total", "Subscriptions refused by the topic ACL.");
 
     public Counter Published { get; } = registry.Counter("sc_broker_published_total", "Messages the gateway published to devices and terminals.");

@@ -45,11 +45,36 @@ public sealed class BrokerOptions : IValidatableObject
 
     /// <summary>
     /// Embedded, plain MQTT: read buffer per connection, bytes. Default 1 024: one receive takes the several small
-    /// packets a busy device has sent instead of two receives per packet (see ReadBufferedStream). 0 uses MQTTnet's
-    /// own unbuffered TCP listener.
+    /// packets a busy device has sent instead of two receives per packet (see ReadBufferedStream). 0 reads unbuffered.
     /// </summary>
     [Range(0, 65_536)]
     public int ReadBufferBytes { get; set; } = 1024;
+
+    /// <summary>
+    /// Embedded, plain MQTT: largest packet (Remaining Length, bytes) a connection may send before its CONNECT is
+    /// accepted; a longer one is cut off as its length is read. Default 4 096 (a CONNECT with a password and a last will
+    /// needs a few hundred).
+    /// </summary>
+    [Range(256, 1_048_576)]
+    public int MaxConnectPacketBytes { get; set; } = 4096;
+
+    /// <summary>
+    /// Embedded, plain MQTT: room for topic and properties on top of <c>Ingest:MaxPayloadBytes</c> in the largest
+    /// packet an authenticated connection may send (announced to MQTT 5 clients as Maximum Packet Size). Default 1 024.
+    /// </summary>
+    [Range(128, 65_536)]
+    public int PacketHeaderBytes { get; set; } = 1024;
+
+    /// <summary>Embedded, plain MQTT: a connection whose CONNECT is not accepted within this time is closed. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Embedded, plain MQTT: connections from one address not yet past CONNECT; more are closed at once. Default 100;
+    /// 0 for no cap. Devices behind one NAT that reconnect together retry with their back-off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxUnauthenticatedConnectionsPerSource { get; set; } = 100;
 
     /// <summary>External: broker host name. Required in external mode.</summary>
     public string? Host { get; set; }
@@ -98,7 +123,7 @@ public sealed class BrokerOptions : IValidatableObject
 
         if (ReadBufferBytes is > 0 and < 64)
         {
-            yield return new ValidationResult("Broker:ReadBufferBytes must be 0 (MQTTnet's own listener) or at least 64.", [nameof(ReadBufferBytes)]);
+            yield return new ValidationResult("Broker:ReadBufferBytes must be 0 (unbuffered) or at least 64.", [nameof(ReadBufferBytes)]);
         }
 
         if (SharedSubscriptionGroup.AsSpan().IndexOfAny("/+#") >= 0)

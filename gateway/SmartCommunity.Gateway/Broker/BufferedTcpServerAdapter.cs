@@ -13,12 +13,20 @@ namespace SmartCommunity.Gateway.Broker;
 /// <see cref="ReadBufferedStream"/> instead of the bare network stream MQTTnet's TCP adapter gives them (see there
 /// for why). Everything above the byte stream — packet decoding, sessions, keep-alive, interception — is MQTTnet's.
 /// The TLS endpoint stays on MQTTnet's adapter: <see cref="System.Net.Security.SslStream"/> buffers already.
+/// It also bounds what a connection costs before it is trusted (issue 19, <see cref="ConnectionLimits"/>): packets are
+/// measured as they stream in (<see cref="MqttFrameGuard"/>), small until CONNECT is accepted; a connection that has
+/// not been accepted within the connect timeout is closed; and one address may hold only so many connections that
+/// are not past CONNECT.
 /// </summary>
 internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
 {
     private readonly IPEndPoint _endpoint;
     private readonly int _readBufferBytes;
     private readonly ILogger _logger;
+    private readonly ConnectionLimits _limits;
+    private readonly BrokerMetrics? _metrics;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<IPAddress, int> _unauthenticated = [];
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task? _acceptLoop;
@@ -26,11 +34,15 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
     private IMqttNetLogger? _mqttLogger;
     private int _disposed;
 
-    public BufferedTcpServerAdapter(IPEndPoint endpoint, int readBufferBytes, ILogger logger)
+    public BufferedTcpServerAdapter(IPEndPoint endpoint, int readBufferBytes, ILogger logger, ConnectionLimits? limits = null,
+        BrokerMetrics? metrics = null, TimeProvider? time = null)
     {
         _endpoint = endpoint;
         _readBufferBytes = readBufferBytes;
         _logger = logger;
+        _limits = limits ?? ConnectionLimits.Default;
+        _metrics = metrics;
+        _time = time ?? TimeProvider.System;
     }
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
@@ -114,10 +126,40 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
 
     private async Task HandleClientAsync(Socket socket)
     {
+        var source = (socket.RemoteEndPoint as IPEndPoint)?.Address is { } address
+            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
+            : IPAddress.None;
+        if (!TryEnterUnauthenticated(source))
+        {
+            _metrics?.ConnectionsCutTooManyUnauthenticated.Inc();
+            socket.Dispose();
+            return;
+        }
+
+        var unauthenticated = 1;
+        void Authenticated()
+        {
+            if (Interlocked.Exchange(ref unauthenticated, 0) == 1)
+            {
+                LeaveUnauthenticated(source);
+            }
+        }
+
+        using var connectTimeout = new CancellationTokenSource(_limits.ConnectTimeout, _time);
+        using var closeWhenLate = connectTimeout.Token.Register(() =>
+        {
+            if (Volatile.Read(ref unauthenticated) == 1)
+            {
+                _metrics?.ConnectionsCutConnectTimeout.Inc();
+                socket.Dispose(); // MQTTnet's pending read ends and it drops the connection
+            }
+        });
         try
         {
             socket.NoDelay = _serverOptions!.DefaultEndpointOptions.NoDelay;
-            var stream = new ReadBufferedStream(new NetworkStream(socket, ownsSocket: true), _readBufferBytes);
+            var guard = new MqttFrameGuard(_limits.ConnectPacketBytes);
+            var stream = new ReadBufferedStream(new NetworkStream(socket, ownsSocket: true), _readBufferBytes, guard);
+            stream.FrameRefused += refused => OnFrameRefused(refused, socket.RemoteEndPoint, Volatile.Read(ref unauthenticated) == 0);
             await using (stream.ConfigureAwait(false))
             {
                 var channel = new MqttTcpChannel(stream, socket.LocalEndPoint, socket.RemoteEndPoint, null);
@@ -126,9 +168,10 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
                 {
                     AllowPacketFragmentation = _serverOptions.DefaultEndpointOptions.AllowPacketFragmentation,
                 };
+                using var guarded = new GuardedChannelAdapter(adapter, guard, _limits.PacketBytes, Authenticated);
                 if (ClientHandler is { } handler)
                 {
-                    await handler(adapter).ConfigureAwait(false);
+                    await handler(guarded).ConfigureAwait(false);
                 }
             }
         }
@@ -142,7 +185,46 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         }
         finally
         {
+            Authenticated(); // frees the address's place if the connection never got past CONNECT
             socket.Dispose();
+        }
+    }
+
+    private void OnFrameRefused(MqttFrameGuard guard, EndPoint? remote, bool authenticated)
+    {
+        (authenticated ? _metrics?.ConnectionsCutPacketTooLarge : _metrics?.ConnectionsCutConnectTooLarge)?.Inc();
+        // Debug only: a flood of hostile connections must not flood the log; the counters show it.
+        _logger.LogDebug("Closed MQTT connection from {Endpoint}: a packet declared {Bytes} bytes, over the limit of {Limit}", remote, guard.Refused, guard.Limit);
+    }
+
+    private bool TryEnterUnauthenticated(IPAddress source)
+    {
+        lock (_unauthenticated)
+        {
+            var count = _unauthenticated.GetValueOrDefault(source);
+            if (_limits.UnauthenticatedPerSource > 0 && count >= _limits.UnauthenticatedPerSource)
+            {
+                return false;
+            }
+
+            _unauthenticated[source] = count + 1;
+            return true;
+        }
+    }
+
+    private void LeaveUnauthenticated(IPAddress source)
+    {
+        lock (_unauthenticated)
+        {
+            var count = _unauthenticated.GetValueOrDefault(source) - 1;
+            if (count <= 0)
+            {
+                _unauthenticated.Remove(source);
+            }
+            else
+            {
+                _unauthenticated[source] = count;
+            }
         }
     }
 }

@@ -28,6 +28,8 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
     private readonly DevicePresence _presence;
     private readonly BrokerMetrics _metrics;
     private readonly ILogger<EmbeddedBroker> _logger;
+    private readonly int _maxPayloadBytes;
+    private readonly TimeProvider _time;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sessionOwners = new(StringComparer.Ordinal);
     private MqttServer? _server;
 
@@ -37,9 +39,13 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         MqttAccessControl access,
         DevicePresence presence,
         BrokerMetrics metrics,
-        ILogger<EmbeddedBroker> logger)
+        ILogger<EmbeddedBroker> logger,
+        IOptions<IngestOptions> ingest,
+        TimeProvider time)
     {
         _options = options.Value;
+        _maxPayloadBytes = ingest.Value.MaxPayloadBytes;
+        _time = time;
         _pipeline = pipeline;
         _access = access;
         _presence = presence;
@@ -59,15 +65,8 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
             .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
             .WithPersistentSessions(true);
         var address = IPAddress.Parse(_options.BindAddress);
-        var buffered = _options.Port > 0 && _options.ReadBufferBytes > 0;
-        if (_options.Port > 0 && !buffered)
-        {
-            builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(_options.Port);
-        }
-        else
-        {
-            builder.WithoutDefaultEndpoint(); // plain MQTT is served by our own listener below, or not at all
-        }
+        // Plain MQTT is served by our own listener (with the packet limits; see BufferedTcpServerAdapter), or not at all.
+        builder.WithoutDefaultEndpoint();
 
         if (!string.IsNullOrEmpty(_options.CertificatePath))
         {
@@ -82,11 +81,13 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         // which pays for the read buffers (ReadBufferBytes) with room to spare.
         serverOptions.WriterBufferSize = WriterBufferBytes;
         var factory = new MqttServerFactory();
-        if (buffered)
+        if (_options.Port > 0)
         {
             // MQTTnet's TCP adapter stays for the TLS endpoint (it does nothing when that is off).
             var adapters = factory.DefaultServerAdapters.Select(create => create(factory)).ToList();
-            adapters.Add(new BufferedTcpServerAdapter(new IPEndPoint(address, _options.Port), _options.ReadBufferBytes, _logger));
+            var limits = new ConnectionLimits(_options.MaxConnectPacketBytes, _maxPayloadBytes + _options.PacketHeaderBytes,
+                _options.ConnectTimeout, _options.MaxUnauthenticatedConnectionsPerSource);
+            adapters.Add(new BufferedTcpServerAdapter(new IPEndPoint(address, _options.Port), _options.ReadBufferBytes, _logger, limits, _metrics, _time));
             _server = factory.CreateMqttServer(serverOptions, adapters);
         }
         else

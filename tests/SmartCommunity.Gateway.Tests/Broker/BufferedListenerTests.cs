@@ -74,17 +74,21 @@ public sealed class BufferedListenerTests : IAsyncLifetime
     [Fact]
     public async Task AnOversizedPacketIsRefusedWithoutTakingTheGatewayDown()
     {
+        // Over Ingest:MaxPayloadBytes (16 KB) but within the packet limit: read, then refused by ingest.
         using var device = await ConnectRawAsync(_gateway.MqttPort, TestCommunity.LevelStation);
-        var huge = new string('x', 64 * 1024);
-        await device.SendAsync(Publish(TopicScheme.Telemetry(TestCommunity.LevelStation), huge));
-
+        await device.SendAsync(Publish(TopicScheme.Telemetry(TestCommunity.LevelStation), new string('x', (16 * 1024) + 100)));
         await Eventually.TrueAsync(() => Rendered().Contains("sc_ingest_rejected_total{reason=\"oversized\"} 1", StringComparison.Ordinal), Timeout, "oversized payload counted");
+
+        // Over the packet limit (payload limit + headers): cut off by the listener as its length is read.
+        using var huge = await ConnectRawAsync(_gateway.MqttPort, TestCommunity.Speaker);
+        await huge.SendAsync(Publish(TopicScheme.Telemetry(TestCommunity.Speaker), new string('x', 64 * 1024)));
+        await Eventually.TrueAsync(() => Rendered().Contains("sc_broker_connections_cut_total{reason=\"packet_too_large\"} 1", StringComparison.Ordinal), Timeout, "oversized packet cut");
         using var again = await _gateway.ConnectDeviceAsync(TestCommunity.DoorUnit);
         Assert.True(again.IsConnected);
     }
 
     [Fact]
-    public async Task WithTheBufferOffMqttNetsOwnListenerServesDevices()
+    public async Task WithTheBufferOffDevicesAreServedUnbuffered()
     {
         var recorder = new RecordingHandler();
         await using var plain = new GatewayFactory(settings: new() { ["Broker:ReadBufferBytes"] = "0" },
@@ -92,7 +96,7 @@ public sealed class BufferedListenerTests : IAsyncLifetime
         using var device = await ConnectRawAsync(plain.MqttPort, TestCommunity.LevelStation);
         await device.SendAsync(Publish(TopicScheme.Telemetry(TestCommunity.LevelStation), Payloads.Level(1, 3.5)));
 
-        await Eventually.TrueAsync(() => !recorder.Telemetry.IsEmpty, Timeout, "reading through MQTTnet's listener");
+        await Eventually.TrueAsync(() => !recorder.Telemetry.IsEmpty, Timeout, "reading unbuffered");
         Assert.Equal(3.5, recorder.Telemetry.Single().Message.LevelM);
     }
 
