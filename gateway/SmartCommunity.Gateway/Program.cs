@@ -2,6 +2,7 @@ using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Dashboard;
 using SmartCommunity.Gateway.DoorAccess;
 using SmartCommunity.Gateway.Extensions;
+using SmartCommunity.Gateway.Infrastructure.Http;
 using SmartCommunity.Gateway.Shelters;
 using SmartCommunity.Gateway.TimeSeries;
 using SmartCommunity.Gateway.Video;
@@ -24,7 +25,7 @@ builder.AddDoorAccess();
 builder.AddDashboard();
 builder.StartIngest();
 builder.Services.AddOpenApi();
-builder.Services.AddProblemDetails();
+builder.Services.AddApiProblems();
 
 var app = builder.Build();
 
@@ -34,6 +35,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
 });
 app.UseStatusCodePages();
+app.UseApiProblemContentType();
 app.UseDashboard();
 app.UseAuthentication();
 app.UseAuthorization();

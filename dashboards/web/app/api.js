@@ -1,11 +1,15 @@
 // Calls to the gateway with the session cookie (HttpOnly, set by the login), turning error answers into
-// messages a person can act on.
+// messages a person can act on (problem details: code translated, English detail kept).
+import { problemMessage } from './errors.js';
+import { lang } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(status, message, fields) {
+  constructor(status, message, fields, code, detail) {
     super(message);
     this.status = status;
     this.fields = fields ?? null;
+    this.code = code ?? null;
+    this.detail = detail ?? null;
   }
 }
 
@@ -26,7 +30,7 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
     });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'network: ' + error.message);
+    throw new ApiError(0, (lang() === 'en' ? 'Cannot reach the gateway: ' : '无法连接网关：') + error.message);
   }
 
   if (response.status === 401 && path !== '/api/auth/login') {
@@ -37,9 +41,8 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
   const type = response.headers.get('content-type') ?? '';
   const data = type.includes('json') ? await response.json().catch(() => null) : null;
   if (!response.ok) {
-    const fields = data?.fields ?? null;
-    const detail = fields ? ' ' + Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
-    throw new ApiError(response.status, (data?.error ?? data?.title ?? `HTTP ${response.status}`) + detail, fields);
+    const fields = data?.errors ?? null;
+    throw new ApiError(response.status, problemMessage(data, response.status), fields, data?.code, data?.detail);
   }
 
   return data;

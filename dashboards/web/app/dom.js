@@ -54,3 +54,21 @@ export function syncChildren(parent, elements) {
   while (parent.children.length > elements.length) parent.lastElementChild.remove();
   for (const node of [...parent.childNodes]) if (node.nodeType !== Node.ELEMENT_NODE) node.remove();
 }
+
+/** Shows a refusal: the translated message, red, with the gateway's code and English detail for the curious. */
+export function failed(el, error) {
+  fill(el, error.message);
+  el.dataset.outcome = 'error';
+  if (error.code) el.dataset.code = error.code; else delete el.dataset.code;
+  el.title = error.detail ?? '';
+  return el;
+}
+
+/** Shows that something worked: green, so success never looks like an error. */
+export function succeeded(el, ...children) {
+  fill(el, ...children);
+  el.dataset.outcome = 'ok';
+  delete el.dataset.code;
+  el.title = '';
+  return el;
+}

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Auth;
 
@@ -21,12 +22,12 @@ public static class AuthApi
         return api;
     }
 
-    private static Results<Ok<LoginResponse>, UnauthorizedHttpResult, BadRequest<ProblemDetailsLite>> Login(
+    private static Results<Ok<LoginResponse>, UnauthorizedHttpResult, BadRequest<ApiProblem>> Login(
         LoginRequest request, CredentialVerifier credentials, SessionStore sessions, HttpContext http)
     {
         if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password) || request.Username.Length > 64 || request.Password.Length > 256)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("Username and password are required."));
+            return ApiProblem.BadRequest("credentials_required", "Username and password are required.");
         }
 
         var login = credentials.Verify(request.Username, request.Password, http.Connection.RemoteIpAddress, LoginPrincipals.People, "api");
@@ -68,5 +69,3 @@ public static class AuthApi
             : TypedResults.NotFound();
 }
 
-/// <summary>A small problem body: what was wrong, in words a person can act on.</summary>
-public sealed record ProblemDetailsLite(string Error, IReadOnlyDictionary<string, string>? Fields = null);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.WaterSafety.Discharge;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Dashboard;
 
@@ -16,11 +17,11 @@ public static class NoticePreviewApi
         return app;
     }
 
-    private static Results<Ok<DischargeNotice>, BadRequest<ProblemDetailsLite>> Preview(NoticeRequest body, DischargeScheduler scheduler)
+    private static Results<Ok<DischargeNotice>, BadRequest<ApiProblem>> Preview(NoticeRequest body, DischargeScheduler scheduler)
     {
         var (notice, errors) = scheduler.Preview(body);
         return errors is not null
-            ? TypedResults.BadRequest(new ProblemDetailsLite("The discharge notice is not valid.", errors))
+            ? ApiProblem.BadRequest("invalid_notice", "The discharge notice is not valid.", errors)
             : TypedResults.Ok(notice!);
     }
 }

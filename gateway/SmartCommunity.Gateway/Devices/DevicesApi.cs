@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Infrastructure.Security;
 using SmartCommunity.Protocol.Identity;
 using SmartCommunity.Protocol.Messages;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Devices;
 
@@ -49,12 +50,12 @@ public static class DevicesApi
     private static Results<Ok<DeviceView>, NotFound> Me(ClaimsPrincipal user, DeviceRegistry devices) =>
         devices.Get(user.Id()) is { } d ? TypedResults.Ok(DeviceView.From(d)) : TypedResults.NotFound();
 
-    private static Results<Ok<DeviceSecretResponse>, BadRequest<ProblemDetailsLite>> Put(string id, DeviceRequest request, DeviceRegistry devices, GridRegistry grid)
+    private static Results<Ok<DeviceSecretResponse>, BadRequest<ApiProblem>> Put(string id, DeviceRequest request, DeviceRegistry devices, GridRegistry grid)
     {
         var error = DeviceRules.Check(id, request, grid.Snapshot, out var device);
         if (error is not null)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite(error));
+            return ApiProblem.BadRequest("invalid_device", error);
         }
 
         var isNew = devices.Get(id) is null;
@@ -62,7 +63,7 @@ public static class DevicesApi
         error = devices.Upsert(device!, request.Secret ?? generated);
         return error is null
             ? TypedResults.Ok(new DeviceSecretResponse(DeviceView.From(devices.Get(id)!), generated))
-            : TypedResults.BadRequest(new ProblemDetailsLite(error));
+            : ApiProblem.BadRequest("invalid_device", error);
     }
 
     private static Results<NoContent, NotFound> Delete(string id, DeviceRegistry devices) =>
@@ -80,8 +81,8 @@ public static class DevicesApi
         return TypedResults.Ok(new DeviceSecretResponse(DeviceView.From(runtime), secret));
     }
 
-    private static Results<Ok<Gb28181View>, BadRequest<ProblemDetailsLite>> Decode(string code) =>
+    private static Results<Ok<Gb28181View>, BadRequest<ApiProblem>> Decode(string code) =>
         Gb28181Id.TryParse(code, out var id, out var error)
             ? TypedResults.Ok(Gb28181View.From(id)!)
-            : TypedResults.BadRequest(new ProblemDetailsLite(error!));
+            : ApiProblem.BadRequest("invalid_device", error!);
 }

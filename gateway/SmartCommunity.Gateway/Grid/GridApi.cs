@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartCommunity.Gateway.Auth;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Grid;
 
@@ -33,14 +34,14 @@ public static class GridApi
         return snapshot.Cell(id) is { } cell && (visible is null || visible.Contains(id)) ? TypedResults.Ok(cell) : TypedResults.NotFound();
     }
 
-    private static Results<Ok<GridCell>, BadRequest<ProblemDetailsLite>> Put(string id, CellRequest request, GridRegistry grid)
+    private static Results<Ok<GridCell>, BadRequest<ApiProblem>> Put(string id, CellRequest request, GridRegistry grid)
     {
         var cell = new GridCell(id, request.ParentId, request.Level, request.Name ?? "", request.Lat, request.Lon);
         var error = grid.UpsertCell(cell);
-        return error is null ? TypedResults.Ok(cell) : TypedResults.BadRequest(new ProblemDetailsLite(error));
+        return error is null ? TypedResults.Ok(cell) : ApiProblem.BadRequest("invalid_cell", error);
     }
 
-    private static Results<NoContent, NotFound, Conflict<ProblemDetailsLite>> Delete(string id, GridRegistry grid)
+    private static Results<NoContent, NotFound, Conflict<ApiProblem>> Delete(string id, GridRegistry grid)
     {
         if (grid.Snapshot.Cell(id) is null)
         {
@@ -48,6 +49,6 @@ public static class GridApi
         }
 
         var error = grid.DeleteCell(id);
-        return error is null ? TypedResults.NoContent() : TypedResults.Conflict(new ProblemDetailsLite(error));
+        return error is null ? TypedResults.NoContent() : ApiProblem.Conflict("cell_in_use", error);
     }
 }

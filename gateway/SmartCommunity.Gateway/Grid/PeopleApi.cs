@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Infrastructure.Security;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Grid;
 
@@ -33,11 +34,11 @@ public static class PeopleApi
     private static Results<Ok<Person>, NotFound> Get(string id, GridRegistry grid) =>
         grid.Snapshot.PersonById(id) is { } person ? TypedResults.Ok(person) : TypedResults.NotFound();
 
-    private static Results<Ok<Person>, BadRequest<ProblemDetailsLite>> Put(string id, PersonRequest request, GridRegistry grid, SessionStore sessions, IOptions<AuthOptions> auth)
+    private static Results<Ok<Person>, BadRequest<ApiProblem>> Put(string id, PersonRequest request, GridRegistry grid, SessionStore sessions, IOptions<AuthOptions> auth)
     {
         if (request.Password is { } password && password.Length is < MinPasswordLength or > 256)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite($"Password must have {MinPasswordLength}–256 characters."));
+            return ApiProblem.BadRequest("password_length", $"Password must have {MinPasswordLength}–256 characters.");
         }
 
         var person = new Person(id, request.Name ?? "", request.Role ?? "", request.Duty, request.Cells ?? [], request.Phone, request.WebhookUrl, request.Enabled);
@@ -45,7 +46,7 @@ public static class PeopleApi
         var error = grid.UpsertPerson(person, hash);
         if (error is not null)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite(error));
+            return ApiProblem.BadRequest("invalid_person", error);
         }
 
         if (hash is not null || !person.Enabled)
@@ -56,17 +57,17 @@ public static class PeopleApi
         return TypedResults.Ok(person);
     }
 
-    private static Results<NoContent, NotFound, Conflict<ProblemDetailsLite>> Delete(string id, ClaimsPrincipal user, GridRegistry grid)
+    private static Results<NoContent, NotFound, Conflict<ApiProblem>> Delete(string id, ClaimsPrincipal user, GridRegistry grid)
     {
         if (id == user.Id())
         {
-            return TypedResults.Conflict(new ProblemDetailsLite("You cannot delete your own account."));
+            return ApiProblem.Conflict("cannot_delete_self", "You cannot delete your own account.");
         }
 
         return grid.DeletePerson(id) ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
-    private static Results<NoContent, ForbidHttpResult, BadRequest<ProblemDetailsLite>> ChangePassword(
+    private static Results<NoContent, ForbidHttpResult, BadRequest<ApiProblem>> ChangePassword(
         string id, PasswordChange request, ClaimsPrincipal user, GridRegistry grid, SessionStore sessions, IOptions<AuthOptions> auth)
     {
         var self = id == user.Id();
@@ -77,7 +78,7 @@ public static class PeopleApi
 
         if (request.NewPassword is null || request.NewPassword.Length is < MinPasswordLength or > 256)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite($"New password must have {MinPasswordLength}–256 characters."));
+            return ApiProblem.BadRequest("password_length", $"New password must have {MinPasswordLength}–256 characters.");
         }
 
         if (self)
@@ -85,13 +86,13 @@ public static class PeopleApi
             var hash = grid.GetPasswordHash(id);
             if (hash is null || request.CurrentPassword is null || !SecretHasher.Verify(request.CurrentPassword, hash))
             {
-                return TypedResults.BadRequest(new ProblemDetailsLite("Current password is wrong."));
+                return ApiProblem.BadRequest("wrong_password", "Current password is wrong.");
             }
         }
 
         if (grid.Snapshot.PersonById(id) is not { } person)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("No such person."));
+            return ApiProblem.BadRequest("unknown_person", "No such person.");
         }
 
         grid.UpsertPerson(person, SecretHasher.Hash(request.NewPassword, auth.Value.PasswordIterations));

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Live;
 
@@ -23,12 +24,12 @@ public static class LiveApi
         return app;
     }
 
-    private static Results<ServerSentEventsResult<string>, BadRequest<ProblemDetailsLite>> Stream(
+    private static Results<ServerSentEventsResult<string>, BadRequest<ApiProblem>> Stream(
         ClaimsPrincipal user, LiveHub hub, GridRegistry grid, string[]? topic, int? seconds, CancellationToken cancellationToken)
     {
         if (seconds is < 0 or > 86_400)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("seconds must be 0–86400."));
+            return ApiProblem.BadRequest("invalid_seconds", "seconds must be 0–86400.");
         }
 
         var subscription = hub.Subscribe(user.VisibleCells(grid.Snapshot), topic is { Length: > 0 } ? topic.ToHashSet(StringComparer.Ordinal) : null);

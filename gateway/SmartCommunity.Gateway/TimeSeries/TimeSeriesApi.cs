@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.TimeSeries.Querying;
 using SmartCommunity.TimeSeries.Storage;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.TimeSeries;
 
@@ -34,7 +35,7 @@ public static class TimeSeriesApi
             .Where(d => user.IsStaff() || d.PerDevice)
             .Select(d => new MeasurementView(d.Measurement, d.Fields, d.PerDevice)));
 
-    private static async Task<Results<Ok<ChartSeries>, BadRequest<ProblemDetailsLite>, NotFound, ForbidHttpResult, ProblemHttpResult>> Query(
+    private static async Task<Results<Ok<ChartSeries>, BadRequest<ApiProblem>, NotFound, ForbidHttpResult, ProblemHttpResult>> Query(
         string measurement, [AsParameters] SeriesRequest request, ClaimsPrincipal user, SeriesCatalog catalog, ITimeSeriesStore store,
         DeviceRegistry devices, GridRegistry grid, TimeSeriesOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -42,7 +43,7 @@ public static class TimeSeriesApi
         var query = SeriesRequestParser.Parse(definition, measurement, request, time.GetUtcNow(), options.MaxPointsPerQuery, out var errors);
         if (query is null)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("The chart query is not valid.", errors));
+            return ApiProblem.BadRequest("invalid_chart_query", "The chart query is not valid.", errors);
         }
 
         var visible = user.VisibleCells(grid.Snapshot);
@@ -55,8 +56,8 @@ public static class TimeSeriesApi
 
             if (request.Device is null && request.Cell is null)
             {
-                return TypedResults.BadRequest(new ProblemDetailsLite("The chart query is not valid.",
-                    new Dictionary<string, string> { ["device"] = "Guards name a device or a cell of their own." }));
+                return ApiProblem.BadRequest("invalid_chart_query", "The chart query is not valid.",
+                    new Dictionary<string, string> { ["device"] = "Guards name a device or a cell of their own." });
             }
 
             // Out of sight answers like unknown, so nothing leaks about other cells.
@@ -74,8 +75,8 @@ public static class TimeSeriesApi
             var cells = grid.Snapshot.Subtree(request.Cell).Where(c => visible is null || visible.Contains(c)).ToList();
             if (cells.Count > SeriesQuery.MaxTagValues)
             {
-                return TypedResults.BadRequest(new ProblemDetailsLite("The chart query is not valid.",
-                    new Dictionary<string, string> { ["cell"] = $"The cell has more than {SeriesQuery.MaxTagValues} cells below it; chart a smaller part." }));
+                return ApiProblem.BadRequest("invalid_chart_query", "The chart query is not valid.",
+                    new Dictionary<string, string> { ["cell"] = $"The cell has more than {SeriesQuery.MaxTagValues} cells below it; chart a smaller part." });
             }
 
             query = query with { TagIn = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal) { [SeriesNames.CellTag] = cells } };

@@ -37,8 +37,11 @@ public sealed class DischargeNoticeTests(DashboardFixture fixture)
         using var api = await fixture.SignedInClientAsync(DemoPeople.WaterAuthority);
         var before = (await api.GetFromJsonAsync<JsonElement>("/api/water/notices")).GetArrayLength();
         await form.GetByTestId("notice-issue").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("notice-status")).ToContainTextAsync("已发布: dn-");
-        var noticeId = (await page.GetByTestId("notice-status").TextContentAsync())!.Split(' ').Last();
+        // Success looks like success: said in words, marked ok (green), the notice's ID kept out of the text.
+        await Assertions.Expect(page.GetByTestId("notice-status")).ToHaveTextAsync("已发布");
+        await Assertions.Expect(page.GetByTestId("notice-status")).ToHaveAttributeAsync("data-outcome", "ok");
+        var noticeId = (await page.GetByTestId("notice-status").GetAttributeAsync("data-notice-id"))!;
+        Assert.StartsWith("dn-", noticeId, StringComparison.Ordinal);
         var card = page.Locator($"[data-testid=notice][data-notice-id='{noticeId}']");
         await Assertions.Expect(card).ToBeVisibleAsync();
 
@@ -73,11 +76,11 @@ public sealed class DischargeNoticeTests(DashboardFixture fixture)
     }
 
     [Theory]
-    [InlineData("0", "120", "flowM3s")]
-    [InlineData("5000", "120", "flowM3s")]
-    [InlineData("500", "0", "durationMinutes")]
-    [InlineData("", "120", "flowM3s")]
-    public async Task ABadNoticeShowsTheGatewaysReasonAndIssuesNothing(string flow, string duration, string field)
+    [InlineData("0", "120", "流量")]
+    [InlineData("5000", "120", "流量")]
+    [InlineData("500", "0", "持续时间")]
+    [InlineData("", "120", "流量")]
+    public async Task ABadNoticeShowsTheGatewaysReasonInChineseAndIssuesNothing(string flow, string duration, string field)
     {
         var page = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl);
         await page.SignInAsync(DemoPeople.WaterAuthority);
@@ -88,7 +91,9 @@ public sealed class DischargeNoticeTests(DashboardFixture fixture)
         await form.GetByLabel("持续 (分钟)").FillAsync(duration);
 
         await form.GetByTestId("notice-preview-button").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("notice-status")).ToContainTextAsync(field);
+        // The gateway's code, translated, naming the field as the form labels it.
+        await Assertions.Expect(page.GetByTestId("notice-status")).ToContainTextAsync("泄洪通知内容有误：" + field);
+        await Assertions.Expect(page.GetByTestId("notice-status")).ToHaveAttributeAsync("data-code", "invalid_notice");
         await Assertions.Expect(page.GetByTestId("notice-preview").GetByTestId("schedule-row")).ToHaveCountAsync(0);
 
         // Issuing the same: the browser's own checks or the gateway's refuse it; nothing is issued.

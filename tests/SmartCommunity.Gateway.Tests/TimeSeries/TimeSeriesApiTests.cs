@@ -33,8 +33,9 @@ public sealed class TimeSeriesApiTests : IClassFixture<TimeSeriesApiTests.Fixtur
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(body.GetProperty("fields").TryGetProperty(parameter, out var reason), body.ToString());
-        Assert.False(string.IsNullOrWhiteSpace(reason.GetString()));
+        Assert.Equal("invalid_chart_query", body.GetProperty("code").GetString());
+        Assert.True(body.GetProperty("errors").TryGetProperty(parameter, out var reasons), body.ToString());
+        Assert.False(string.IsNullOrWhiteSpace(reasons[0].GetString()));
     }
 
     [Fact]

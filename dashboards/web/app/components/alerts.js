@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { h, fill, syncChildren } from '../dom.js';
+import { h, fill, syncChildren, failed } from '../dom.js';
 import { levelBadge, levelOrder, stateBadge, timeEl } from '../format.js';
 import { lang, name, pick, t } from '../i18n.js';
 
@@ -61,7 +61,7 @@ export function alertCard(alert, { cells, onUpdated, extra } = {}) {
       fill(status);
       onUpdated?.(updated);
     } catch (error) {
-      fill(status, error.message);
+      failed(status, error);
       for (const button of actions.querySelectorAll('button')) button.disabled = false;
     }
   };
@@ -74,7 +74,7 @@ export function alertCard(alert, { cells, onUpdated, extra } = {}) {
     const note = h('textarea', { rows: 2, maxlength: 2000, 'aria-required': 'true', 'aria-label': t('resolveNote'), placeholder: t('resolveNote') });
     const form = h('form', { class: 'resolve-form', hidden: true, onsubmit: event => {
       event.preventDefault();
-      if (!note.value.trim()) { fill(status, t('resolveNote')); note.focus(); return; }
+      if (!note.value.trim()) { failed(status, { message: t('resolveNote') }); note.focus(); return; }
       act('resolve', { note: note.value.trim() });
     } }, note, h('button', { type: 'submit' }, t('confirmResolve')),
       h('button', { type: 'button', onclick: () => { form.hidden = true; } }, t('cancel')));

@@ -1,5 +1,5 @@
 import { api, apiOptional } from '../api.js';
-import { h, fill, syncChildren } from '../dom.js';
+import { h, fill, syncChildren, failed } from '../dom.js';
 import { timeEl } from '../format.js';
 import { name, t } from '../i18n.js';
 
@@ -75,7 +75,7 @@ export function sheltersPanel(root, live, onList) {
         // The row was rebuilt with the new state: keep the keyboard where it was.
         rows.get(shelter.id)?.el.querySelector('[data-testid=shelter-toggle]')?.focus();
       } catch (error) {
-        fill(status, error.message);
+        failed(status, error);
         event.target.disabled = false;
       }
     };

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { h, fill } from '../dom.js';
+import { h, fill, failed, succeeded } from '../dom.js';
 import { levelBadge, number, time, timeEl, toLocalInput } from '../format.js';
 import { name, pick, t } from '../i18n.js';
 import { levelChart } from '../components/chart.js';
@@ -84,7 +84,7 @@ export function mountWater(root, { live, me }) {
         fill(previewBox, h('h3', {}, t('previewTitle')), scheduleTable(notice));
       } catch (error) {
         fill(previewBox);
-        fill(status, error.message);
+        failed(status, error);
       }
     };
     const submit = async event => {
@@ -94,13 +94,14 @@ export function mountWater(root, { live, me }) {
         const notice = editing
           ? await api(`/api/water/notices/${encodeURIComponent(editing.id)}`, { method: 'PUT', body: body() })
           : await api('/api/water/notices', { method: 'POST', body: body() });
-        fill(status, `${t('issued')}: ${notice.id}`);
+        succeeded(status, t('issued'));
+        status.dataset.noticeId = notice.id;
         editing = null;
         await loadNotices();
         renderForm();
-        fill(formBox.querySelector('[data-testid=notice-status]'), `${t('issued')}: ${notice.id}`);
+        succeeded(formBox.querySelector('[data-testid=notice-status]'), t('issued')).dataset.noticeId = notice.id;
       } catch (error) {
-        fill(status, error.message);
+        failed(status, error);
       }
     };
     const label = (input, key) => h('label', { for: input.id }, t(key), input);
@@ -149,7 +150,7 @@ export function mountWater(root, { live, me }) {
     const status = h('span', { role: 'status' });
     const cancel = async () => {
       try { await api(`/api/water/notices/${encodeURIComponent(notice.id)}/cancel`, { method: 'POST' }); await loadNotices(); }
-      catch (error) { fill(status, error.message); }
+      catch (error) { failed(status, error); }
     };
     const showTimeline = async () => {
       try {
@@ -162,7 +163,7 @@ export function mountWater(root, { live, me }) {
           h('h4', {}, t('commands')),
           h('ul', {}, timeline.commands.map(c => h('li', {}, timeEl(c.sentAt), ` · ${c.deviceId} · ${c.type} · ${c.status ?? '…'}`,
             c.answeredAt ? [' · ', timeEl(c.answeredAt)] : '', c.unconfirmedAlertRaised ? ' ⚠' : ''))));
-      } catch (error) { fill(details, error.message); }
+      } catch (error) { failed(details, error); }
     };
     return h('article', { class: 'notice', 'data-testid': 'notice', 'data-notice-id': notice.id, 'data-state': notice.state },
       h('header', {}, h('strong', {}, notice.id), ' ', h('span', { class: 'state' }, t('state_' + notice.state))),

@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Alerts.Cap;
 using SmartCommunity.Gateway.Alerts.Engine;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Alerts.Api;
 
@@ -36,7 +37,7 @@ public static class AlertsApi
         return app;
     }
 
-    private static Results<Ok<List<Alert>>, BadRequest<ProblemDetailsLite>> List(
+    private static Results<Ok<List<Alert>>, BadRequest<ApiProblem>> List(
         ClaimsPrincipal user, AlertStore store, GridRegistry grid,
         string? level, string? state, string? cell, string? type, DateTimeOffset? from, DateTimeOffset? to, bool? open, int? limit)
     {
@@ -45,7 +46,7 @@ public static class AlertsApi
         {
             if (AlertNames.ParseLevel(level) is not { } l)
             {
-                return TypedResults.BadRequest(new ProblemDetailsLite("level must be red, orange, yellow or blue (or I–IV)."));
+                return ApiProblem.BadRequest("invalid_level", "level must be red, orange, yellow or blue (or I–IV).");
             }
 
             parsedLevel = l;
@@ -56,7 +57,7 @@ public static class AlertsApi
         {
             if (AlertNames.ParseState(state) is not { } s)
             {
-                return TypedResults.BadRequest(new ProblemDetailsLite("state must be raised, acknowledged, resolved or cancelled."));
+                return ApiProblem.BadRequest("invalid_state", "state must be raised, acknowledged, resolved or cancelled.");
             }
 
             parsedState = s;
@@ -81,7 +82,7 @@ public static class AlertsApi
         return TypedResults.Content(AtomFeed.Render(open, self, options.Value.Cap, time.GetUtcNow()).ToString(), "application/atom+xml; charset=utf-8");
     }
 
-    private static async Task<Results<Ok<Alert>, NotFound, Conflict<ProblemDetailsLite>>> Acknowledge(
+    private static async Task<Results<Ok<Alert>, NotFound, Conflict<ApiProblem>>> Acknowledge(
         string id, AckRequest? request, ClaimsPrincipal user, AlertStore store, GridRegistry grid, AlertEngine engine)
     {
         if (Visible(id, user, store, grid) is null)
@@ -93,12 +94,12 @@ public static class AlertsApi
         return Answer(result);
     }
 
-    private static async Task<Results<Ok<Alert>, NotFound, Conflict<ProblemDetailsLite>, BadRequest<ProblemDetailsLite>>> Resolve(
+    private static async Task<Results<Ok<Alert>, NotFound, Conflict<ApiProblem>, BadRequest<ApiProblem>>> Resolve(
         string id, ResolveRequest request, ClaimsPrincipal user, AlertStore store, GridRegistry grid, AlertEngine engine)
     {
         if (Trim(request.Note) is not { } note)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("A note saying what was done is required.", new Dictionary<string, string> { ["note"] = "required" }));
+            return ApiProblem.BadRequest("note_required", "A note saying what was done is required.", new Dictionary<string, string> { ["note"] = "required" });
         }
 
         if (Visible(id, user, store, grid) is null)
@@ -111,15 +112,15 @@ public static class AlertsApi
         {
             AlertCommandStatus.Done => TypedResults.Ok(result.Alert!),
             AlertCommandStatus.NotFound => TypedResults.NotFound(),
-            _ => TypedResults.Conflict(new ProblemDetailsLite(result.Error ?? "Not possible now.")),
+            _ => ApiProblem.Conflict("alert_not_actionable", result.Error ?? "Not possible now."),
         };
     }
 
-    private static Results<Ok<Alert>, NotFound, Conflict<ProblemDetailsLite>> Answer(AlertCommandResult result) => result.Status switch
+    private static Results<Ok<Alert>, NotFound, Conflict<ApiProblem>> Answer(AlertCommandResult result) => result.Status switch
     {
         AlertCommandStatus.Done => TypedResults.Ok(result.Alert!),
         AlertCommandStatus.NotFound => TypedResults.NotFound(),
-        _ => TypedResults.Conflict(new ProblemDetailsLite(result.Error ?? "Not possible now.")),
+        _ => ApiProblem.Conflict("alert_not_actionable", result.Error ?? "Not possible now."),
     };
 
     /// <summary>The alert if the caller may see it: staff always; others when its cell is in their visible cells.</summary>

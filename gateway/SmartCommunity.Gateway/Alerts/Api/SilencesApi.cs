@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Alerts.Engine;
 using SmartCommunity.Gateway.Auth;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Alerts.Api;
 
@@ -26,7 +27,7 @@ public static class SilencesApi
 
     private static Ok<List<AlertSilence>> List(AlertStore store, int? limit) => TypedResults.Ok(store.Silences(Math.Clamp(limit ?? 200, 1, 2000)));
 
-    private static async Task<Results<Created<AlertSilence>, BadRequest<ProblemDetailsLite>, Conflict<ProblemDetailsLite>>> Create(
+    private static async Task<Results<Created<AlertSilence>, BadRequest<ApiProblem>, Conflict<ApiProblem>>> Create(
         SilenceRequest request, ClaimsPrincipal user, AlertEngine engine, IOptions<AlertsOptions> options)
     {
         var max = options.Value.MaxSilence;
@@ -53,14 +54,14 @@ public static class SilencesApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("A silence needs a source, a stated duration and a reason.", errors));
+            return ApiProblem.BadRequest("invalid_silence", "A silence needs a source, a stated duration and a reason.", errors);
         }
 
         var result = await engine.SendAsync(new SilenceCommand(new AlertSource(request.SourceKind!.Trim(), request.SourceId!.Trim()),
             string.IsNullOrWhiteSpace(request.Type) ? null : request.Type.Trim(), TimeSpan.FromMinutes(request.Minutes), request.Reason!.Trim(), user.Id()));
         return result.Silence is { } silence
             ? TypedResults.Created($"/api/alerts/silences/{silence.Id}", silence)
-            : TypedResults.Conflict(new ProblemDetailsLite(result.Error ?? "Not possible now."));
+            : ApiProblem.Conflict("silence_not_possible", result.Error ?? "Not possible now.");
     }
 
     private static async Task<Results<NoContent, NotFound>> End(string id, ClaimsPrincipal user, AlertEngine engine) =>

@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.DoorAccess.Events;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Protocol.Messages;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.DoorAccess.Api;
 
@@ -25,7 +26,7 @@ public static class DoorAccessApi
         return api;
     }
 
-    private static Results<Ok<IReadOnlyList<DoorEvent>>, BadRequest<ProblemDetailsLite>, ForbidHttpResult> Events(
+    private static Results<Ok<IReadOnlyList<DoorEvent>>, BadRequest<ApiProblem>, ForbidHttpResult> Events(
         ClaimsPrincipal user, DoorEventLog log, GridRegistry grid,
         string? device, string? door, string? cell, string? type, DateTimeOffset? from, DateTimeOffset? to, string? person, string? card, int? limit)
     {
@@ -55,7 +56,7 @@ public static class DoorAccessApi
 
         if (fields.Count > 0)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("Invalid filter.", fields));
+            return ApiProblem.BadRequest("invalid_filter", "Invalid filter.", fields);
         }
 
         if ((person is not null || card is not null) && !ReferenceMask.MaySeeReferences(user))

@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Shelters.Occupancy;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Shelters.Api;
 
@@ -44,13 +45,13 @@ public static class SheltersApi
     private static Results<Ok<ShelterView>, NotFound> Get(string id, ClaimsPrincipal user, ShelterRegistry shelters, ShelterCounter counter, GridRegistry grid) =>
         Visible(id, user, shelters, grid) is { } shelter ? TypedResults.Ok(new ShelterView(shelter, counter.Occupancy(id))) : TypedResults.NotFound();
 
-    private static Results<Ok<ShelterView>, BadRequest<ProblemDetailsLite>> Put(string id, ShelterRequest? request, ClaimsPrincipal user, ShelterRegistry shelters, ShelterCounter counter,
+    private static Results<Ok<ShelterView>, BadRequest<ApiProblem>> Put(string id, ShelterRequest? request, ClaimsPrincipal user, ShelterRegistry shelters, ShelterCounter counter,
         GridRegistry grid, DeviceRegistry devices, IOptions<SheltersOptions> options)
     {
         var context = new ShelterContext(grid.Snapshot, devices, options.Value.AreaPerPerson, shelters.Get(id), shelters.Index.OwnerOf);
         if (ShelterRules.Check(id, request, context, out var shelter) is { } error)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite(error));
+            return ApiProblem.BadRequest("invalid_shelter", error);
         }
 
         shelters.Upsert(shelter!, user.Id());
@@ -60,16 +61,16 @@ public static class SheltersApi
     private static Results<NoContent, NotFound> Delete(string id, ClaimsPrincipal user, ShelterRegistry shelters) =>
         shelters.Delete(id, user.Id()) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static Results<Ok<ShelterView>, NotFound, BadRequest<ProblemDetailsLite>> SetState(string id, StateRequest? request, ClaimsPrincipal user, ShelterRegistry shelters, ShelterCounter counter)
+    private static Results<Ok<ShelterView>, NotFound, BadRequest<ApiProblem>> SetState(string id, StateRequest? request, ClaimsPrincipal user, ShelterRegistry shelters, ShelterCounter counter)
     {
         if (request?.Open is not { } open)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("Field 'open' (true or false) is required."));
+            return ApiProblem.BadRequest("open_required", "Field 'open' (true or false) is required.");
         }
 
         if (request.Note is { Length: > MaxNoteLength })
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite($"Field 'note' may have at most {MaxNoteLength} characters."));
+            return ApiProblem.BadRequest("note_too_long", $"Field 'note' may have at most {MaxNoteLength} characters.");
         }
 
         return shelters.SetOpen(id, open, user.Id(), request.Note) is { } shelter
@@ -77,17 +78,17 @@ public static class SheltersApi
             : TypedResults.NotFound();
     }
 
-    private static async Task<Results<Ok<ShelterView>, NotFound, BadRequest<ProblemDetailsLite>>> Headcount(string id, HeadcountRequest? request, ClaimsPrincipal user,
+    private static async Task<Results<Ok<ShelterView>, NotFound, BadRequest<ApiProblem>>> Headcount(string id, HeadcountRequest? request, ClaimsPrincipal user,
         ShelterRegistry shelters, ShelterCounter counter, CancellationToken cancellationToken)
     {
         if (request?.Occupants is not { } occupants || occupants < 0 || occupants > ShelterRules.MaxCapacity)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite($"Field 'occupants' must be a count of people, 0–{ShelterRules.MaxCapacity}."));
+            return ApiProblem.BadRequest("invalid_occupants", $"Field 'occupants' must be a count of people, 0–{ShelterRules.MaxCapacity}.");
         }
 
         if (request.Note is { Length: > MaxNoteLength })
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite($"Field 'note' may have at most {MaxNoteLength} characters."));
+            return ApiProblem.BadRequest("note_too_long", $"Field 'note' may have at most {MaxNoteLength} characters.");
         }
 
         if (shelters.Get(id) is null)
@@ -126,12 +127,12 @@ public static class SheltersApi
     /// "Where should people go": the nearest open shelters with free places, from a shelter (<c>from</c>) or a point
     /// (<c>lat</c>, <c>lon</c>); <c>people</c> asks for at least that many free places.
     /// </summary>
-    private static Results<Ok<IReadOnlyList<ShelterSuggestion>>, BadRequest<ProblemDetailsLite>, NotFound> Redirect(string? from, double? lat, double? lon, int? people, int? count,
+    private static Results<Ok<IReadOnlyList<ShelterSuggestion>>, BadRequest<ApiProblem>, NotFound> Redirect(string? from, double? lat, double? lon, int? people, int? count,
         ClaimsPrincipal user, ShelterRegistry shelters, ShelterCounter counter, GridRegistry grid, IOptions<SheltersOptions> options)
     {
         if (people is < 1 or > ShelterRules.MaxCapacity || count is < 1 or > 50)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite($"'people' must be 1–{ShelterRules.MaxCapacity} and 'count' 1–50."));
+            return ApiProblem.BadRequest("invalid_arrival", $"'people' must be 1–{ShelterRules.MaxCapacity} and 'count' 1–50.");
         }
 
         double pointLat, pointLon;
@@ -150,7 +151,7 @@ public static class SheltersApi
         }
         else
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("Give 'from' (a shelter ID) or 'lat' and 'lon' (WGS-84)."));
+            return ApiProblem.BadRequest("from_required", "Give 'from' (a shelter ID) or 'lat' and 'lon' (WGS-84).");
         }
 
         // Every person may be told where to send people: any open shelter may be named, whatever its cell.

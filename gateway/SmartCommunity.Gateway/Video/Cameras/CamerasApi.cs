@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Video.Cameras;
 
@@ -38,13 +39,13 @@ public static class CamerasApi
     private static Results<Ok<CameraView>, NotFound> Get(string id, ClaimsPrincipal user, CameraRegistry cameras, CameraStatusBoard status, GridRegistry grid) =>
         cameras.Visible(id, user, grid) is { } camera ? TypedResults.Ok(CameraView.From(camera, status.Get(id))) : TypedResults.NotFound();
 
-    private static Results<Ok<CameraView>, BadRequest<ProblemDetailsLite>> Put(string id, CameraRequest request, CameraRegistry cameras, CameraStatusBoard status, GridRegistry grid, IOptions<VideoOptions> options)
+    private static Results<Ok<CameraView>, BadRequest<ApiProblem>> Put(string id, CameraRequest request, CameraRegistry cameras, CameraStatusBoard status, GridRegistry grid, IOptions<VideoOptions> options)
     {
         var error = CameraRules.Check(id, request, cameras.Find(id), grid.Snapshot, options.Value.AllowFileUrls, out var camera)
             ?? cameras.Upsert(camera!);
         return error is null
             ? TypedResults.Ok(CameraView.From(camera!, status.Get(id)))
-            : TypedResults.BadRequest(new ProblemDetailsLite(error));
+            : ApiProblem.BadRequest("invalid_camera", error);
     }
 
     private static Results<NoContent, NotFound> Delete(string id, CameraRegistry cameras) =>

@@ -6,6 +6,7 @@ using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Video.Cameras;
 using SmartCommunity.Gateway.Video.Footage;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Video.Clips;
 
@@ -33,14 +34,14 @@ public static class ClipsApi
         {
             if (alertId.Length > 100 || services.GetService<AlertStore>()?.Get(alertId) is not { } alert)
             {
-                return TypedResults.BadRequest(new ProblemDetailsLite($"Alert '{alertId}' does not exist."));
+                return ApiProblem.BadRequest("unknown_alert", $"Alert '{alertId}' does not exist.");
             }
 
             // The alert's footage evidence names the camera and the range (as water safety links it).
             var footage = alert.Evidence.FirstOrDefault(e => e.Kind == "footage" && e.From is not null && e.To is not null && FootageLink.CameraOf(e.Uri) is not null);
             if (footage is null)
             {
-                return TypedResults.BadRequest(new ProblemDetailsLite($"Alert '{alertId}' has no footage evidence."));
+                return ApiProblem.BadRequest("no_footage_evidence", $"Alert '{alertId}' has no footage evidence.");
             }
 
             cameraId = FootageLink.CameraOf(footage.Uri)!;
@@ -54,12 +55,12 @@ public static class ClipsApi
 
         if (cameras.Visible(cameraId, user, grid) is null)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite($"Camera '{cameraId}' does not exist."));
+            return ApiProblem.BadRequest("unknown_camera", $"Camera '{cameraId}' does not exist.");
         }
 
         if (TimeRange.TryCreate(from, to, options.Value.MaxClipLength, out var range) is { } error)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite(error));
+            return ApiProblem.BadRequest("invalid_clip", error);
         }
 
         var clip = exporter.Enqueue(cameraId, DateTimeOffset.FromUnixTimeMilliseconds(range.FromMs), DateTimeOffset.FromUnixTimeMilliseconds(range.ToMs), request.AlertId, user.Id());

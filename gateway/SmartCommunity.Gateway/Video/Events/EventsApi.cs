@@ -4,6 +4,7 @@ using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Video.Cameras;
 using SmartCommunity.Gateway.Video.Footage;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Video.Events;
 
@@ -24,12 +25,12 @@ public static class EventsApi
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (TimeRange.TryCreate(from ?? (to ?? now + 1) - 86_400_000, to ?? now + 1, MaxRange, out var range) is { } error)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite(error));
+            return ApiProblem.BadRequest("invalid_filter", error);
         }
 
         if (limit is < 1 or > 5000 || type is { Length: > 64 })
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite("Query 'limit' must be 1–5000 and 'type' at most 64 characters."));
+            return ApiProblem.BadRequest("invalid_filter", "Query 'limit' must be 1–5000 and 'type' at most 64 characters.");
         }
 
         var visible = user.VisibleCells(grid.Snapshot);

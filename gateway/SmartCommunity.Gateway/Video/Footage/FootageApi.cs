@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Video.Cameras;
 using SmartCommunity.Gateway.Video.Recording;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.Video.Footage;
 
@@ -33,7 +34,7 @@ public static class FootageApi
         api.MapGet("segments/{segmentId:long}.ts", SegmentFile).RequireAuthorization(AuthPolicies.AnyPerson);
     }
 
-    private static Results<Ok<IEnumerable<SegmentView>>, NotFound, BadRequest<ProblemDetailsLite>> Segments(
+    private static Results<Ok<IEnumerable<SegmentView>>, NotFound, BadRequest<ApiProblem>> Segments(
         string id, long? from, long? to, ClaimsPrincipal user, CameraRegistry cameras, GridRegistry grid, SegmentIndex index, IOptions<VideoOptions> options)
     {
         if (cameras.Visible(id, user, grid) is null)
@@ -42,7 +43,7 @@ public static class FootageApi
         }
 
         return TimeRange.TryCreate(from, to, options.Value.MaxQueryRange, out var range) is { } error
-            ? TypedResults.BadRequest(new ProblemDetailsLite(error))
+            ? ApiProblem.BadRequest("invalid_range", error)
             : TypedResults.Ok(index.Range(id, range.FromMs, range.ToMs).Select(SegmentView.From));
     }
 
@@ -55,7 +56,7 @@ public static class FootageApi
 
         if (TimeRange.TryCreate(from, to, options.Value.MaxQueryRange, out var range) is { } error)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite(error));
+            return ApiProblem.BadRequest("invalid_range", error);
         }
 
         if (FootagePage.Wanted(request))
@@ -66,7 +67,7 @@ public static class FootageApi
         var segments = index.Range(id, range.FromMs, range.ToMs);
         if (segments.Count == 0)
         {
-            return TypedResults.NotFound(new ProblemDetailsLite("No footage of this camera in the range."));
+            return ApiProblem.NotFound("no_footage", "No footage of this camera in the range.");
         }
 
         // Relative URIs resolve against .../cameras/{id}/footage, so the playlist works behind any prefix or proxy.

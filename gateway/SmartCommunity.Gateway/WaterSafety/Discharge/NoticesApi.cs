@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.WaterSafety.Commands;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.WaterSafety.Discharge;
 
@@ -21,25 +22,25 @@ public static class NoticesApi
         return api;
     }
 
-    private static Results<Ok<Reservoir>, BadRequest<ProblemDetailsLite>> PutReservoir(string id, Reservoir body, DischargeScheduler s)
+    private static Results<Ok<Reservoir>, BadRequest<ApiProblem>> PutReservoir(string id, Reservoir body, DischargeScheduler s)
     {
         var reservoir = body with { Id = id };
-        return s.UpsertReservoir(reservoir) is { } error ? TypedResults.BadRequest(new ProblemDetailsLite(error)) : TypedResults.Ok(reservoir);
+        return s.UpsertReservoir(reservoir) is { } error ? ApiProblem.BadRequest("invalid_reservoir", error) : TypedResults.Ok(reservoir);
     }
 
-    private static Results<Created<DischargeNotice>, BadRequest<ProblemDetailsLite>> Issue(NoticeRequest body, ClaimsPrincipal user, DischargeScheduler s)
+    private static Results<Created<DischargeNotice>, BadRequest<ApiProblem>> Issue(NoticeRequest body, ClaimsPrincipal user, DischargeScheduler s)
     {
         var (notice, errors) = s.Issue(body, user.Id());
         return errors is not null
-            ? TypedResults.BadRequest(new ProblemDetailsLite("The discharge notice is not valid.", errors))
+            ? ApiProblem.BadRequest("invalid_notice", "The discharge notice is not valid.", errors)
             : TypedResults.Created($"/api/water/notices/{notice!.Id}", notice);
     }
 
-    private static Results<Ok<DischargeNotice>, NotFound, BadRequest<ProblemDetailsLite>> Amend(string id, NoticeRequest body, ClaimsPrincipal user, DischargeScheduler s)
+    private static Results<Ok<DischargeNotice>, NotFound, BadRequest<ApiProblem>> Amend(string id, NoticeRequest body, ClaimsPrincipal user, DischargeScheduler s)
     {
         var (notice, errors) = s.Amend(id, body, user.Id());
         return notice is null ? TypedResults.NotFound()
-            : errors is not null ? TypedResults.BadRequest(new ProblemDetailsLite("The amendment is not valid.", errors))
+            : errors is not null ? ApiProblem.BadRequest("invalid_notice", "The amendment is not valid.", errors)
             : TypedResults.Ok(notice);
     }
 

@@ -6,6 +6,7 @@ using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.WaterSafety.Commands;
 using SmartCommunity.Gateway.WaterSafety.Discharge;
 using SmartCommunity.Gateway.WaterSafety.Risk;
+using SmartCommunity.Gateway.Infrastructure.Http;
 
 namespace SmartCommunity.Gateway.WaterSafety.Spots;
 
@@ -46,11 +47,11 @@ public static class SpotsApi
             ? TypedResults.NotFound()
             : TypedResults.Ok(commands.ForReason("spot:" + id + ":").Select(c => new CommandView(c.Id, c.DeviceId, c.Type, c.Reason, c.SentAt, c.Status, c.Detail, c.AnsweredAt, c.AlertRaised)));
 
-    private static Results<Ok<SpotView>, BadRequest<ProblemDetailsLite>> Put(string id, SpotRequest request, SpotRegistry spots, SpotMonitor monitor, GridRegistry grid, DeviceRegistry devices)
+    private static Results<Ok<SpotView>, BadRequest<ApiProblem>> Put(string id, SpotRequest request, SpotRegistry spots, SpotMonitor monitor, GridRegistry grid, DeviceRegistry devices)
     {
         if (SpotRules.Check(id, request, grid.Snapshot, devices, out var spot) is { } error)
         {
-            return TypedResults.BadRequest(new ProblemDetailsLite(error));
+            return ApiProblem.BadRequest("invalid_spot", error);
         }
 
         spots.Upsert(spot!);
