@@ -86,7 +86,7 @@ public sealed class ChangeNotificationTests
             received.Enqueue(JsonDocument.Parse(e.ApplicationMessage.ConvertPayloadToString()).RootElement.Clone());
             return Task.CompletedTask;
         };
-        await terminal.ConnectAsync(bed.Gateway.MqttOptions("guard-a", TestCommunity.Password, "guard-a-radio"));
+        await terminal.ConnectAsync(bed.Gateway.MqttOptions("guard-a", TestCommunity.Password, "guard-a/radio"));
         await terminal.SubscribeAsync(TopicScheme.PersonAlert("guard-a"), MqttQualityOfServiceLevel.AtLeastOnce);
 
         var alert = await bed.RaiseAsync(AlertsTestBed.Trigger("notice-mqtt", "discharge", AlertLevel.Orange, kind: "discharge"));
