@@ -3,6 +3,7 @@ using SmartCommunity.Benchmarks.Harness;
 using SmartCommunity.Protocol.Tests.Fuzzing;
 using SmartCommunity.Sl651.Tests.Fuzzing;
 using SmartCommunity.Testing.Fuzzing;
+using SmartCommunity.TimeSeries.Tests.Fuzzing;
 
 namespace SmartCommunity.Benchmarks.Fuzzing;
 
@@ -22,10 +23,10 @@ public sealed class FuzzBenchmark : IBenchmark
 
     public string Name => "fuzz";
 
-    public string Description => "1 000 000 generated hostile inputs per decoder (protocol, SL 651, line protocol, seed, API bodies): crashes and violations";
+    public string Description => "1 000 000 generated hostile inputs per decoder (protocol, SL 651, line protocol): crashes and violations";
 
     /// <summary>Every target; <c>FUZZ_ONLY=prefix,prefix</c> in the environment runs those whose names start so.</summary>
-    public static IReadOnlyList<IFuzzTarget> Targets => [.. ProtocolFuzzTargets.All, .. Sl651FuzzTargets.All];
+    public static IReadOnlyList<IFuzzTarget> Targets => [.. ProtocolFuzzTargets.All, .. Sl651FuzzTargets.All, .. LineProtocolFuzzTargets.All];
 
     public Task<BenchmarkReport> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
