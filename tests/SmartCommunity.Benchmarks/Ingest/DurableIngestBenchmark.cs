@@ -15,6 +15,8 @@ namespace SmartCommunity.Benchmarks.Ingest;
 /// </summary>
 public sealed class DurableIngestBenchmark : IBenchmark
 {
+    private const string EventType = "threshold_report";
+
     public string Name => "durable";
 
     public string Description => "gateway durable QoS 1 events/s (journal fsync before PUBACK, processed) vs mosquitto QoS 1 routing";
@@ -32,7 +34,7 @@ public sealed class DurableIngestBenchmark : IBenchmark
 
         for (var round = 0; round < rounds; round++)
         {
-            mosquittoRates.Add(await MosquittoRateAsync(clients, perClient, warmup, cancellationToken));
+            mosquittoRates.Add(await IngestBenchmark.MosquittoRateAsync(clients, perClient, warmup, MqttQualityOfServiceLevel.AtLeastOnce, EventType, cancellationToken));
             var (rate, perCommit) = await GatewayRateAsync(options.WorkDirectory, clients, perClient, warmup, cancellationToken);
             gatewayRates.Add(rate);
             commits.Add(perCommit);
@@ -50,45 +52,18 @@ public sealed class DurableIngestBenchmark : IBenchmark
 
     private static string Rates(List<double> rates) => string.Join(", ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
 
-    private static async Task<double> MosquittoRateAsync(int clients, int perClient, int warmup, CancellationToken cancellationToken)
-    {
-        await using var mosquitto = await MosquittoProcess.StartAsync();
-        using var subscriber = new MqttClientFactory().CreateMqttClient();
-        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).WithClientId("bench-sub").Build(), cancellationToken);
-        var arrivals = new ArrivalCounter();
-        subscriber.ApplicationMessageReceivedAsync += _ =>
-        {
-            arrivals.Increment();
-            return Task.CompletedTask;
-        };
-        await subscriber.SubscribeAsync("sc/v1/dev/+/event", MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
-        var publishers = await MqttLoad.ConnectAsync(mosquitto.Port, clients, i => (GatewayProcess.DeviceId(i), null));
-
-        await MqttLoad.PublishAsync(publishers, warmup, GatewayProcess.DeviceId, MqttQualityOfServiceLevel.AtLeastOnce, "threshold_report");
-        await arrivals.WaitForAsync((long)clients * warmup, TimeSpan.FromMinutes(1), cancellationToken);
-        var before = arrivals.Count;
-
-        var watch = Stopwatch.StartNew();
-        await MqttLoad.PublishAsync(publishers, perClient, GatewayProcess.DeviceId, MqttQualityOfServiceLevel.AtLeastOnce, "threshold_report");
-        await arrivals.WaitForAsync(before + ((long)clients * perClient), TimeSpan.FromMinutes(2), cancellationToken);
-        watch.Stop();
-        var received = arrivals.Count - before;
-        await MqttLoad.DisconnectAsync(publishers);
-        return received / watch.Elapsed.TotalSeconds;
-    }
-
     private static async Task<(double Rate, double EventsPerCommit)> GatewayRateAsync(string work, int clients, int perClient, int warmup, CancellationToken cancellationToken)
     {
         await using var gateway = await GatewayProcess.StartAsync(work, clients);
         var publishers = await MqttLoad.ConnectAsync(gateway.MqttPort, clients, i => (GatewayProcess.DeviceId(i), GatewayProcess.SecretOf(GatewayProcess.DeviceId(i))));
 
-        await MqttLoad.PublishAsync(publishers, warmup, GatewayProcess.DeviceId, MqttQualityOfServiceLevel.AtLeastOnce, "threshold_report");
+        await MqttLoad.PublishAsync(publishers, warmup, GatewayProcess.DeviceId, MqttQualityOfServiceLevel.AtLeastOnce, EventType);
         var before = await WaitForProcessedAsync(gateway, (double)clients * warmup, cancellationToken);
         var commitsBefore = await gateway.MetricAsync("sc_ingest_journal_commits_total");
 
         var watch = Stopwatch.StartNew();
         // Returns when every PUBACK is in: each event is durable by then.
-        await MqttLoad.PublishAsync(publishers, perClient, GatewayProcess.DeviceId, MqttQualityOfServiceLevel.AtLeastOnce, "threshold_report");
+        await MqttLoad.PublishAsync(publishers, perClient, GatewayProcess.DeviceId, MqttQualityOfServiceLevel.AtLeastOnce, EventType);
         var after = await WaitForProcessedAsync(gateway, before + ((double)clients * perClient), cancellationToken);
         watch.Stop();
         var commits = await gateway.MetricAsync("sc_ingest_journal_commits_total") - commitsBefore;

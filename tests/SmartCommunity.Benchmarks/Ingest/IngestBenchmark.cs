@@ -43,7 +43,7 @@ public sealed class IngestBenchmark : IBenchmark
 
         for (var round = 0; round < rounds; round++)
         {
-            mosquittoRates.Add(await MosquittoRateAsync(clients, perClient, warmup, cancellationToken));
+            mosquittoRates.Add(await MosquittoRateAsync(clients, perClient, warmup, MqttQualityOfServiceLevel.AtMostOnce, null, cancellationToken));
             var (rate, roundShed) = await GatewayRateAsync(options.WorkDirectory, clients, perClient, warmup, null, cancellationToken);
             gatewayRates.Add(rate);
             shed += roundShed;
@@ -93,7 +93,12 @@ public sealed class IngestBenchmark : IBenchmark
         return settings;
     }
 
-    private static async Task<double> MosquittoRateAsync(int clients, int perClient, int warmup, CancellationToken cancellationToken)
+    /// <summary>
+    /// mosquitto routing the load to one subscriber: first publish to last arrival, after a warm-up. Telemetry at
+    /// QoS 0, or (with <paramref name="eventType"/>) events at <paramref name="qos"/> to a subscriber at the same QoS.
+    /// </summary>
+    internal static async Task<double> MosquittoRateAsync(int clients, int perClient, int warmup,
+        MqttQualityOfServiceLevel qos, string? eventType, CancellationToken cancellationToken)
     {
         await using var mosquitto = await MosquittoProcess.StartAsync();
         using var subscriber = new MqttClientFactory().CreateMqttClient();
@@ -104,16 +109,16 @@ public sealed class IngestBenchmark : IBenchmark
             arrivals.Increment();
             return Task.CompletedTask;
         };
-        await subscriber.SubscribeAsync("sc/v1/dev/+/telemetry", MqttQualityOfServiceLevel.AtMostOnce, cancellationToken);
+        await subscriber.SubscribeAsync(eventType is null ? "sc/v1/dev/+/telemetry" : "sc/v1/dev/+/event", qos, cancellationToken);
         var publishers = await MqttLoad.ConnectAsync(mosquitto.Port, clients, i => (GatewayProcess.DeviceId(i), null));
 
         var warmTotal = (long)clients * warmup;
-        await MqttLoad.PublishAsync(publishers, warmup, GatewayProcess.DeviceId, MqttQualityOfServiceLevel.AtMostOnce);
+        await MqttLoad.PublishAsync(publishers, warmup, GatewayProcess.DeviceId, qos, eventType);
         await arrivals.WaitForAsync(warmTotal, TimeSpan.FromMinutes(1), cancellationToken);
         var before = arrivals.Count;
 
         var watch = Stopwatch.StartNew();
-        await MqttLoad.PublishAsync(publishers, perClient, GatewayProcess.DeviceId, MqttQualityOfServiceLevel.AtMostOnce);
+        await MqttLoad.PublishAsync(publishers, perClient, GatewayProcess.DeviceId, qos, eventType);
         await arrivals.WaitForAsync(before + ((long)clients * perClient), TimeSpan.FromMinutes(2), cancellationToken);
         watch.Stop();
         var received = arrivals.Count - before;
