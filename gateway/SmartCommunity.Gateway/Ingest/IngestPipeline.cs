@@ -214,6 +214,7 @@ public sealed class IngestPipeline : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        RememberApplied();
         var workers = _partitions.Select(p => Task.Factory.StartNew(() => RunWorkerAsync(p, stoppingToken), stoppingToken,
             TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
         try
@@ -232,11 +233,35 @@ public sealed class IngestPipeline : BackgroundService
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            await _checkpointer.CheckpointAsync(_journal, timeout.Token).ConfigureAwait(false);
+            await _checkpointer.CheckpointAsync(_journal, timeout.Token, keepAsApplied: true).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             _logger.LogWarning("The final journal checkpoint did not finish in 10 s; its records are replayed at the next start");
+        }
+    }
+
+    /// <summary>
+    /// Before any worker runs: the messages of the segment a clean stop kept are marked as seen in their devices'
+    /// sequence windows, so those that a device sends again (the stop closed the connection before their PUBACK) are
+    /// refused as duplicates instead of being handled twice.
+    /// </summary>
+    private void RememberApplied()
+    {
+        foreach (var path in _journal.Applied)
+        {
+            using (var file = File.OpenRead(path))
+            {
+                foreach (var record in JournalRecord.ReadAll(file, out _))
+                {
+                    if (record.Class != MessageClass.PersonAck && _devices.TryGet(record.Owner.AsSpan(), out var device))
+                    {
+                        _processor.Remember(new InboundMessage(record.Class, device, null, record.Payload.ToArray(), record.Payload.Length, 0));
+                    }
+                }
+            }
+
+            IngestJournal.Delete(path);
         }
     }
 

@@ -49,6 +49,30 @@ public sealed class MessageProcessor
     /// in a decoder (issue 19: a 2^62 timestamp overflowed a TimeSpan) must cost only itself, refused as
     /// <c>internal_error</c> and counted, not every later message of the devices hashed to that worker.
     /// </summary>
+    /// <summary>
+    /// Marks a journaled message that was fully handled before a clean stop as seen, without dispatching it: a device
+    /// whose PUBACK the stop swallowed sends it again, and the sequence window then knows it as a duplicate.
+    /// </summary>
+    internal void Remember(in InboundMessage message)
+    {
+        if (message.Device is not { } device)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        IDeviceMessage? decoded = message.Class switch
+        {
+            MessageClass.Event => MessageDecoder.DecodeEvent(message.Payload, device.Device.Kind, now, _limits).Message,
+            MessageClass.CommandAck => MessageDecoder.DecodeCommandAck(message.Payload, now, _limits).Message,
+            _ => null,
+        };
+        if (decoded is not null)
+        {
+            device.Sequence.TryAccept(decoded.Boot, decoded.Seq);
+        }
+    }
+
     internal void Process(in InboundMessage message)
     {
         try

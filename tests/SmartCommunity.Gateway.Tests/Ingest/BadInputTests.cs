@@ -95,7 +95,9 @@ public sealed class BadInputTests : IAsyncLifetime
 
         try
         {
-            await hostile.PublishAsync(TopicScheme.Event(TestCommunity.Camera), "{\"detail\":\"" + new string('x', 100_000) + "\"}");
+            // Just over Ingest:MaxPayloadBytes (16 KB) but under the listener's packet limit (payload + Broker:PacketHeaderBytes),
+            // so ingest refuses it; a far larger packet is cut off by the listener while it is read (HostileConnectionTests).
+            await hostile.PublishAsync(TopicScheme.Event(TestCommunity.Camera), "{\"detail\":\"" + new string('x', 16_500) + "\"}");
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
         {

@@ -43,7 +43,11 @@ public sealed class IngestCheckpointer(IServiceProvider services, TimeProvider t
         }
     }
 
-    internal async Task CheckpointAsync(IngestJournal journal, CancellationToken cancellationToken)
+    /// <param name="keepAsApplied">
+    /// At a clean stop: keep the segment as <c>.applied</c> instead of deleting it. Its records are not processed
+    /// again; they only tell the next start which sequence numbers were already handled (see <see cref="MessageProcessor.Remember"/>).
+    /// </param>
+    internal async Task CheckpointAsync(IngestJournal journal, CancellationToken cancellationToken, bool keepAsApplied = false)
     {
         var segment = await journal.RotateAsync().ConfigureAwait(false);
         await segment.Drained.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -58,6 +62,13 @@ public sealed class IngestCheckpointer(IServiceProvider services, TimeProvider t
             return;
         }
 
-        IngestJournal.Delete(segment.Path);
+        if (keepAsApplied)
+        {
+            File.Move(segment.Path, Path.ChangeExtension(segment.Path, IngestJournal.AppliedExtension), overwrite: true);
+        }
+        else
+        {
+            IngestJournal.Delete(segment.Path);
+        }
     }
 }

@@ -15,6 +15,9 @@ public sealed class IngestJournal : IDisposable
 {
     private const string Extension = ".journal";
 
+    /// <summary>A segment checkpointed at a clean stop, kept only to recognise repeats after the restart.</summary>
+    internal const string AppliedExtension = ".applied";
+
     private readonly object _lock = new();
     private readonly string _directory;
     private readonly SemaphoreSlim _wake = new(0);
@@ -36,7 +39,13 @@ public sealed class IngestJournal : IDisposable
         Directory.CreateDirectory(directory);
         Leftover = [.. Directory.EnumerateFiles(directory, "*" + Extension).Select(path => (Id: ParseId(path), Path: path))
             .Where(s => s.Id >= 0).OrderBy(s => s.Id).Select(s => s.Path)];
+        Applied = [.. Directory.EnumerateFiles(directory, "*" + AppliedExtension).Order(StringComparer.Ordinal)];
         var next = Leftover.Count == 0 ? 1 : ParseId(Leftover[^1]) + 1;
+        if (Applied.Count > 0)
+        {
+            next = Math.Max(next, ParseId(Applied[^1]) + 1);
+        }
+
         _current = new JournalSegment(next, SegmentPath(next));
         _stream = Open(_current.Path);
         _commits = metrics.Counter("sc_ingest_journal_commits_total", "Group commits (one write and fsync each) of the ingest journal.");
@@ -52,6 +61,9 @@ public sealed class IngestJournal : IDisposable
 
     /// <summary>True while records a crash left are being processed again (features may see repeats).</summary>
     public bool Replaying { get; internal set; }
+
+    /// <summary>Segments a clean stop checkpointed and kept: their records were applied, and only warm the sequence windows.</summary>
+    internal IReadOnlyList<string> Applied { get; }
 
     /// <summary>Null while healthy; otherwise why the journal cannot write (reported by /health).</summary>
     public string? Fault => _fault;
