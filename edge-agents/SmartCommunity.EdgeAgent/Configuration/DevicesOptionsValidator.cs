@@ -71,8 +71,8 @@ public sealed class DevicesOptionsValidator(DriverRegistry drivers) : IValidateO
             return;
         }
 
-        // A 20-digit ID is taken to be a GB/T 28181 code and must be a valid one, so a mistyped camera code is caught here.
-        if (device.Id.Length == Gb28181Id.Length && device.Id.All(char.IsAsciiDigit) && !Gb28181Id.TryParse(device.Id, out _, out var error))
+        // An ID that is nearly 20 digits is taken to be a GB/T 28181 code and must be a valid one, so a mistyped camera code is caught here.
+        if (Gb28181Id.IsMeantAsGb28181(device.Id) && !Gb28181Id.TryParse(device.Id, out _, out var error))
         {
             errors.Add($"{where}: Id looks like a GB/T 28181 code but is not a valid one: {error}");
         }

@@ -18,7 +18,8 @@ internal static class DeviceRules
             return "Device id must be 1–64 letters, digits, '-' or '_'.";
         }
 
-        if (Gb28181Id.LooksLikeGb28181(id) && !Gb28181Id.TryParse(id, out _, out var gbError))
+        Gb28181Id? code = null;
+        if (Gb28181Id.IsMeantAsGb28181(id) && !Gb28181Id.TryParse(id, out code, out var gbError))
         {
             return "Device id looks like a GB/T 28181 code but is not valid: " + gbError;
         }
@@ -26,6 +27,11 @@ internal static class DeviceRules
         if (!DeviceKinds.TryParse(request.Kind, out var kind))
         {
             return $"Kind must be one of {string.Join(", ", DeviceKinds.WireNames)}.";
+        }
+
+        if (kind == DeviceKind.Camera && code is { CarriesVideo: false })
+        {
+            return $"GB/T 28181 type code {code.TypeCode} ({code.Type}) does not carry video, so it cannot be kind 'camera'.";
         }
 
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)

@@ -109,6 +109,13 @@ public sealed record Gb28181Id
     /// <summary>True when the code names a camera-like device (type 131 camera or 132 IPC).</summary>
     public bool IsCamera => TypeCode is 131 or 132;
 
+    /// <summary>
+    /// True when the code names a device that produces video: a camera or IPC, or a front-end main device that records or
+    /// encodes cameras (111 DVR, 112 video server, 113 encoder, 118 NVR, 119/120 HVR), per GB/T 28181-2016 Table D.1.
+    /// Alarm, voice and display peripherals (133–139) and platforms are not.
+    /// </summary>
+    public bool CarriesVideo => TypeCode is 111 or 112 or 113 or 118 or 119 or 120 or 131 or 132;
+
     public static bool TryParse([NotNullWhen(true)] string? value, [NotNullWhen(true)] out Gb28181Id? id, out string? error)
     {
         id = null;
@@ -129,6 +136,38 @@ public sealed record Gb28181Id
     public static bool LooksLikeGb28181(string? value) =>
         value is { Length: Length } && value.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0;
 
+    /// <summary>
+    /// Whether a string is meant as a GB/T 28181 code even if it is not a valid one: 18–22 letters and digits of which at
+    /// most two are not digits (a code with a digit too few or too many, or a mistyped letter). Registration refuses such an
+    /// ID unless it is a valid code, so "4301020001132000000" (19 digits) is not taken as a plain device name.
+    /// </summary>
+    public static bool IsMeantAsGb28181(string? value)
+    {
+        if (value is null || value.Length is < Length - 2 or > Length + 2 || value.AsSpan().IndexOfAnyExcept(AsciiLettersAndDigits) >= 0)
+        {
+            return false;
+        }
+
+        var letters = 0;
+        foreach (var c in value)
+        {
+            letters += char.IsAsciiDigit(c) ? 0 : 1;
+        }
+
+        return letters <= 2;
+    }
+
+    /// <summary>
+    /// Province-level codes of GB/T 2260-2007 (the first two digits of an administrative-division code): 11–15 north,
+    /// 21–23 north-east, 31–37 east, 41–46 central-south, 50–54 south-west, 61–65 north-west, 71 Taiwan, 81 Hong Kong,
+    /// 82 Macao. Codes in between (16–20, 24–30, …) are not assigned.
+    /// </summary>
+    public static bool IsProvince(int code) => code is (>= 11 and <= 15) or (>= 21 and <= 23) or (>= 31 and <= 37)
+        or (>= 41 and <= 46) or (>= 50 and <= 54) or (>= 61 and <= 65) or 71 or 81 or 82;
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLettersAndDigits =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     private static string? Validate(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -146,17 +185,22 @@ public sealed record Gb28181Id
             return "GB/T 28181 ID must contain only digits.";
         }
 
-        // GB/T 2260 province codes run from 11 (Beijing) to 82 (Macao); 00 and 99 are not provinces.
         var province = (value[0] - '0') * 10 + (value[1] - '0');
-        if (province is < 11 or > 82)
+        if (!IsProvince(province))
         {
-            return $"GB/T 28181 ID region starts with province code {province:00}, which GB/T 2260 does not define (11–82).";
+            return $"GB/T 28181 ID region starts with province code {province:00}, which is not a GB/T 2260 province (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82).";
         }
 
         var type = int.Parse(value.AsSpan(10, 3), System.Globalization.CultureInfo.InvariantCulture);
         if (type < 111)
         {
             return $"GB/T 28181 ID type code {type:000} is below the first defined type (111).";
+        }
+
+        // GB/T 28181-2016 Appendix D: network digits 0–8 are assigned, 9 is reserved.
+        if (value[13] == '9')
+        {
+            return "GB/T 28181 ID network digit 9 is reserved (0–4 video/alarm private network, 5 police information network, 6 e-government, 7 internet, 8 social resources).";
         }
 
         return null;

@@ -66,6 +66,22 @@ public sealed class ConfigurationValidationTests : IDisposable
         Assert.Contains("province code 99", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("3402000001132000001", "20 digits")]
+    [InlineData("340200000113200000012", "20 digits")]
+    [InlineData("3402000001132000000A", "only digits")]
+    [InlineData("34020000011329000001", "network digit 9")]
+    public async Task ANearlyTwentyDigitIdIsRefusedAsABadGb28181Code(string id, string reason)
+    {
+        var config = ValidConfig();
+        config["Devices:0:Id"] = id;
+        config["Devices:0:Kind"] = "camera";
+        config["Devices:0:Driver"] = "sim-camera";
+        var error = Assert.Single(await StartupErrorsAsync(config));
+        Assert.Contains("Id looks like a GB/T 28181 code but is not a valid one", error, StringComparison.Ordinal);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AValidGb28181IdIsAccepted()
     {
