@@ -58,8 +58,8 @@ internal static class CameraAnalysisFactory
         };
     }
 
-    /// <summary>Person detection only where zones or lines need it: a motion-only camera costs no HOG.</summary>
-    public static IObjectDetector? Detector(Camera camera) => camera.Zones.Count + camera.Lines.Count > 0 ? new HogPersonDetector() : null;
+    /// <summary>Person detection only where zones or person lines need it: motion-only lines cost no HOG.</summary>
+    public static IObjectDetector? Detector(Camera camera) => camera.Zones.Count > 0 || camera.Lines.Any(l => !l.MotionOnly) ? new HogPersonDetector() : null;
 
     /// <summary>What a running pipeline depends on; a change restarts it. Hashed, because it includes the password.</summary>
     public static string Fingerprint(Camera camera)
@@ -69,7 +69,7 @@ internal static class CameraAnalysisFactory
             camera.Streams.AnalysisUrl, camera.Streams.Username, camera.Streams.Password, camera.Analysis.Site.ToString(),
             camera.Analysis.DetectFps, camera.Analysis.DetectWidth, camera.Analysis.DetectHeight,
             camera.Zones.Select(z => new object[] { z.Id, z.Kind, z.Polygon.Select(p => new[] { p.X, p.Y }) }),
-            camera.Lines.Select(l => new object[] { l.Id, new[] { l.A.X, l.A.Y, l.B.X, l.B.Y, l.InSide.X, l.InSide.Y } }),
+            camera.Lines.Select(l => new object[] { l.Id, new[] { l.A.X, l.A.Y, l.B.X, l.B.Y, l.InSide.X, l.InSide.Y }, l.MotionOnly }),
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
     }
@@ -79,5 +79,5 @@ internal static class CameraAnalysisFactory
             zone.Polygon.Select(p => (p.X, p.Y)), width, height);
 
     private static CountingLineDefinition Line(CameraLine line, int width, int height) =>
-        FractionalRegions.Line(line.Id, (line.A.X, line.A.Y), (line.B.X, line.B.Y), (line.InSide.X, line.InSide.Y), width, height);
+        FractionalRegions.Line(line.Id, (line.A.X, line.A.Y), (line.B.X, line.B.Y), (line.InSide.X, line.InSide.Y), width, height, line.MotionOnly);
 }

@@ -18,6 +18,7 @@ public sealed class HogPersonDetector : IObjectDetector, IDisposable
     private readonly HOGDescriptor _hog = new();
     private readonly List<Rect> _regions = [];
     private readonly List<DetectedObject> _found = [];
+    private readonly Mat _padded = new();
 
     public HogPersonDetector(HogPersonOptions? options = null)
     {
@@ -37,7 +38,18 @@ public sealed class HogPersonDetector : IObjectDetector, IDisposable
         _found.Clear();
         foreach (var region in _regions)
         {
-            using var roi = new Mat(luma, region);
+            using var inner = new Mat(luma, region & frame);
+            var roi = inner;
+            if ((region & frame) != region)
+            {
+                // A person close to an edge: HOG's window (≈ 1.33 × their height) would stick out of the picture and
+                // never be tried, so the region is padded with the edge's own pixels.
+                var visible = region & frame;
+                Cv2.CopyMakeBorder(inner, _padded, visible.Top - region.Top, region.Bottom - visible.Bottom, visible.Left - region.Left,
+                    region.Right - visible.Right, BorderTypes.Replicate);
+                roi = _padded;
+            }
+
             var boxes = _hog.DetectMultiScale(roi, out var weights, _options.HitThreshold, new Size(_options.Stride, _options.Stride), new Size(0, 0), _options.Scale, 2);
             for (var i = 0; i < boxes.Length; i++)
             {
@@ -65,7 +77,10 @@ public sealed class HogPersonDetector : IObjectDetector, IDisposable
         {
             var margin = (int)(m.Height * _options.RegionMargin);
             var grown = new Rect(m.X - margin, m.Y - margin, m.Width + (2 * margin), m.Height + (2 * margin));
-            Merge(AtLeast(grown, frame) & frame);
+            // Up to EdgePadding outside the picture: see Detect.
+            var pad = _options.EdgePadding;
+            var padded = new Rect(-pad, -pad, frame.Width + (2 * pad), frame.Height + (2 * pad));
+            Merge(AtLeast(grown, padded) & padded);
         }
     }
 
@@ -88,8 +103,8 @@ public sealed class HogPersonDetector : IObjectDetector, IDisposable
     {
         var w = Math.Max(r.Width, Math.Max(_options.MinRegionWidth, Window.Width + 16));
         var h = Math.Max(r.Height, Math.Max(_options.MinRegionHeight, Window.Height + 16));
-        var x = Math.Clamp(r.X - ((w - r.Width) / 2), 0, Math.Max(0, frame.Width - w));
-        var y = Math.Clamp(r.Y - ((h - r.Height) / 2), 0, Math.Max(0, frame.Height - h));
+        var x = Math.Clamp(r.X - ((w - r.Width) / 2), frame.X, Math.Max(frame.X, frame.Right - w));
+        var y = Math.Clamp(r.Y - ((h - r.Height) / 2), frame.Y, Math.Max(frame.Y, frame.Bottom - h));
         return new Rect(x, y, w, h);
     }
 
@@ -126,5 +141,9 @@ public sealed class HogPersonDetector : IObjectDetector, IDisposable
         }
     }
 
-    public void Dispose() => _hog.Dispose();
+    public void Dispose()
+    {
+        _hog.Dispose();
+        _padded.Dispose();
+    }
 }

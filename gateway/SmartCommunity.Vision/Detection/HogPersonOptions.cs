@@ -29,4 +29,8 @@ public sealed class HogPersonOptions
     /// <summary>Shrink boxes to the person inside the 64×128 window (the window has ~12.5 % margin above and below),
     /// so the bottom-centre is at the feet. Default true.</summary>
     public bool TightenBoxes { get; init; } = true;
+
+    /// <summary>How far a search region may reach outside the picture, filled with the edge's pixels, so a person
+    /// walking along an edge (or entering through it) still fits a detection window. Default 48 px.</summary>
+    public int EdgePadding { get; init; } = 48;
 }

@@ -34,8 +34,9 @@ public static class FractionalRegions
         return zone;
     }
 
-    /// <summary>A counting line at detect resolution; crossing towards <paramref name="inSide"/> counts as in.</summary>
-    public static CountingLineDefinition Line(string id, (double X, double Y) a, (double X, double Y) b, (double X, double Y) inSide, int width, int height)
+    /// <summary>A counting line at detect resolution; crossing towards <paramref name="inSide"/> counts as in; a
+    /// <paramref name="motionOnly"/> line counts everything that moves, persons or not.</summary>
+    public static CountingLineDefinition Line(string id, (double X, double Y) a, (double X, double Y) b, (double X, double Y) inSide, int width, int height, bool motionOnly = false)
     {
         var line = new CountingLineDefinition
         {
@@ -43,6 +44,7 @@ public static class FractionalRegions
             A = ToPixels(a.X, a.Y, width, height),
             B = ToPixels(b.X, b.Y, width, height),
             InSide = ToPixels(inSide.X, inSide.Y, width, height),
+            MotionOnly = motionOnly,
         };
         line.Validate();
         return line;

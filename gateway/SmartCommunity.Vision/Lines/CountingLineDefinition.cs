@@ -19,8 +19,16 @@ public sealed class CountingLineDefinition
     /// so jitter on the line never counts. Default 10.</summary>
     public float Margin { get; init; } = 10;
 
-    /// <summary>Labels counted; null means every label. Default null.</summary>
-    public IReadOnlyCollection<string>? Labels { get; init; }
+    /// <summary>Labels counted; null means every label. Default <c>person</c>: a track counts once the detector has
+    /// classified it (a crossing made before that is held and counted, with its own time, when it is).</summary>
+    public IReadOnlyCollection<string>? Labels { get; init; } = [Detection.HogPersonDetector.PersonLabel];
+
+    /// <summary>Count everything that moves across the line, classified or not (overrides <see cref="Labels"/>): for
+    /// places where anything that moves is a person, such as a shelter door, and where the detector would miss
+    /// people seen from above or half hidden. Default false.</summary>
+    public bool MotionOnly { get; init; }
+
+    internal bool Counts(string label) => MotionOnly || Labels is null || Labels.Contains(label);
 
     /// <summary>Point of the box that must cross. Default bottom-centre (the feet).</summary>
     public ReferencePoint ReferencePoint { get; init; } = ReferencePoint.BottomCentre;

@@ -9,10 +9,13 @@ namespace SmartCommunity.Vision.Lines;
 /// Counts tracks crossing one line, per direction, with hysteresis: a track's side only changes once its reference
 /// point is more than <see cref="CountingLineDefinition.Margin"/> from the line, and a count needs a change of side
 /// (out → in or in → out), so a track standing on the line never counts and a track counts once per crossing.
+/// Tracks start from motion; a crossing by a track the detector has not classified yet is held, and counted (with the
+/// time it happened) once the track is of a counted kind, or never if it is dropped unclassified. A
+/// <see cref="CountingLineDefinition.MotionOnly"/> line counts every confirmed track at once.
 /// </summary>
 public sealed class LineCounter
 {
-    private readonly Dictionary<long, int> _side = [];
+    private readonly Dictionary<long, LineState> _state = [];
     private readonly Point2f _direction;
     private readonly float _length;
     private readonly float _inSign;
@@ -39,6 +42,9 @@ public sealed class LineCounter
 
     public long OutCount { get; private set; }
 
+    /// <summary>Crossings made by tracks the detector never classified (dropped unclassified), for diagnostics.</summary>
+    public long UnclassifiedCrossings { get; private set; }
+
     public void Update(IReadOnlyList<Track> tracks, IReadOnlyList<Track> removed, DateTimeOffset now, string cameraId, List<VisionEvent> events)
     {
         ArgumentNullException.ThrowIfNull(tracks);
@@ -47,7 +53,7 @@ public sealed class LineCounter
         for (var i = 0; i < tracks.Count; i++)
         {
             var track = tracks[i];
-            if (track.Updated && (Line.Labels is null || Line.Labels.Contains(track.Label)))
+            if (track.Updated && track.Confirmed)
             {
                 Observe(track, now, cameraId, events);
             }
@@ -55,7 +61,10 @@ public sealed class LineCounter
 
         for (var i = 0; i < removed.Count; i++)
         {
-            _side.Remove(removed[i].Id);
+            if (_state.Remove(removed[i].Id, out var state) && state.Pending is { Count: > 0 } pending)
+            {
+                UnclassifiedCrossings += pending.Count;
+            }
         }
     }
 
@@ -67,39 +76,47 @@ public sealed class LineCounter
         var p = BoxPoints.Of(track.Box, Line.ReferencePoint);
         var distance = DistanceOf(p);
         var side = distance > Line.Margin ? 1 : distance < -Line.Margin ? -1 : 0;
-        if (side == 0)
+        _state.TryGetValue(track.Id, out var state);
+        if (side != 0 && state is null)
         {
-            return; // In the hysteresis band: keep the last known side.
+            _state[track.Id] = state = new LineState { Side = side }; // First sighting: a side to cross from, not a crossing.
+        }
+        else if (side != 0 && state!.Side != side)
+        {
+            state.Side = side;
+            if (WithinSegment(p)) // Otherwise it walked round the end of the line.
+            {
+                var direction = side > 0 ? CrossingDirection.In : CrossingDirection.Out;
+                var crossing = new VisionEvent(VisionEventKind.LineCross, cameraId, now, Line.Id, track.Id, direction, track.Label, track.Confidence, track.Box);
+                (state.Pending ??= []).Add(crossing);
+            }
         }
 
-        if (!_side.TryGetValue(track.Id, out var previous))
+        // In the hysteresis band the last known side stands. Crossings wait until the track is of a counted kind.
+        if (state?.Pending is { Count: > 0 } pending && Line.Counts(track.Label))
         {
-            _side[track.Id] = side; // First sighting: a side to cross from, not a crossing.
-            return;
-        }
+            foreach (var crossing in pending)
+            {
+                if (crossing.Direction == CrossingDirection.In)
+                {
+                    InCount++;
+                }
+                else
+                {
+                    OutCount++;
+                }
 
-        if (previous == side)
-        {
-            return;
-        }
+                events.Add(crossing with { Label = track.Label, Confidence = track.Confidence });
+            }
 
-        _side[track.Id] = side;
-        if (!WithinSegment(p))
-        {
-            return; // Walked round the end of the line.
+            pending.Clear();
         }
+    }
 
-        var direction = side > 0 ? CrossingDirection.In : CrossingDirection.Out;
-        if (direction == CrossingDirection.In)
-        {
-            InCount++;
-        }
-        else
-        {
-            OutCount++;
-        }
-
-        events.Add(new VisionEvent(VisionEventKind.LineCross, cameraId, now, Line.Id, track.Id, direction, track.Label, track.Confidence, track.Box));
+    private sealed class LineState
+    {
+        public int Side;
+        public List<VisionEvent>? Pending;
     }
 
     private bool WithinSegment(Point2f p)

@@ -127,8 +127,11 @@ public sealed class MotionDetector : IDisposable
         // Deviation from Frigate: calibration also lasts MinCalibrationFrames. Frigate ends it as soon as < 5 % of
         // the frame differs, but after 2–3 frames at α 0.2 half of a non-uniform change (clipped shadows after a
         // brightness drop) is still in the average and comes back as motion.
+        // Deviation from Frigate: calibration also ends after MaxCalibrationFrames, because water that glints or a
+        // crowd keep more than 5 % of the frame moving for good, and Frigate's test would then never pass.
         if (_calibrating && ++_calibrationFrames >= _options.MinCalibrationFrames
-            && fraction < _options.CalibratedBelowFraction && _result.BoxList.Count <= _options.CalibratedMaxRegions)
+            && ((fraction < _options.CalibratedBelowFraction && _result.BoxList.Count <= _options.CalibratedMaxRegions)
+                || _calibrationFrames >= _options.MaxCalibrationFrames))
         {
             _calibrating = false;
         }
@@ -193,8 +196,13 @@ public sealed class MotionDetector : IDisposable
             sumMax += _contrastMax[i];
         }
 
+        // Deviation from Frigate: the range gets ContrastHeadroom on each side. Frigate clips at the percentiles, so a
+        // dark person over the darkest ground (or a light one over the lightest) maps to nearly the same grey as it
+        // and vanishes from the mask: on synthetic walkers the upper body disappeared over a dark paving block.
         var min = sumMin / _contrastMin.Length;
         var max = sumMax / _contrastMax.Length;
+        var headroom = (max - min) * _options.ContrastHeadroom;
+        (min, max) = (Math.Max(0, min - headroom), Math.Min(255, max + headroom));
         var lut = new Span<byte>((void*)b.Lut.Data, 256);
         for (var v = 0; v < 256; v++)
         {

@@ -35,6 +35,15 @@ public sealed class MotionOptions
     /// (2 s at 5 fps). Frigate has no minimum.</summary>
     public int MinCalibrationFrames { get; init; } = 10;
 
+    /// <summary>Fraction of the percentile range added below and above it before stretching, so objects darker or
+    /// lighter than most of the scene keep their contrast instead of being clipped to its extremes. Default 0.25
+    /// (Frigate: 0).</summary>
+    public double ContrastHeadroom { get; init; } = 0.25;
+
+    /// <summary>Frames after which a (re)calibration ends even though motion remains: a scene that never stops moving
+    /// (shimmering water, a crowd) is analysed with what the average has learnt by then. Default 20 (4 s at 5 fps).</summary>
+    public int MaxCalibrationFrames { get; init; } = 20;
+
     /// <summary>Stretch contrast between the 4th and 96th luma percentiles (averaged over <see cref="ContrastHistory"/>
     /// frames) so dim night scenes still reach the threshold. Default true.</summary>
     public bool ImproveContrast { get; init; } = true;
@@ -59,6 +68,7 @@ public sealed class MotionOptions
         ArgumentOutOfRangeException.ThrowIfNegative(ContourArea);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(FrameAlpha);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CalibrationAlpha);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxCalibrationFrames, MinCalibrationFrames);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ContrastHistory);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StartFrames);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EndFrames);

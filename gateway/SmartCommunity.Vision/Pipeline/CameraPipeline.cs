@@ -35,6 +35,7 @@ public sealed partial class CameraPipeline : IDisposable
     private readonly LineCounter[] _lines;
     private readonly List<DetectedObject> _detections = [];
     private readonly List<Rect> _regions = [];
+    private readonly List<Rect> _objects = [];
     private readonly List<VisionEvent> _raised = [];
     private readonly FrameSnapshot _snapshot;
     // Free queue places when the source waits instead of dropping (WaitWhenBehind); null otherwise. Never disposed:
@@ -72,7 +73,7 @@ public sealed partial class CameraPipeline : IDisposable
             _ => Interlocked.Increment(ref _eventsDropped));
         _slots = options.WaitWhenBehind ? new SemaphoreSlim(options.QueueCapacity) : null;
         _motion = new MotionDetector(options.Motion);
-        _tracker = new ObjectTracker(options.Tracker);
+        _tracker = new ObjectTracker(options.Tracker) { Frame = new Rect(0, 0, width, height) };
         _zones = [.. options.Zones.Select(z => new ZoneMonitor(z))];
         _lines = [.. options.Lines.Select(l => new LineCounter(l))];
     }
@@ -238,31 +239,15 @@ public sealed partial class CameraPipeline : IDisposable
             _raised.Add(new VisionEvent(VisionEventKind.MotionEnd, CameraId, now));
         }
 
-        // Search where something moved and where tracked objects are: a person who stops moving (standing in the
-        // water) must still be seen every frame, or zone inertia and persistence would count in minutes.
-        _regions.Clear();
-        _regions.AddRange(motion.Boxes);
-        var tracks = _tracker.Tracks;
-        for (var i = 0; i < tracks.Count; i++)
+        if (motion.Calibrating)
         {
-            _regions.Add(tracks[i].Box); // Indexed: foreach over the interface would allocate an enumerator per frame.
+            // Relearning the background after a brightness jump says nothing about objects: tracks wait, their
+            // predictions run on, and a walker who crossed meanwhile is counted when seen again on the other side.
+            _tracker.Coast();
         }
-
-        if (_detector is not null && _regions.Count > 0)
+        else
         {
-            Interlocked.Increment(ref _detectorRuns);
-            _detections.Clear();
-            _detector.Detect(frame.Luma, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_regions), _detections);
-            _tracker.Update(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_detections), now);
-            foreach (var zone in _zones)
-            {
-                zone.Update(_tracker.Tracks, _tracker.Removed, now, CameraId, _raised);
-            }
-
-            foreach (var line in _lines)
-            {
-                line.Update(_tracker.Tracks, _tracker.Removed, now, CameraId, _raised);
-            }
+            Track(motion, frame, now);
         }
 
         foreach (var e in _raised)
@@ -272,6 +257,46 @@ public sealed partial class CameraPipeline : IDisposable
 
         _snapshot.Keep(frame);
         Interlocked.Increment(ref _analysed);
+    }
+
+    /// <summary>Motion regions grouped into objects start and move tracks; the detector (if any) searches the objects
+    /// and the live tracks (a person who stops moving, standing in the water, must still be seen) and classifies.</summary>
+    private void Track(MotionResult motion, Frame frame, DateTimeOffset now)
+    {
+        _objects.Clear();
+        _objects.AddRange(motion.Boxes);
+        var grouped = MotionGrouping.Group(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_objects));
+        _objects.RemoveRange(grouped, _objects.Count - grouped);
+        var tracks = _tracker.Tracks;
+        if (_objects.Count == 0 && tracks.Count == 0)
+        {
+            return; // A still scene: nothing to follow, nothing to search.
+        }
+
+        _detections.Clear();
+        if (_detector is not null)
+        {
+            _regions.Clear();
+            _regions.AddRange(_objects);
+            for (var i = 0; i < tracks.Count; i++)
+            {
+                _regions.Add(tracks[i].Box); // Indexed: foreach over the interface would allocate an enumerator per frame.
+            }
+
+            Interlocked.Increment(ref _detectorRuns);
+            _detector.Detect(frame.Luma, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_regions), _detections);
+        }
+
+        _tracker.Update(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_objects), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_detections), now);
+        foreach (var zone in _zones)
+        {
+            zone.Update(_tracker.Tracks, _tracker.Removed, now, CameraId, _raised);
+        }
+
+        foreach (var line in _lines)
+        {
+            line.Update(_tracker.Tracks, _tracker.Removed, now, CameraId, _raised);
+        }
     }
 
     private void OnFrameDropped(Frame frame)

@@ -7,7 +7,9 @@ namespace SmartCommunity.Vision.Zones;
 
 /// <summary>
 /// Decides which tracks are in one zone, with inertia and a persistence window, and raises enter/leave events
-/// with dwell time. Only tracks updated by the latest detector run give evidence; a missed frame changes nothing.
+/// with dwell time. Only tracks updated by the latest frame give evidence; a missed frame changes nothing. Tracks start
+/// from motion, so inertia and the persistence window count from the object's first frame inside, and an object of a
+/// label the zone does not react to yet (not classified as a person) enters as soon as it is classified.
 /// </summary>
 public sealed class ZoneMonitor
 {
@@ -41,7 +43,7 @@ public sealed class ZoneMonitor
         for (var i = 0; i < tracks.Count; i++)
         {
             var track = tracks[i];
-            if (track.Updated && Applies(track.Label))
+            if (track.Updated && track.Confirmed)
             {
                 Observe(track, now, cameraId, events);
             }
@@ -78,7 +80,7 @@ public sealed class ZoneMonitor
             }
 
             p.OutsideRun = 0;
-            if (!p.Entered && p.InsideRun >= Zone.FramesToEnter && now - p.InsideSince >= Zone.PersistenceTime)
+            if (!p.Entered && p.InsideRun >= Zone.FramesToEnter && now - p.InsideSince >= Zone.PersistenceTime && Applies(track.Label))
             {
                 p.Entered = true;
                 events.Add(new VisionEvent(VisionEventKind.ZoneEnter, cameraId, now, Zone.Id, track.Id, null, track.Label, track.Confidence, track.Box));

@@ -36,11 +36,14 @@ internal sealed class TrackFeed
         return counter;
     }
 
-    /// <summary>One frame with these person boxes; returns the events it raised.</summary>
-    public List<VisionEvent> Frame(params Rect[] people)
+    /// <summary>One frame with these person boxes (each also a motion region); returns the events it raised.</summary>
+    public List<VisionEvent> Frame(params Rect[] people) => Frame(people, people);
+
+    /// <summary>One frame with these motion regions and person detections; returns the events it raised.</summary>
+    public List<VisionEvent> Frame(Rect[] regions, Rect[] people)
     {
         var detections = people.Select(b => new DetectedObject(b, "person", 1f)).ToArray();
-        Tracker.Update(detections, Now);
+        Tracker.Update(regions, detections, Now);
         var raised = new List<VisionEvent>();
         foreach (var zone in _zones)
         {

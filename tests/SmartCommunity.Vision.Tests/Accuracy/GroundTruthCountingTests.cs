@@ -1,0 +1,51 @@
+using SmartCommunity.Vision.Detection;
+using SmartCommunity.Vision.Synthetic;
+
+namespace SmartCommunity.Vision.Tests.Accuracy;
+
+/// <summary>Exact counts on single-file clips made by the generator, through the real pipeline (motion, HOG,
+/// tracker, lines, zones). The truth comes from the walkers' paths, and each test first checks it is not empty.</summary>
+public sealed class GroundTruthCountingTests
+{
+    [Fact]
+    public async Task PeopleWalkingThroughAShelterDoorOneAtATimeAreCountedExactlyWithTheDetector()
+    {
+        var scene = GroundTruthScenes.ShelterEntrance(walkersIn: 2, walkersOut: 1, brightnessJumps: false, seed: 11);
+        using var hog = new HogPersonDetector();
+        var line = Assert.Single((await GroundTruthScorer.RunAsync(scene, hog)).Lines);
+        Assert.Equal((2, 1), (line.TrueIn, line.TrueOut));
+        Assert.Equal((2L, 1L), (line.CountedIn, line.CountedOut));
+    }
+
+    [Fact]
+    public async Task AMotionOnlyDoorCountsEveryWalkerWithoutADetectorAcrossBrightnessJumps()
+    {
+        var scene = GroundTruthScenes.ShelterEntrance(walkersIn: 5, walkersOut: 3, brightnessJumps: true, motionOnly: true, seed: 12);
+        var line = Assert.Single((await GroundTruthScorer.RunAsync(scene, detector: null)).Lines);
+        Assert.Equal((5, 3), (line.TrueIn, line.TrueOut));
+        Assert.True(line.Exact, $"counted {line.CountedIn} in / {line.CountedOut} out");
+    }
+
+    [Fact]
+    public async Task WalkersEnteringThroughEveryEdgeOrCrossingCloseToOneAreCountedOnBothLines()
+    {
+        var score = await GroundTruthScorer.RunAsync(GroundTruthScenes.EveryEdge(motionOnly: true), detector: null);
+        Assert.Equal(2, score.Lines.Count);
+        Assert.All(score.Lines, l => Assert.True(l.TrueIn + l.TrueOut >= 4, $"{l.Line}: truth {l.TrueIn}/{l.TrueOut}"));
+        Assert.All(score.Lines, l => Assert.True(l.Exact, $"{l.Line}: counted {l.CountedIn}/{l.CountedOut} of {l.TrueIn}/{l.TrueOut}"));
+    }
+
+    [Fact]
+    public async Task ABatherStandingInShimmeringWaterIsReportedOnceAndTheShimmerAloneNever()
+    {
+        using var hog = new HogPersonDetector();
+        var bather = Assert.Single((await GroundTruthScorer.RunAsync(GroundTruthScenes.Beach(bathers: 1, strollers: 1, seed: 13), hog)).Zones);
+        Assert.Equal(1, bather.TrueEntries);
+        Assert.Equal(1, bather.Matched);
+        Assert.Equal(0, bather.FalseEntries);
+
+        using var hog2 = new HogPersonDetector();
+        var empty = Assert.Single((await GroundTruthScorer.RunAsync(GroundTruthScenes.EmptyWater(frames: 80), hog2)).Zones);
+        Assert.Equal(0, empty.FalseEntries);
+    }
+}
