@@ -64,7 +64,12 @@ public sealed class IngestCheckpointer(IServiceProvider services, TimeProvider t
 
         if (keepAsApplied)
         {
-            File.Move(segment.Path, Path.ChangeExtension(segment.Path, IngestJournal.AppliedExtension), overwrite: true);
+            // Every feature was flushed after the workers drained, so older segments that a periodic checkpoint
+            // interrupted by the stop left behind are applied too: none of them may be replayed as if after a crash.
+            foreach (var path in journal.SealedSegmentPaths())
+            {
+                File.Move(path, Path.ChangeExtension(path, IngestJournal.AppliedExtension), overwrite: true);
+            }
         }
         else
         {

@@ -133,6 +133,18 @@ public sealed class IngestJournal : IDisposable
         return rotation.Task;
     }
 
+    /// <summary>Segment files on disk other than the one being written (sealed, not yet checkpointed).</summary>
+    internal IEnumerable<string> SealedSegmentPaths()
+    {
+        string current;
+        lock (_lock)
+        {
+            current = _current.Path;
+        }
+
+        return [.. Directory.EnumerateFiles(_directory, "*" + Extension).Where(p => p != current && !Leftover.Contains(p))];
+    }
+
     /// <summary>Deletes a segment whose every record has been applied and committed by the features.</summary>
     internal static void Delete(string path) => File.Delete(path);
 
