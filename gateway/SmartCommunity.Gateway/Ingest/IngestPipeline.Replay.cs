@@ -51,6 +51,17 @@ public sealed partial class IngestPipeline
             }
         }
 
+        if (records.Count == 0)
+        {
+            // Only empty segments (the one a stop opened last): nothing was journaled that is not applied.
+            foreach (var path in _journal.Leftover)
+            {
+                IngestJournal.Delete(path);
+            }
+
+            return;
+        }
+
         _journal.Replaying = true;
         replay.AddedReplayed(records.Count);
         replay.Seal();

@@ -35,6 +35,12 @@ public sealed partial class IngestPipeline : BackgroundService
     private readonly ILogger<IngestPipeline> _logger;
     private readonly TaskCompletionSource _replayed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // The stop gate: reliable publishes between their journal append and their queue write. The workers stop only
+    // when none is left, so no journaled record misses its worker (that kept a whole segment from draining, and a
+    // clean stop then replayed messages already handled).
+    private int _queuing;
+    private int _stopping;
+
     public IngestPipeline(
         DeviceRegistry devices,
         GridRegistry grid,
@@ -138,6 +144,14 @@ public sealed partial class IngestPipeline : BackgroundService
             return new(IngestVerdict.Accepted);
         }
 
+        // Increment before the check (both full fences), so StopAsync either sees this publish or this publish sees the stop.
+        Interlocked.Increment(ref _queuing);
+        if (Volatile.Read(ref _stopping) == 1)
+        {
+            Interlocked.Decrement(ref _queuing);
+            return new(ShuttingDown);
+        }
+
         Task durable;
         try
         {
@@ -146,12 +160,34 @@ public sealed partial class IngestPipeline : BackgroundService
         }
         catch (ObjectDisposedException)
         {
-            return new(new IngestVerdict(RejectReason.Overloaded, "Gateway is shutting down."));
+            Interlocked.Decrement(ref _queuing);
+            return new(ShuttingDown);
         }
 
-        return partition.Reliable.Writer.TryWrite(inbound)
-            ? AwaitDurableAsync(partition, durable)
-            : WaitToQueueAsync(partition, inbound, durable, cancellationToken);
+        if (partition.Reliable.Writer.TryWrite(inbound))
+        {
+            Interlocked.Decrement(ref _queuing);
+            return AwaitDurableAsync(partition, durable);
+        }
+
+        return WaitToQueueAsync(partition, inbound, durable, cancellationToken);
+    }
+
+    private static IngestVerdict ShuttingDown => new(RejectReason.Overloaded, "Gateway is shutting down.");
+
+    /// <summary>
+    /// Refuses new reliable publishes (not acknowledged: their publishers send them again), lets those already
+    /// journaled reach their queues, and only then stops the workers, which drain the queues before they exit.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _stopping, 1);
+        while (Volatile.Read(ref _queuing) > 0 && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<IngestVerdict> AcceptAfterReplayAsync(string topic, ReadOnlySequence<byte> payload, string? sender, CancellationToken cancellationToken)
@@ -186,8 +222,14 @@ public sealed partial class IngestPipeline : BackgroundService
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
-            // Journaled but not queued: not acknowledged either, and replayed at the next start.
-            return new IngestVerdict(RejectReason.Overloaded, "Gateway is shutting down.");
+            // The publisher went away while waiting. Journaled but neither queued nor acknowledged: its publisher
+            // sends it again, so the record counts as done for its segment, which can then drain and be checkpointed.
+            inbound.Segment?.Processed();
+            return ShuttingDown;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queuing);
         }
 
         return await AwaitDurableAsync(partition, durable).ConfigureAwait(false);

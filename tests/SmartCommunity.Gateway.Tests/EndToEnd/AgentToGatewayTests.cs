@@ -15,6 +15,7 @@ public sealed class AgentToGatewayTests : IAsyncLifetime
     private readonly RecordingHandler _recorder = new();
     private readonly string _agentData = Directory.CreateTempSubdirectory("sc-agent-").FullName;
     private GatewayFactory _gateway = null!;
+    private readonly List<string> _logs = [];
 
     private static readonly AgentHost.Device Level = new(TestCommunity.LevelStation, "water-level", "sim-water-level",
         new() { ["TelemetrySeconds"] = "0.05", ["BaseLevelM"] = "3.0", ["Seed"] = "1" });
@@ -27,11 +28,17 @@ public sealed class AgentToGatewayTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _gateway = new GatewayFactory(services: s => s.AddSingleton<IDeviceMessageHandler>(_recorder)).Start();
+        _gateway = new GatewayFactory(services: Services).Start();
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    private void Services(IServiceCollection services)
+    {
+        services.AddSingleton<IDeviceMessageHandler>(_recorder);
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new ListLoggerProvider(_logs));
+    }
 
     [Fact]
     public async Task SimulatedDevicesPublishValidDataAndTheSpeakerExecutesAndAcknowledgesACommand()
@@ -61,13 +68,19 @@ public sealed class AgentToGatewayTests : IAsyncLifetime
         await _gateway.DisposeAsync();
         var beforeRestart = _recorder.Events.Count;
         await Eventually.TrueAsync(() => agent.Counters(TestCommunity.DoorUnit).Queued >= 10, TimeSpan.FromSeconds(20), "the agent queues on disk while the gateway is down");
-        _gateway = _gateway.Reopen(services: s => s.AddSingleton<IDeviceMessageHandler>(_recorder)).Start();
+        _gateway = _gateway.Reopen(services: Services).Start();
 
         await Eventually.TrueAsync(() => _recorder.Events.Count >= beforeRestart + 10, TimeSpan.FromSeconds(30));
         await agent.DisposeAsync();
 
         // Every sequence number once, no gaps, although the gateway was down for a while.
         var seqs = _recorder.Events.Where(e => e.Device == TestCommunity.DoorUnit).Select(e => (e.Message.Boot, e.Message.Seq)).ToList();
+        // A clean stop is never replayed as if it had crashed (that handled the last segment's messages twice).
+        lock (_logs)
+        {
+            Assert.DoesNotContain(_logs, l => l.Contains("left by an unclean stop", StringComparison.Ordinal));
+        }
+
         Assert.Equal(seqs.Count, seqs.Distinct().Count());
         var sorted = seqs.Select(s => s.Seq).Order().ToList();
         Assert.Equal(sorted.Count, (int)(sorted[^1] - sorted[0] + 1) - CountTelemetryAndStatusIn(sorted));
