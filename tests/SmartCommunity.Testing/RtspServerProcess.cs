@@ -15,20 +15,35 @@ public sealed class RtspServerProcess : IAsyncDisposable
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(10);
 
     private const string Script = """
-        import os, sys, signal
+        import os, sys, signal, time
         import gi
         gi.require_version('Gst', '1.0')
         gi.require_version('GstRtspServer', '1.0')
         from gi.repository import Gst, GstRtspServer, GLib
         Gst.init(None)
-        port, width, height, fps, lifetime, parent = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+        port, width, height, fps, lifetime, parent, pattern = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
         server = GstRtspServer.RTSPServer()
         server.set_address('127.0.0.1')
         server.set_service(port)
         factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch('( videotestsrc is-live=true pattern=ball ! video/x-raw,width=%s,height=%s,framerate=%s/1 '
+        factory.set_launch('( videotestsrc name=src is-live=true pattern=%s ! video/x-raw,width=%s,height=%s,framerate=%s/1 '
                            '! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%s bitrate=300 '
-                           '! rtph264pay name=pay0 pt=96 config-interval=1 )' % (width, height, fps, fps))
+                           '! rtph264pay name=pay0 pt=96 config-interval=1 )' % (pattern, width, height, fps, fps))
+        # "pattern NAME" on stdin switches every client's picture at once and answers "set <unix ms>": a change of
+        # picture at a known instant, which a viewer can time (glass-to-glass latency).
+        sources = []
+        factory.connect('media-configure', lambda f, media: sources.append(media.get_element().get_by_name('src')))
+        def command(channel, condition):
+            line = sys.stdin.readline()
+            if not line:
+                return False
+            parts = line.split()
+            if len(parts) == 2 and parts[0] == 'pattern':
+                for source in sources:
+                    Gst.util_set_object_arg(source, 'pattern', parts[1])
+                print('set %d' % int(time.time() * 1000), flush=True)
+            return True
+        GLib.io_add_watch(sys.stdin, GLib.IO_IN | GLib.IO_HUP, command)
         # Not shared: every client (recorder, probe) gets its own pipeline, so one client's TEARDOWN cannot end another's stream.
         factory.set_shared(False)
         server.get_mount_points().add_factory('/cam', factory)
@@ -52,10 +67,12 @@ public sealed class RtspServerProcess : IAsyncDisposable
     private readonly int _width;
     private readonly int _height;
     private readonly int _fps;
+    private readonly string _pattern;
     private Process? _process;
 
-    private RtspServerProcess(string directory, int port, int width, int height, int fps)
+    private RtspServerProcess(string directory, int port, int width, int height, int fps, string pattern)
     {
+        _pattern = pattern;
         _directory = directory;
         Port = port;
         _width = width;
@@ -72,11 +89,12 @@ public sealed class RtspServerProcess : IAsyncDisposable
     /// <summary>Debian's Python: the GStreamer bindings are installed for it, not for another python3 on the PATH.</summary>
     public static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
-    public static async Task<RtspServerProcess> StartAsync(int width = 320, int height = 240, int fps = 10)
+    /// <summary>Starts a server; <paramref name="pattern"/> is videotestsrc's (ball moves, black and white are flat, for timing).</summary>
+    public static async Task<RtspServerProcess> StartAsync(int width = 320, int height = 240, int fps = 10, string pattern = "ball")
     {
         var directory = Directory.CreateTempSubdirectory("sc-rtsp-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "rtsp_server.py"), Script);
-        var server = new RtspServerProcess(directory, FreePort.Next(), width, height, fps);
+        var server = new RtspServerProcess(directory, FreePort.Next(), width, height, fps, pattern);
         try
         {
             await server.StartAgainAsync();
@@ -97,13 +115,14 @@ public sealed class RtspServerProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var argument in new[]
         {
             Path.Combine(_directory, "rtsp_server.py"), Port.ToString(CultureInfo.InvariantCulture), _width.ToString(CultureInfo.InvariantCulture),
             _height.ToString(CultureInfo.InvariantCulture), _fps.ToString(CultureInfo.InvariantCulture),
-            ((int)MaxLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture), Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            ((int)MaxLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture), Environment.ProcessId.ToString(CultureInfo.InvariantCulture), _pattern,
         })
         {
             info.ArgumentList.Add(argument);
@@ -131,6 +150,27 @@ public sealed class RtspServerProcess : IAsyncDisposable
             await StopAsync();
             throw new TimeoutException("The RTSP server was not ready within 20 s.");
         }
+    }
+
+    /// <summary>
+    /// Switches the picture of every connected client to a videotestsrc pattern (e.g. <c>white</c>) and returns the
+    /// wall-clock instant the server switched it (the next frame it captures has the new picture).
+    /// </summary>
+    public async Task<DateTimeOffset> SetPatternAsync(string pattern)
+    {
+        var process = _process ?? throw new InvalidOperationException("The RTSP server is not running.");
+        await process.StandardInput.WriteLineAsync("pattern " + pattern);
+        await process.StandardInput.FlushAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
+        {
+            if (line.StartsWith("set ", StringComparison.Ordinal))
+            {
+                return DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(line[4..], CultureInfo.InvariantCulture));
+            }
+        }
+
+        throw new InvalidOperationException("The RTSP server exited instead of switching its picture.");
     }
 
     /// <summary>Kills the server (the "camera" goes away); waits at most 10 s for it to be gone.</summary>

@@ -50,6 +50,10 @@ const messages = {
   open_required: ['请选择开放或关闭', 'Choose open or closed'],
   invalid_occupants: ['在场人数须为 0 至容量之间的整数', 'The headcount must be a whole number up to the capacity'],
   invalid_arrival: ['人数或批次有误', 'The number of people is not valid'],
+  live_unavailable: ['摄像机实时画面暂不可用', 'The camera\'s live picture is not available'],
+  live_codec_unsupported: ['该视频编码无法在浏览器中实时播放（请使用子码流）', 'This video codec cannot play live in a browser (use the sub stream)'],
+  live_timeout: ['摄像机未及时送出画面', 'The camera sent no picture in time'],
+  invalid_stream: ['码流须为主码流或子码流', 'The stream must be main or sub'],
   from_required: ['请给出出发的避难所或位置', 'Give a shelter or a position to start from'],
 };
 

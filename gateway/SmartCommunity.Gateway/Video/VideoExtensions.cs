@@ -6,13 +6,14 @@ using SmartCommunity.Gateway.Video.Cameras;
 using SmartCommunity.Gateway.Video.Clips;
 using SmartCommunity.Gateway.Video.Events;
 using SmartCommunity.Gateway.Video.Footage;
+using SmartCommunity.Gateway.Video.LiveView;
 using SmartCommunity.Gateway.Video.Retention;
 using SmartCommunity.Gateway.Video.Recording;
 using SmartCommunity.Gateway.Video.Snapshots;
 
 namespace SmartCommunity.Gateway.Video;
 
-/// <summary>Wiring of the video feature (issue 5): camera registry, recording, footage, snapshots, clips.</summary>
+/// <summary>Wiring of the video feature (issue 5): camera registry, recording, footage, live view, snapshots, clips.</summary>
 public static class VideoExtensions
 {
     public static IHostApplicationBuilder AddVideo(this IHostApplicationBuilder builder)
@@ -44,6 +45,7 @@ public static class VideoExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CameraEventIndex>());
         builder.Services.AddSingleton<FootageRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FootageRetention>());
+        builder.Services.AddSingleton<LiveVideoHub>();
         return builder;
     }
 
@@ -52,6 +54,7 @@ public static class VideoExtensions
         app.MapCamerasApi();
         app.MapSnapshotsApi();
         app.MapFootageApi();
+        app.MapLiveVideoApi();
         app.MapClipsApi();
         app.MapCameraEventsApi();
         return app;

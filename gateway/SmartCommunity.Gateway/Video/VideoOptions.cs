@@ -77,6 +77,14 @@ public sealed class VideoOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>A live stream nobody watches any more is stopped this long after its last viewer left (a viewer moving from the wall to the large view keeps it). Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan LiveLinger { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a viewer waits for a live stream's first picture (connection, stream analysis) before the answer is 504. Default 20 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan LiveStartTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (RestartBackoffMax < RestartBackoffMin)

@@ -4,18 +4,26 @@ import { timeEl, toLocalInput } from '../format.js';
 import { name, pick, t } from '../i18n.js';
 import { AlertCards, OpenAlerts } from '../components/alerts.js';
 import { footagePlayer, footageUrl } from '../components/footage.js';
+import { livePlayer } from '../components/live-video.js';
+import { cameraView } from '../components/camera-view.js';
 
-// Public security: the camera wall (latest snapshot, online state), footage search with HLS playback, the
-// event timeline with clip export, and the alerts.
+// Public security: the camera wall (each tile live, online state; a click opens the camera large with its
+// events and its last minutes of footage), footage search with HLS playback, the event timeline with clip
+// export, and the alerts.
 export function mountSecurity(root, { live }) {
   const wall = h('div', { class: 'camera-wall', 'data-testid': 'camera-wall' }, t('loading'));
   const search = h('div', { 'data-testid': 'footage-search' });
   const events = h('div', { 'data-testid': 'event-timeline' });
   const list = h('div', { 'data-testid': 'security-alerts' }, t('loading'));
   const player = h('div', { class: 'player' });
+  const large = h('div', { 'data-testid': 'camera-large' });
+  // Live players of the wall and the large view; all stopped when the wall is redrawn or the view is left.
+  let players = [];
+  let opened = null;
+  const stopWall = () => { players.forEach(p => p.stop()); players = []; };
   const clipStatus = h('p', { role: 'status', 'data-testid': 'clip-status' });
   fill(root, h('section', { class: 'view view-security', 'data-testid': 'view-security' },
-    h('div', { class: 'col wide' }, h('h2', {}, t('cameras')), wall, h('h2', {}, t('footageSearch')), search, player),
+    h('div', { class: 'col wide' }, h('h2', {}, t('cameras')), large, wall, h('h2', {}, t('footageSearch')), search, player),
     h('div', { class: 'col' }, h('h2', {}, t('activeAlerts')), list, h('h2', {}, t('events')), events)));
 
   let cameras = [];
@@ -34,6 +42,7 @@ export function mountSecurity(root, { live }) {
       const video = (fromVideo ?? []).map(c => ({ ...c, online: c.online ?? c.status?.online ?? deviceById.get(c.id)?.online ?? null, lastSeen: deviceById.get(c.id)?.lastSeen, video: true }));
       const known = new Set(video.map(c => c.id));
       cameras = [...video, ...devices.filter(d => !known.has(d.id)).map(d => ({ id: d.id, name: d.name, cellId: d.cellId, online: d.online, lastSeen: d.lastSeen, video: false }))];
+      stopWall();
       fill(wall, cameras.length ? cameras.map(cameraTile) : h('p', { class: 'empty' }, '—'));
       renderSearch();
     } catch (error) {
@@ -43,16 +52,30 @@ export function mountSecurity(root, { live }) {
 
   function cameraTile(camera) {
     const state = camera.online === true ? 'online' : camera.online === false ? 'offline' : 'unknown';
-    const picture = camera.video
-      ? h('img', { src: `/api/video/cameras/${encodeURIComponent(camera.id)}/snapshot?t=${Date.now()}`, alt: `${t('snapshot')}: ${name(camera.name)}`, loading: 'lazy',
-        onerror: event => event.target.replaceWith(h('div', { class: 'no-snapshot' }, t('noSnapshot'))) })
-      : h('div', { class: 'no-snapshot' }, t('notForVideo'));
+    // The wall plays the sub stream (smaller) live; the stream starts only while the tile is shown.
+    let picture = h('div', { class: 'no-snapshot' }, t('notForVideo'));
+    if (camera.video) {
+      const tilePlayer = livePlayer(camera.id, { sub: true, label: `${t('liveView')}: ${name(camera.name)}` });
+      players.push(tilePlayer);
+      picture = h('button', { type: 'button', class: 'camera-open', 'data-testid': 'camera-open', 'aria-label': `${t('openCamera')}: ${name(camera.name)}`, onclick: () => open(camera) }, tilePlayer.el);
+    }
     return h('figure', { class: 'camera camera-' + state, 'data-testid': 'camera', 'data-camera-id': camera.id, 'data-online': state },
       picture,
       h('figcaption', {}, h('strong', {}, name(camera.name)), ' ',
         h('span', { class: 'state ' + (state === 'online' ? 'state-open' : 'state-closed') }, t(state)),
         camera.lastSeen ? [' · ', t('lastSeen'), ' ', timeEl(camera.lastSeen)] : null,
         cells.get(camera.cellId) ? h('div', { class: 'muted' }, name(cells.get(camera.cellId).name)) : null));
+  }
+
+  function open(camera) {
+    opened?.stop();
+    opened = cameraView(camera, { onClose: () => { opened = null; fill(large); }, eventLine });
+    fill(large, opened.el);
+    large.scrollIntoView({ block: 'nearest' });
+  }
+
+  function eventLine(event) {
+    return [timeEl(event.at), ` · ${event.type}`, event.zone ? ` · ${event.zone}` : '', event.label ? ` · ${event.label}` : ''];
   }
 
   function renderSearch() {
@@ -127,5 +150,5 @@ export function mountSecurity(root, { live }) {
     live.onReconnect(() => { loadCameras(); loadEvents(); }),
   ];
   load();
-  return () => { alerts.dispose(); off.forEach(o => o()); };
+  return () => { alerts.dispose(); off.forEach(o => o()); stopWall(); opened?.stop(); };
 }
