@@ -16,6 +16,8 @@ public sealed partial class RoleMatrixTests
         ("GET", "api/video/cameras/{id}/snapshots/{name}", "/api/video/cameras/43010200011320000001/snapshots/1-1.jpg", null, People),
         ("GET", "api/video/cameras/{id}/segments", "/api/video/cameras/43010200011320000001/segments?from=0&to=1000", null, People),
         ("GET", "api/video/cameras/{id}/footage", "/api/video/cameras/43010200011320000001/footage?from=0&to=1000", null, People),
+        // Live view: a bad stream name is refused with 400 after authorisation (no camera stream is started).
+        ("GET", "api/video/cameras/{id}/live", "/api/video/cameras/43010200011320000001/live?stream=bad", null, People),
         ("GET", "api/video/cameras/{id}/segments/{segmentId:long}.ts", "/api/video/cameras/43010200011320000001/segments/1.ts", null, People),
         // Exports are evidence: public security and admins only (an empty body is refused with 400 after authorisation).
         ("POST", "api/video/clips/", "/api/video/clips", "{}", ["admin", "ps"]),
