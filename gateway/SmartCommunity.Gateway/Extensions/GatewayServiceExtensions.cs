@@ -21,7 +21,10 @@ public static class GatewayServiceExtensions
         // A feature's faulted loop must not stop the host and every other feature with it (issue 19): the
         // supervisor reports it in /health by name and restarts it where that is safe.
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
+        // Instruments on System.Diagnostics.Metrics, published on /metrics by prometheus-net (docs/architecture.md).
+        builder.Services.AddMetrics();
         builder.Services.AddSingleton<MetricsRegistry>();
+        builder.Services.AddSingleton<SmartCommunity.Metrics.PrometheusBridge>();
         builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         builder.Services.AddSingleton<SqliteDatabase>();
         builder.Services.AddSingleton<LoginThrottle>();

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Grid;
-using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Ingest.Journal;
+using SmartCommunity.Metrics;
 
 namespace SmartCommunity.Gateway.Operations;
 
@@ -25,6 +25,8 @@ public static class OperationsApi
     {
         app.MapGet("/alive", () => TypedResults.Text("alive")).AllowAnonymous().WithTags("Operations");
         app.MapGet("/health", Health).AllowAnonymous().WithTags("Operations");
+        // Created now, not at the first scrape: histograms recorded before it listens would not be counted.
+        _ = app.ServiceProvider.GetRequiredService<PrometheusBridge>();
         app.MapGet("/metrics", Metrics).AllowAnonymous().WithTags("Operations");
         app.MapGet("api/ingest/rejections", Rejections).RequireAuthorization(AuthPolicies.Staff).WithTags("Operations");
     }
@@ -46,14 +48,21 @@ public static class OperationsApi
         return status == "healthy" ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> Metrics(HttpContext http, MetricsRegistry registry, IOptions<AuthOptions> auth)
+    private static async Task Metrics(HttpContext http, PrometheusBridge metrics, IOptions<AuthOptions> auth)
     {
         var loopback = http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
         var allowed = (loopback && auth.Value.AnonymousMetricsFromLoopback)
             || (await http.AuthenticateAsync(AuthPolicies.Scheme)).Principal?.IsInRole(Roles.Admin) == true;
-        return allowed
-            ? TypedResults.Text(registry.Render(), "text/plain; version=0.0.4; charset=utf-8")
-            : TypedResults.Unauthorized();
+        if (!allowed)
+        {
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        // Always the Prometheus text format 0.0.4: in OpenMetrics a counter named without _total (sc_timeseries_*)
+        // would be typed "unknown".
+        http.Response.ContentType = PrometheusBridge.ContentType;
+        await metrics.WriteAsync(http.Response.Body, http.RequestAborted);
     }
 
     private static Ok<IReadOnlyList<Rejection>> Rejections(RejectionLog log, string? source, int? limit) =>

@@ -50,7 +50,7 @@ public sealed class AlertsBenchmark : IBenchmark
 
         await engine.FlushAsync();
         GC.Collect();
-        var metrics = host.Get<SmartCommunity.Gateway.Infrastructure.Metrics.MetricsRegistry>().Render().Split('\n')
+        var metrics = host.Get<SmartCommunity.Metrics.PrometheusBridge>().Render().Split('\n')
             .Where(l => l.StartsWith("sc_alerts_notifications_total{channel=\"mqtt\"", StringComparison.Ordinal) || l.StartsWith("sc_alerts_dropped_total", StringComparison.Ordinal));
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"Delivery backlog drained in {drain.Elapsed.TotalSeconds:0.0} s after the throughput run: ") + string.Join("; ", metrics));
 
@@ -59,9 +59,10 @@ public sealed class AlertsBenchmark : IBenchmark
         report.Add("raise → terminal p99 under load", latency.EngineP99, "ms (lower is better)", "direct broker publish p99", latency.EngineP99 / latency.DirectP99);
         report.Add("direct broker publish p50 / p99", latency.DirectP50, "ms", latency.DirectP99.ToString("0.###", CultureInfo.InvariantCulture) + " ms p99");
         report.Notes.Add(latency.Note);
-        var batches = host.Get<AlertMetrics>().BatchSeconds;
+        var text = host.Get<SmartCommunity.Metrics.PrometheusBridge>().Render();
+        var batches = SmartCommunity.Testing.PrometheusText.Parse(text).Value("sc_alerts_batch_seconds_count");
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"Engine batches (apply + SQLite commit): {batches.Count}, p50 {batches.Quantile(0.5) * 1000:0.##} ms, p99 {batches.Quantile(0.99) * 1000:0.##} ms (bucket estimates)."));
+            $"Engine batches (apply + SQLite commit): {batches}, p50 {SmartCommunity.Testing.PrometheusText.HistogramQuantile(text, "sc_alerts_batch_seconds", 0.5) * 1000:0.##} ms, p99 {SmartCommunity.Testing.PrometheusText.HistogramQuantile(text, "sc_alerts_batch_seconds", 0.99) * 1000:0.##} ms (bucket estimates)."));
         return report;
     }
 

@@ -1,4 +1,3 @@
-using SmartCommunity.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -6,6 +5,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using SmartCommunity.Benchmarks.Harness;
 using SmartCommunity.Benchmarks.Ingest;
+using SmartCommunity.Testing;
 
 namespace SmartCommunity.Benchmarks.WaterSafety;
 
@@ -106,8 +106,8 @@ public sealed class DangerZoneLatencyBenchmark : IBenchmark
         report.Add("plain MQTT QoS 1 round trip p99", Percentile(baseline, 0.99), "ms");
         report.Add("camera event → loudspeaker command p50", Percentile(endToEnd, 0.5), "ms", "MQTT round trip p50", Percentile(baseline, 0.5) / Percentile(endToEnd, 0.5));
         report.Add("camera event → loudspeaker command p99", Percentile(endToEnd, 0.99), "ms", "MQTT round trip p99", Percentile(baseline, 0.99) / Percentile(endToEnd, 0.99));
-        var insideP99 = HistogramQuantile(inside, "sc_water_danger_zone_command_seconds", 0.99) * 1000;
-        report.Add("inside the gateway p50 (histogram)", HistogramQuantile(inside, "sc_water_danger_zone_command_seconds", 0.5) * 1000, "ms");
+        var insideP99 = PrometheusText.HistogramQuantile(inside, "sc_water_danger_zone_command_seconds", 0.99) * 1000;
+        report.Add("inside the gateway p50 (histogram)", PrometheusText.HistogramQuantile(inside, "sc_water_danger_zone_command_seconds", 0.5) * 1000, "ms");
         // Target: p99 ≤ 10 ms inside; expressed as a ratio 10 ms / p99 ≥ 1.
         report.Add("inside the gateway p99 (histogram)", insideP99, "ms", "10 ms target", 10 / insideP99, 1.0);
         report.Add("background telemetry accepted", achieved, "msg/s");
@@ -156,39 +156,5 @@ public sealed class DangerZoneLatencyBenchmark : IBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
-    }
-
-    /// <summary>Quantile from Prometheus cumulative buckets, interpolated linearly inside the bucket.</summary>
-    private static double HistogramQuantile(string metrics, string name, double q)
-    {
-        var buckets = new List<(double Le, double Count)>();
-        foreach (var line in metrics.Split('\n'))
-        {
-            if (line.StartsWith(name + "_bucket{", StringComparison.Ordinal) && !line.Contains("+Inf", StringComparison.Ordinal))
-            {
-                var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
-                le = le[..le.IndexOf('"', StringComparison.Ordinal)];
-                buckets.Add((double.Parse(le, CultureInfo.InvariantCulture), double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)));
-            }
-        }
-
-        var total = metrics.Split('\n').Where(l => l.StartsWith(name + "_count", StringComparison.Ordinal)).Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault();
-        if (total == 0)
-        {
-            return double.NaN;
-        }
-
-        double previousLe = 0, previousCount = 0;
-        foreach (var (le, count) in buckets.OrderBy(b => b.Le))
-        {
-            if (count >= q * total)
-            {
-                return previousLe + ((le - previousLe) * ((q * total) - previousCount) / Math.Max(1, count - previousCount));
-            }
-
-            (previousLe, previousCount) = (le, count);
-        }
-
-        return previousLe;
     }
 }

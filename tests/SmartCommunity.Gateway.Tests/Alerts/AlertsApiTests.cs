@@ -117,7 +117,7 @@ public sealed class AlertsApiTests
         await bed.RaiseAsync(AlertsTestBed.Trigger("spot-m", "intrusion", AlertLevel.Red));
         await bed.AdvanceAsync(TimeSpan.FromMinutes(2));
 
-        var text = bed.Gateway.Get<MetricsRegistry>().Render();
+        var text = bed.Gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render();
         Assert.Contains("sc_alerts_raised_total 1\n", text, StringComparison.Ordinal);
         Assert.Contains("sc_alerts_updated_total 1\n", text, StringComparison.Ordinal);
         Assert.Contains("sc_alerts_escalations_total 1\n", text, StringComparison.Ordinal);

@@ -47,7 +47,7 @@ public sealed class DeliveryChannelTests
         Assert.Equal(["retrying", "retrying", "delivered"], webhook);
         // The terminal channel was not held up by the failing webhook.
         Assert.Contains(bed.History(alert.Id), h => h is { Channel: "mqtt", Outcome: "published" });
-        var metrics = bed.Gateway.Get<MetricsRegistry>().Render();
+        var metrics = bed.Gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render();
         Assert.Contains("sc_alerts_notifications_total{channel=\"webhook\",outcome=\"retrying\"} 2\n", metrics, StringComparison.Ordinal);
         Assert.Contains("sc_alerts_notifications_total{channel=\"webhook\",outcome=\"delivered\"} 1\n", metrics, StringComparison.Ordinal);
     }
@@ -66,7 +66,7 @@ public sealed class DeliveryChannelTests
         var alert = await bed.RaiseAsync(AlertsTestBed.Trigger("spot-dead-hook", "intrusion", AlertLevel.Red, TestCommunity.BuildingB));
         await Eventually.TrueAsync(() => bed.History(alert.Id).Any(h => h is { Channel: "webhook", Outcome: "failed" }));
         Assert.Contains("gave up after 3 attempts", bed.History(alert.Id).Single(h => h.Outcome == "failed").Detail, StringComparison.Ordinal);
-        Assert.Contains("sc_alerts_notifications_total{channel=\"webhook\",outcome=\"failed\"} 1\n", bed.Gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_alerts_notifications_total{channel=\"webhook\",outcome=\"failed\"} 1\n", bed.Gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
     [Fact]

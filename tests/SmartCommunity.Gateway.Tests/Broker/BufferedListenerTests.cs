@@ -100,7 +100,7 @@ public sealed class BufferedListenerTests : IAsyncLifetime
         Assert.Equal(3.5, recorder.Telemetry.Single().Message.LevelM);
     }
 
-    private string Rendered() => _gateway.Get<Gateway.Infrastructure.Metrics.MetricsRegistry>().Render();
+    private string Rendered() => _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render();
 
     /// <summary>Opens a TCP connection, sends CONNECT with the device's credentials and checks the CONNACK says accepted.</summary>
     internal static async Task<Socket> ConnectRawAsync(int port, string deviceId)

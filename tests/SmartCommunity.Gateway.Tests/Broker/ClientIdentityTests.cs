@@ -75,7 +75,7 @@ public sealed class ClientIdentityTests : IAsyncLifetime
         var (code, _) = await TryConnectAsync(client, user, clientId);
 
         Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, code);
-        Assert.Contains("sc_broker_connect_refused_total{reason=\"client_id_mismatch\"} 1", _gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_broker_connect_refused_total{reason=\"client_id_mismatch\"} 1", _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -47,7 +47,7 @@ public sealed class LoginThrottlingTests : IAsyncLifetime
 
     private double Metric(string series)
     {
-        var line = _gateway.Get<MetricsRegistry>().Render().Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        var line = _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render().Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 

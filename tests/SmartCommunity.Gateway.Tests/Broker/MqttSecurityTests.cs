@@ -24,7 +24,7 @@ public sealed class MqttSecurityTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
-    private string Metric(string line) => _gateway.Get<MetricsRegistry>().Render().Split('\n').FirstOrDefault(l => l.StartsWith(line, StringComparison.Ordinal)) ?? "";
+    private string Metric(string line) => _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render().Split('\n').FirstOrDefault(l => l.StartsWith(line, StringComparison.Ordinal)) ?? "";
 
     private static async Task<MqttClientConnectResultCode> TryConnectAsync(MqttClientOptions options)
     {
@@ -49,7 +49,7 @@ public sealed class MqttSecurityTests : IAsyncLifetime
         var result = await TryConnectAsync(_gateway.MqttOptions(null, null, "anon", version));
 
         Assert.NotEqual(MqttClientConnectResultCode.Success, result);
-        Assert.Contains("sc_broker_connect_refused_total{reason=\"anonymous\"} 1", _gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_broker_connect_refused_total{reason=\"anonymous\"} 1", _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class MqttSecurityTests : IAsyncLifetime
     {
         var result = await TryConnectAsync(_gateway.MqttOptions(TestCommunity.LevelStation, TestCommunity.SecretOf(TestCommunity.LevelStation), clientId: TestCommunity.DoorUnit));
         Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, result);
-        Assert.Contains("client_id_mismatch\"} 1", _gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("client_id_mismatch\"} 1", _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class ClockSuspectTests : IAsyncLifetime
         Assert.Equal("duress", handled.Type);
         Assert.Equal(year2059, handled.DeviceTs);
         Assert.InRange(handled.Ts, before, Payloads.NowMs);
-        Assert.Contains("sc_ingest_clock_suspect_total{class=\"event\"} 1", _gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_ingest_clock_suspect_total{class=\"event\"} 1", _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
 
         using var staff = await _gateway.LoginAsync("ps");
         var device = await staff.GetFromJsonAsync<JsonElement>("/api/devices/" + TestCommunity.DoorUnit);

@@ -26,7 +26,7 @@ public sealed class SupervisionTests : IAsyncLifetime
 
     private long Rejected(RejectReason reason)
     {
-        var line = _gateway.Get<MetricsRegistry>().Render().Split('\n')
+        var line = _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render().Split('\n')
             .Single(l => l.StartsWith($"sc_ingest_rejected_total{{reason=\"{reason.Label()}\"}}", StringComparison.Ordinal));
         return long.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -31,7 +31,7 @@ public sealed class ServiceHealthTests
         Assert.Equal("faulted", service.GetProperty("state").GetString());
         Assert.Contains("disk on fire", service.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal("alive", await http.GetStringAsync("/alive"));
-        Assert.Contains("sc_service_up{service=\"FaultOnDemandService\"} 0", gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_service_up{service=\"FaultOnDemandService\"} 0", gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class ServiceHealthTests
 
         await Eventually.TrueAsync(() => flaky.Runs == 2, TimeSpan.FromSeconds(30), "the supervisor starts the service again");
         await Eventually.TrueAsync(async () => (await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK);
-        Assert.Contains("sc_service_restarts_total{service=\"FaultsOnceService\"} 1", gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_service_restarts_total{service=\"FaultsOnceService\"} 1", gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
     private sealed class FaultOnDemandService : BackgroundService

@@ -61,7 +61,7 @@ public sealed class EmbeddedTimeSeriesTests : IAsyncLifetime
         var now = Payloads.NowMs;
         await DeviceTraffic.PublishAsync(_gateway, now);
         using var client = await _gateway.LoginAsync("admin");
-        await Eventually.TrueAsync(() => _gateway.Get<MetricsRegistry>().Render().Contains("sc_ingest_rejected_total{reason=\"malformed_json\"} 1", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render().Contains("sc_ingest_rejected_total{reason=\"malformed_json\"} 1", StringComparison.Ordinal));
 
         _gateway.Get<GatewayMetricsSampler>().Sample(write: true);
 
@@ -70,7 +70,7 @@ public sealed class EmbeddedTimeSeriesTests : IAsyncLifetime
         await WaitForPointsAsync(client, $"/api/timeseries/gateway_rejects?field=rejected&{range}", 1);
         await WaitForPointsAsync(client, $"/api/timeseries/gateway_devices?field=total&{range}", 1);
         await _gateway.Get<IPointWriter>().FlushAsync();
-        var metrics = _gateway.Get<MetricsRegistry>().Render();
+        var metrics = _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render();
         Assert.Contains("sc_timeseries_info{mode=\"embedded\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("sc_timeseries_buffer_limit 50000", metrics, StringComparison.Ordinal);
         Assert.Contains("sc_timeseries_metrics_dropped{reason=\"buffer_full\"} 0", metrics, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class EmbeddedTimeSeriesTests : IAsyncLifetime
     {
         await _gateway.Get<TimeSeriesLifecycle>().RunMaintenanceAsync(CancellationToken.None);
 
-        Assert.Contains("sc_timeseries_embedded_maintenance_runs 1", _gateway.Get<MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_timeseries_embedded_maintenance_runs 1", _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
     internal static Task<ChartSeries> WaitForPointsAsync(HttpClient client, string url, int atLeast) =>

@@ -50,7 +50,7 @@ public sealed class InfluxTimeSeriesTests
     public void TheWritersCountersAreOnMetricsLikeTelegrafs()
     {
         var counters = _fixture.Gateway.Get<IPointWriter>().GetCounters();
-        var metrics = _fixture.Gateway.Get<MetricsRegistry>().Render();
+        var metrics = _fixture.Gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render();
 
         Assert.Contains("sc_timeseries_info{mode=\"influxdb\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("sc_timeseries_buffer_limit 100000", metrics, StringComparison.Ordinal);

@@ -61,7 +61,7 @@ public sealed class RecordingTests : IAsyncLifetime
         lock (_logs)
         {
             return string.Join("\n", VideoTestBed.Segments(_gateway)) + "\n" + string.Join("\n", _logs.Where(l => l.Contains("Video", StringComparison.Ordinal)).TakeLast(40))
-                + "\n" + string.Join("\n", _gateway.Get<SmartCommunity.Gateway.Infrastructure.Metrics.MetricsRegistry>().Render().Split('\n').Where(l => l.StartsWith("sc_video", StringComparison.Ordinal)));
+                + "\n" + string.Join("\n", _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render().Split('\n').Where(l => l.StartsWith("sc_video", StringComparison.Ordinal)));
         }
     }
 

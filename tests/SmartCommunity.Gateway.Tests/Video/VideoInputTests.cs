@@ -99,7 +99,7 @@ public sealed class VideoInputTests : IAsyncLifetime
         Assert.Throws<ArgumentException>(() => store.Save(VideoTestBed.Camera, DateTimeOffset.UtcNow, []));
         Assert.Throws<ArgumentException>(() => store.Save("../../etc", DateTimeOffset.UtcNow, jpeg));
         Assert.Throws<ArgumentException>(() => store.Save(VideoTestBed.Camera, DateTimeOffset.UtcNow, new byte[(2 << 20) + 10]));
-        Assert.Contains("sc_video_snapshots_refused_total 4", _gateway.Get<SmartCommunity.Gateway.Infrastructure.Metrics.MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_video_snapshots_refused_total 4", _gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
 
         var path = store.Save(VideoTestBed.Camera, DateTimeOffset.UtcNow, jpeg);
         Assert.Equal(jpeg, await _ps.GetByteArrayAsync(path));

@@ -86,7 +86,7 @@ internal sealed class AnalysisTestBed : IAsyncDisposable
 
     public long Metric(string line)
     {
-        var found = Gateway.Get<MetricsRegistry>().Render().Split('\n').SingleOrDefault(l => l.StartsWith(line + " ", StringComparison.Ordinal));
+        var found = Gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render().Split('\n').SingleOrDefault(l => l.StartsWith(line + " ", StringComparison.Ordinal));
         return found is null ? -1 : long.Parse(found[(line.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
     }
 

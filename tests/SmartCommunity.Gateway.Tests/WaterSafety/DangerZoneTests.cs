@@ -61,7 +61,7 @@ public sealed class DangerZoneTests
             string.Create(CultureInfo.InvariantCulture, $$"""{"v":1,"ts":{{Payloads.NowMs}},"seq":1,"id":"{{id}}","status":"done"}"""));
         var sender = gateway.Get<WarningCommandSender>();
         await Eventually.TrueAsync(() => sender.ForReason("spot:spot-a").SingleOrDefault()?.Status == "done");
-        Assert.Equal(1, sender.DangerZoneLatency.Count);
+        Assert.Equal(1, PrometheusText.Parse(gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render()).Value("sc_water_danger_zone_command_seconds_count"));
 
         await bed.FlushAsync();
         await Eventually.TrueAsync(() => bed.OpenFor(WaterSafetyTestBed.SpotId).Any(a => a.Type == "danger_zone_person"));
@@ -70,7 +70,7 @@ public sealed class DangerZoneTests
         Assert.Contains(alert.Evidence, e => e.Kind == "snapshot" && e.Uri == "http://127.0.0.1/snap/7.jpg");
         Assert.Contains(alert.Evidence, e => e.Kind == "footage");
         Assert.Contains(bed.OpenFor(WaterSafetyTestBed.SpotId), a => a.Type == "drowning_risk" && a.Level >= AlertLevel.Orange);
-        Assert.Contains("sc_water_danger_zone_command_seconds_count 1", gateway.Get<SmartCommunity.Gateway.Infrastructure.Metrics.MetricsRegistry>().Render(), StringComparison.Ordinal);
+        Assert.Contains("sc_water_danger_zone_command_seconds_count 1", gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
     [Fact]

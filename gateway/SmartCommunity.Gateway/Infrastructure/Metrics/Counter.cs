@@ -1,30 +1,21 @@
-using System.Text;
-
 namespace SmartCommunity.Gateway.Infrastructure.Metrics;
 
-/// <summary>A monotonically increasing count. Thread-safe; one interlocked add per increment.</summary>
-public sealed class Counter : IMetricChild
+/// <summary>
+/// One labelled series of a counter: the count itself, kept in one interlocked long so the ingest hot path pays a
+/// single atomic add, and read by the gateway's own status (<c>/health</c>, the time-series sampler). The family's
+/// <see cref="System.Diagnostics.Metrics.ObservableCounter{T}"/> reports it to every listener.
+/// </summary>
+public sealed class Counter
 {
     private long _value;
 
-    internal Counter((string Key, string Value)[] labels) => Labels = labels;
+    internal Counter(KeyValuePair<string, object?>[] tags) => Tags = tags;
 
-    public (string Key, string Value)[] Labels { get; }
+    internal KeyValuePair<string, object?>[] Tags { get; }
 
     public long Value => Interlocked.Read(ref _value);
 
     public void Inc() => Interlocked.Increment(ref _value);
 
     public void Add(long amount) => Interlocked.Add(ref _value, amount);
-
-    void IMetricChild.Render(StringBuilder builder, string name, string labels) =>
-        builder.Append(name).Append(labels.Length == 0 ? "" : "{" + labels + "}").Append(' ').Append(Value).Append('\n');
-}
-
-internal sealed class Gauge((string Key, string Value)[] labels, Func<double> read) : IMetricChild
-{
-    public (string Key, string Value)[] Labels { get; } = labels;
-
-    void IMetricChild.Render(StringBuilder builder, string name, string labels) =>
-        builder.Append(name).Append(labels.Length == 0 ? "" : "{" + labels + "}").Append(' ').Append(MetricFamily.Number(read())).Append('\n');
 }
