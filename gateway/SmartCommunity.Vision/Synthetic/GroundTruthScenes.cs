@@ -168,6 +168,65 @@ public static class GroundTruthScenes
     }
 
     /// <summary>
+    /// Groups arriving together: for each size in <paramref name="sizes"/> (2–10), that many walkers start within a
+    /// second of each other in separate lanes 75 px apart (eight lanes; the ninth and tenth follow a lane's first walker
+    /// 16 frames later, a body height and a half behind), alternating down and up.
+    /// </summary>
+    public static GroundTruthScene Groups(IReadOnlyList<int>? sizes = null, int seed = 14)
+    {
+        sizes ??= [2, 4, 6, 8, 10];
+        var rng = new Random(seed);
+        var walkers = new List<SyntheticWalker>();
+        var frame = 12;
+        foreach (var size in sizes)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(size, 16);
+            var lanes = Enumerable.Range(0, 8).OrderBy(_ => rng.Next()).ToArray();
+            for (var i = 0; i < size; i++)
+            {
+                var x = 58f + (lanes[i % 8] * 75) + rng.Next(-6, 7);
+                var start = frame + ((i / 8) * 16) + rng.Next(0, 5);
+                var frames = (int)Math.Ceiling(300.0 / rng.Next(12, 16));
+                var (y0, y1) = i % 2 == 0 ? (58f, 358f) : (358f, 58f);
+                walkers.Add(new SyntheticWalker(new Point2f(x, y0), new Point2f(x + rng.Next(-6, 7), y1), start, start + frames));
+            }
+
+            frame = walkers.Max(w => w.LastFrame) + 8;
+        }
+
+        var clip = new SyntheticClip { Frames = frame, Walkers = walkers, Seed = seed };
+        return new GroundTruthScene($"groups-{string.Join('-', sizes)}-s{seed}", clip, [Door()], [], SingleFile: false);
+    }
+
+    /// <summary>
+    /// People loitering near the door: each walks up to the line, stands 1–3 s 15–35 px short of it (or, every third
+    /// one, 40 px past it), then walks back the way they came. Only the ones who stepped past cross: once in and once
+    /// out (or out and in). One at a time; the jitter of a standing person's motion box must never count.
+    /// </summary>
+    public static GroundTruthScene Loiterers(int people = 6, bool motionOnly = false, int seed = 15)
+    {
+        var rng = new Random(seed);
+        var walkers = new List<SyntheticWalker>();
+        var frame = 12;
+        for (var i = 0; i < people; i++)
+        {
+            var x = rng.Next(120, 520);
+            var fromAbove = i % 2 == 0;
+            var stop = i % 3 == 2 ? -40 : rng.Next(15, 36); // Distance short of the line; negative: past it.
+            var (far, near) = fromAbove ? (60f, 220f - stop) : (358f, 220f + stop);
+            var frames = (int)Math.Ceiling(Math.Abs(near - far) / 13);
+            var hold = rng.Next(5, 16);
+            walkers.Add(new SyntheticWalker(new Point2f(x, far), new Point2f(x, near), frame, frame + frames, HoldFrames: hold));
+            var back = frame + frames + hold + 1; // Turns round on the next frame: one person, drawn as two walks.
+            walkers.Add(new SyntheticWalker(new Point2f(x, near), new Point2f(x + rng.Next(-20, 21), far), back, back + frames));
+            frame = back + frames + 8;
+        }
+
+        var clip = new SyntheticClip { Frames = frame + 5, Walkers = walkers, Seed = seed };
+        return new GroundTruthScene($"loiterers-{people}{(motionOnly ? "-motion" : "")}-s{seed}", clip, [Door(motionOnly)], [], SingleFile: true);
+    }
+
+    /// <summary>
     /// A beach: water with shimmer in the lower right (<see cref="Water"/>); <paramref name="bathers"/> walk from the
     /// sand into the water and stand there for 4 s, <paramref name="strollers"/> walk along the sand without entering.
     /// Sensor noise throughout and a brightness jump (a cloud) once.
@@ -217,6 +276,7 @@ public static class GroundTruthScenes
     public static IReadOnlyList<GroundTruthScene> Benchmark() =>
     [
         ShelterEntrance(5, 3, seed: 1), ShelterEntrance(4, 4, seed: 2), ShelterEntrance(4, 4, motionOnly: true, seed: 3),
-        EveryEdge(), SideBySide(), Crowd(20, seed: 4), Crowd(30, seed: 8), Crowd(20, lanes: false, seed: 10), Beach(), Beach(5, 2, seed: 9), EmptyWater(),
+        EveryEdge(), Loiterers(), SideBySide(), Groups(), Crowd(20, seed: 4), Crowd(30, seed: 8), Crowd(20, lanes: false, seed: 10),
+        Beach(), Beach(5, 2, seed: 9), EmptyWater(),
     ];
 }

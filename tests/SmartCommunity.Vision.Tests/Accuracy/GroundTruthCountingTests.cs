@@ -15,6 +15,17 @@ public sealed class GroundTruthCountingTests
         var line = Assert.Single((await GroundTruthScorer.RunAsync(scene, hog)).Lines);
         Assert.Equal((2, 1), (line.TrueIn, line.TrueOut));
         Assert.Equal((2L, 1L), (line.CountedIn, line.CountedOut));
+        Assert.Equal(3, line.Matched); // Each counted crossing is a true one: same direction, within a second.
+    }
+
+    [Fact]
+    public async Task PeopleLoiteringNearAMotionOnlyDoorCountOnlyWhenTheyStepOverAndBack()
+    {
+        var scene = GroundTruthScenes.Loiterers(people: 6, motionOnly: true);
+        var line = Assert.Single((await GroundTruthScorer.RunAsync(scene, detector: null)).Lines);
+        Assert.Equal((2, 2), (line.TrueIn, line.TrueOut)); // Two of six step 40 px over the line and back.
+        Assert.True(line.Exact, $"counted {line.CountedIn} in / {line.CountedOut} out");
+        Assert.Equal(4, line.Matched);
     }
 
     [Fact]
