@@ -40,7 +40,7 @@ public sealed class CameraAnalysisDriver(ILoggerFactory loggers) : IDeviceDriver
         var live = FfmpegArguments.IsLive(settings.Url);
         var pipeline = new CameraPipeline(
             new CameraPipelineOptions { CameraId = context.DeviceId, Zones = zones, Lines = lines, RestartAtEndOfStream = live, WaitWhenBehind = !live },
-            source, zones.Length + lines.Length > 0 ? new HogPersonDetector() : null, context.Time, loggers.CreateLogger<CameraPipeline>());
+            source, CameraAnalysisSettings.NeedsDetector(zones, lines) ? new HogPersonDetector() : null, context.Time, loggers.CreateLogger<CameraPipeline>());
         // One camera per box: one analysis worker.
         var scheduler = new PipelineScheduler(1, loggers.CreateLogger<PipelineScheduler>());
         var snapshots = settings.SnapshotDirectory is { Length: > 0 } folder ? folder : null;

@@ -77,7 +77,11 @@ public sealed class CameraAnalysisSettings
 
     internal (ZoneDefinition[] Zones, CountingLineDefinition[] Lines) Regions() =>
         ([.. Zones.Select(z => FractionalRegions.Zone(z.Id, z.Kind == ZoneSetting.DangerWater, z.Polygon.Select(p => (p.X, p.Y)), DetectWidth, DetectHeight))],
-         [.. Lines.Select(l => FractionalRegions.Line(l.Id, (l.A.X, l.A.Y), (l.B.X, l.B.Y), (l.InSide.X, l.InSide.Y), DetectWidth, DetectHeight))]);
+         [.. Lines.Select(l => FractionalRegions.Line(l.Id, (l.A.X, l.A.Y), (l.B.X, l.B.Y), (l.InSide.X, l.InSide.Y), DetectWidth, DetectHeight, l.MotionOnly))]);
+
+    /// <summary>Person detection only where zones or person lines need it: motion-only lines cost no HOG.</summary>
+    internal static bool NeedsDetector(ZoneDefinition[] zones, CountingLineDefinition[] lines) =>
+        zones.Length > 0 || lines.Any(l => !l.MotionOnly);
 }
 
 /// <summary>A zone: <c>danger-water</c> (persons, with the persistence window against reflections) or <c>general</c>.</summary>
@@ -102,6 +106,10 @@ public sealed class LineSetting
     public PointSetting B { get; set; } = new();
 
     public PointSetting InSide { get; set; } = new();
+
+    /// <summary>Count everything that moves across the line, without person detection (a shelter door where anything
+    /// that moves is a person); otherwise only tracks the person detector classified (docs/vision.md). Default false.</summary>
+    public bool MotionOnly { get; set; }
 }
 
 /// <summary>A point as fractions (0–1) of the picture's width and height.</summary>
