@@ -164,24 +164,24 @@ public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
         _logger.LogInformation("Connected to external broker {Host}:{Port} as {ClientId} (shared group '{Group}')", _options.Host, _options.ExternalPort, clientId, _options.SharedSubscriptionGroup);
     }
 
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
         // The broker already authenticated the sender and applied its ACL; the sender's name is not known here.
         // The PUBACK goes back only once the message is durable (journaled) or refused for good; until then the
-        // broker keeps it in our persistent session and sends it again after a crash. Acknowledging apart from
-        // this callback lets the next message in while this one waits for the journal's group commit.
+        // broker keeps it in our persistent session and sends it again after a crash. This callback returns once
+        // the message is queued, not durable, so the next one comes in during the journal's group commit, in order.
         args.AutoAcknowledge = false;
-        var verdict = _pipeline.AcceptAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, sender: null, CancellationToken.None);
+        var verdict = await _pipeline.QueueInOrderAsync(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload, CancellationToken.None).ConfigureAwait(false);
         if (verdict.IsCompletedSuccessfully)
         {
-            return AcknowledgeAsync(args, verdict.Result);
+            await AcknowledgeAsync(args, verdict.Result).ConfigureAwait(false);
+            return;
         }
 
         _ = AcknowledgeWhenDurableAsync(args, verdict);
-        return Task.CompletedTask;
     }
 
-    private async Task AcknowledgeWhenDurableAsync(MqttApplicationMessageReceivedEventArgs args, ValueTask<IngestVerdict> verdict)
+    private async Task AcknowledgeWhenDurableAsync(MqttApplicationMessageReceivedEventArgs args, Task<IngestVerdict> verdict)
     {
         try
         {
@@ -194,16 +194,36 @@ public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
         }
     }
 
-    private static Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs args, IngestVerdict verdict)
+    private Task AcknowledgeAsync(MqttApplicationMessageReceivedEventArgs args, IngestVerdict verdict)
     {
         if (verdict.Reason == RejectReason.Overloaded)
         {
-            // Not stored (the journal failed, or the gateway is stopping): no PUBACK, so the broker keeps it.
-            return Task.CompletedTask;
+            // Not stored (the journal failed, or the gateway is stopping): no PUBACK. A broker resends an unacknowledged
+            // message only in a new connection (MQTT 5 §4.4), and meanwhile it fills the in-flight window, so drop this
+            // connection: the reconnect loop comes back after its backoff and the broker sends it again.
+            return ReconnectForRedeliveryAsync();
         }
 
         // Accepted, or refused for good (bad topic, unknown device): acknowledging a refusal stops redelivery of
         // a message that can never be taken; it is counted in sc_ingest_rejected_total.
         return args.AcknowledgeAsync(CancellationToken.None);
+    }
+
+    private async Task ReconnectForRedeliveryAsync()
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        _logger.LogWarning("Could not store a message from the external broker; reconnecting so that the broker sends it again");
+        try
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.UnspecifiedError).Build(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Already gone: the reconnect loop takes over either way.
+        }
     }
 }

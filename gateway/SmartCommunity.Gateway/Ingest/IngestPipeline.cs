@@ -83,7 +83,26 @@ public sealed partial class IngestPipeline : BackgroundService
     /// Checks and queues one publish. <paramref name="sender"/> is the authenticated MQTT user name, or null
     /// in external-broker mode where the broker enforces the ACL.
     /// </summary>
-    public ValueTask<IngestVerdict> AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? sender, CancellationToken cancellationToken)
+    public ValueTask<IngestVerdict> AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? sender, CancellationToken cancellationToken) =>
+        Accept(topic, payload, sender, queued: null, cancellationToken);
+
+    /// <summary>
+    /// For one connection that carries every device's messages (the external broker's subscription): completes once
+    /// the message has its place in its worker's queue (or is refused), so the caller may read the next one without
+    /// overtaking it; the returned task is the verdict, complete once the message is durable. Messages that wait
+    /// for the journal's replay or for queue space would otherwise be overtaken, and a device's sequence window
+    /// would then refuse its older messages as repeats.
+    /// </summary>
+    public async Task<Task<IngestVerdict>> QueueInOrderAsync(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        await _replayed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var queued = new TaskCompletionSource();
+        var verdict = Accept(topic, payload, sender: null, queued, cancellationToken).AsTask();
+        await Task.WhenAny(queued.Task, verdict).ConfigureAwait(false);
+        return verdict;
+    }
+
+    private ValueTask<IngestVerdict> Accept(string topic, ReadOnlySequence<byte> payload, string? sender, TaskCompletionSource? queued, CancellationToken cancellationToken)
     {
         if (!_replayed.Task.IsCompleted)
         {
@@ -167,10 +186,11 @@ public sealed partial class IngestPipeline : BackgroundService
         if (partition.Reliable.Writer.TryWrite(inbound))
         {
             Interlocked.Decrement(ref _queuing);
+            queued?.TrySetResult();
             return AwaitDurableAsync(partition, durable);
         }
 
-        return WaitToQueueAsync(partition, inbound, durable, cancellationToken);
+        return WaitToQueueAsync(partition, inbound, durable, queued, cancellationToken);
     }
 
     private static IngestVerdict ShuttingDown => new(RejectReason.Overloaded, "Gateway is shutting down.");
@@ -213,12 +233,13 @@ public sealed partial class IngestPipeline : BackgroundService
         }
     }
 
-    private async ValueTask<IngestVerdict> WaitToQueueAsync(Partition partition, InboundMessage inbound, Task durable, CancellationToken cancellationToken)
+    private async ValueTask<IngestVerdict> WaitToQueueAsync(Partition partition, InboundMessage inbound, Task durable, TaskCompletionSource? queued, CancellationToken cancellationToken)
     {
         // Should be rare: the reliable queue is full, so this publisher waits (and so does its MQTT flow).
         try
         {
             await partition.Reliable.Writer.WriteAsync(inbound, cancellationToken);
+            queued?.TrySetResult();
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
