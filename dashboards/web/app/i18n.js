@@ -148,7 +148,14 @@ const texts = {
   noFootage: ['该时段无录像', 'No footage in this range'],
   playbackFailed: ['无法播放', 'Playback failed'],
   required: ['必填', 'required'],
+  confirm: ['确定', 'Confirm'],
+  cancel: ['取消', 'Cancel'],
+  noteWhy: ['说明（原因）', 'Note (why)'],
+  noteRequired: ['请填写说明', 'Write a note'],
 };
+
+/** More texts (a view's own), as { key: [zh, en] }. */
+export function addTexts(more) { Object.assign(texts, more); }
 
 const listeners = new Set();
 let current = localStorage.getItem('sc-lang') === 'en' ? 'en' : 'zh';

@@ -7,6 +7,7 @@ import { mountEmergency } from './views/emergency.js';
 import { mountGuard } from './views/guard.js';
 import { mountSecurity } from './views/security.js';
 import { mountWater } from './views/water.js';
+import { mountAdmin } from './views/admin.js';
 
 // Each role lands on its own view and sees only that one; admins may switch between all of them.
 const VIEWS = {
@@ -14,13 +15,14 @@ const VIEWS = {
   emergency: { label: 'viewEmergency', mount: mountEmergency },
   water: { label: 'viewWater', mount: mountWater },
   security: { label: 'viewSecurity', mount: mountSecurity },
+  admin: { label: 'viewAdmin', mount: mountAdmin },
 };
 const ROLE_VIEWS = {
   guard: ['guard'],
   emergency: ['emergency'],
   'water-authority': ['water'],
   'public-security': ['security'],
-  admin: ['emergency', 'water', 'security', 'guard'],
+  admin: ['emergency', 'water', 'security', 'guard', 'admin'],
 };
 
 const main = document.getElementById('app');

@@ -70,7 +70,7 @@ public sealed class RoleViewTests(DashboardFixture fixture)
     {
         var page = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl);
         await page.SignInAsync("admin", DemoPeople.AdminPassword);
-        await Assertions.Expect(page.Locator("#nav a")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("#nav a")).ToHaveCountAsync(5);
         await Assertions.Expect(page.GetByTestId("view-emergency")).ToBeVisibleAsync();
 
         await page.GetByTestId("nav-water").FocusAsync();
