@@ -149,7 +149,6 @@ const texts = {
   playbackFailed: ['无法播放', 'Playback failed'],
   required: ['必填', 'required'],
   confirm: ['确定', 'Confirm'],
-  cancel: ['取消', 'Cancel'],
   noteWhy: ['说明（原因）', 'Note (why)'],
   noteRequired: ['请填写说明', 'Write a note'],
 };
