@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+
+namespace SmartCommunity.Gb28181.Sip;
+
+/// <summary>What a GB/T 28181 media SDP says (RFC 4566 plus the <c>y=</c> SSRC and <c>f=</c> lines of GB/T 28181-2016 Appendix F).</summary>
+public sealed record SdpMedia(string SessionName, string Address, int Port, string Transport, string? Ssrc, string? Setup);
+
+/// <summary>Reading and writing the SDP of GB/T 28181 INVITEs.</summary>
+public static class Sdp
+{
+    /// <summary>Reads the session name, connection address, first video port, transport, y= and a=setup; null when one is missing.</summary>
+    public static SdpMedia? Parse(ReadOnlySpan<byte> body)
+    {
+        if (body.Length > 8_192)
+        {
+            return null;
+        }
+
+        string? session = null, address = null, transport = null, ssrc = null, setup = null;
+        var port = -1;
+        foreach (var raw in Encoding.UTF8.GetString(body).Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Length < 2 || line[1] != '=')
+            {
+                continue;
+            }
+
+            var value = line[2..];
+            switch (line[0])
+            {
+                case 's':
+                    session = value;
+                    break;
+                case 'c':
+                    var parts = value.Split(' ');
+                    address = parts.Length == 3 ? parts[2] : null;
+                    break;
+                case 'm' when value.StartsWith("video ", StringComparison.Ordinal) && port < 0:
+                    var media = value.Split(' ');
+                    if (media.Length >= 3 && int.TryParse(media[1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536)
+                    {
+                        port = p;
+                        transport = media[2];
+                    }
+
+                    break;
+                case 'y':
+                    ssrc = value.Trim();
+                    break;
+                case 'a' when value.StartsWith("setup:", StringComparison.Ordinal):
+                    setup = value[6..].Trim();
+                    break;
+            }
+        }
+
+        return session is not null && address is not null && port > 0 && transport is not null ? new SdpMedia(session, address, port, transport, ssrc, setup) : null;
+    }
+
+    /// <summary>
+    /// The offer of a live INVITE (GB/T 28181-2016 §9.2.2.1 and Appendix F): receive PS/90000 on <paramref name="port"/>
+    /// over RTP/UDP, SSRC <paramref name="ssrc"/>.
+    /// </summary>
+    public static string PlayOffer(string channelId, string address, int port, string ssrc) =>
+        $"v=0\r\no={channelId} 0 0 IN IP4 {address}\r\ns=Play\r\nc=IN IP4 {address}\r\nt=0 0\r\n" +
+        $"m=video {port.ToString(CultureInfo.InvariantCulture)} RTP/AVP 96\r\na=recvonly\r\na=rtpmap:96 PS/90000\r\ny={ssrc}\r\n";
+
+    /// <summary>
+    /// The 10-digit SSRC of GB/T 28181-2016 Appendix F: 0 for live (1 playback), digits 4–8 of the SIP domain, and a
+    /// 4-digit sequence.
+    /// </summary>
+    public static string Ssrc(bool playback, string domain, int sequence) =>
+        (playback ? "1" : "0") + domain.PadRight(8, '0')[3..8] + (sequence % 10_000).ToString("D4", CultureInfo.InvariantCulture);
+}
