@@ -12,6 +12,7 @@ test_packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly   # a real RTSP server
   python3-opencv python3-paho-mqtt       # the Python baselines the benchmarks compare against
   chromium                               # the dashboard's browser tests (Playwright drives Debian's Chromium)
+  sip-tester                             # SIPp, the real SIP peer of the GB/T 28181 tests (camera, superior platform)
 )
 
 case "${1:-test}" in

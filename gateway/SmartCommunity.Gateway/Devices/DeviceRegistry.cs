@@ -30,6 +30,12 @@ public sealed class DeviceRegistry
     /// <summary>Raised after a device is added, changed or removed (argument: its ID).</summary>
     public event Action<string>? Changed;
 
+    /// <summary>
+    /// Raised with a device's secret in clear right after it is stored (hashed), the one moment it is known, so a
+    /// protocol that needs another derived credential can keep that instead (GB/T 28181 SIP digest keeps HA1).
+    /// </summary>
+    public event Action<string, string>? SecretSet;
+
     public int Count => _devices.Count;
 
     public IEnumerable<DeviceRuntime> All => _devices.Values;
@@ -114,6 +120,11 @@ public sealed class DeviceRegistry
             existing.Update(device);
             existing.SecretHash = hash;
             existing.VerifiedSecretDigest = null;
+        }
+
+        if (secret is not null)
+        {
+            SecretSet?.Invoke(device.Id, secret);
         }
 
         Changed?.Invoke(device.Id);

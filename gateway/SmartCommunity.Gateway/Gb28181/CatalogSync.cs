@@ -1,0 +1,119 @@
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Infrastructure.Security;
+using SmartCommunity.Gb28181.Manscdp;
+using SmartCommunity.Protocol.Identity;
+using SmartCommunity.Protocol.Messages;
+
+namespace SmartCommunity.Gateway.Gb28181;
+
+/// <summary>
+/// Turns a device's catalog into registry entries: every video channel (a GB/T 28181 ID of a video type, e.g. 131/132)
+/// becomes a device of kind <c>camera</c> in the parent's cell, named as the catalog names it, with the attributes
+/// <c>gb28181.parent</c>, <c>gb28181.civilCode</c>, <c>gb28181.manufacturer</c>, <c>gb28181.status</c>; its presence
+/// follows the catalog's Status and the parent's registration. Channels never log in themselves: each gets a random
+/// secret that is never shown. Other items (business groups 215, organisations 216, alarm inputs) are counted, not stored.
+/// </summary>
+public sealed class CatalogSync(DeviceRegistry devices, DevicePresence presence, Gb28181Metrics metrics, ILogger<CatalogSync> logger)
+{
+    public const string ParentAttribute = "gb28181.parent";
+
+    /// <summary>Raised after a catalog was applied, with the channels stored (tests and the API wait on it).</summary>
+    public event Action<string, IReadOnlyList<string>>? Applied;
+
+    public IReadOnlyList<string> Apply(Catalog catalog)
+    {
+        var parent = devices.Get(catalog.DeviceId);
+        if (parent is null)
+        {
+            metrics.Refused("catalog-unknown-device");
+            return [];
+        }
+
+        var stored = new List<string>();
+        foreach (var item in catalog.Items)
+        {
+            if (item.DeviceId == catalog.DeviceId && parent.Device.Kind == DeviceKind.Camera)
+            {
+                continue; // An IPC lists itself as its own channel: it is already registered.
+            }
+
+            if (!Gb28181Id.TryParse(item.DeviceId, out var code, out _) || !code.CarriesVideo)
+            {
+                metrics.Refused(code is null ? "catalog-bad-channel-id" : "catalog-not-video");
+                continue;
+            }
+
+            var existing = devices.Get(item.DeviceId);
+            if (existing is not null && existing.Device.Attributes.GetValueOrDefault(ParentAttribute) != catalog.DeviceId)
+            {
+                metrics.Refused("catalog-channel-owned-elsewhere"); // Never let one device take over another's registration.
+                continue;
+            }
+
+            var attributes = new Dictionary<string, string>(existing?.Device.Attributes ?? new Dictionary<string, string>())
+            {
+                [ParentAttribute] = catalog.DeviceId,
+                ["gb28181.status"] = item.Online ? "ON" : "OFF",
+            };
+            Put(attributes, "gb28181.civilCode", item.CivilCode);
+            Put(attributes, "gb28181.manufacturer", item.Manufacturer);
+            Put(attributes, "gb28181.model", item.Model);
+            var name = Printable(item.Name);
+            var device = new Device(item.DeviceId, DeviceKind.Camera, name, parent.Device.CellId, item.Latitude ?? parent.Device.Lat,
+                item.Longitude ?? parent.Device.Lon, true, attributes);
+            var error = devices.Upsert(device, existing is null ? SecretHasher.NewSecret() : null);
+            if (error is not null)
+            {
+                metrics.Refused("catalog-store-failed");
+                logger.LogWarning("GB/T 28181 channel {Channel} of {Device} not stored: {Error}", item.DeviceId, catalog.DeviceId, error);
+                continue;
+            }
+
+            SetPresence(item.DeviceId, item.Online, item.Online ? "catalog status ON" : "catalog status OFF");
+            stored.Add(item.DeviceId);
+        }
+
+        metrics.Message("Catalog");
+        logger.LogInformation("GB/T 28181 catalog of {Device}: {Stored} of {Items} channels stored", catalog.DeviceId, stored.Count, catalog.Items.Count);
+        Applied?.Invoke(catalog.DeviceId, stored);
+        return stored;
+    }
+
+    /// <summary>A parent went offline (or unregistered): its channels go with it.</summary>
+    public void ParentOffline(string parentId, string cause)
+    {
+        foreach (var device in devices.All)
+        {
+            if (device.Device.Attributes.GetValueOrDefault(ParentAttribute) == parentId)
+            {
+                SetPresence(device.Id, online: false, cause);
+            }
+        }
+    }
+
+    private void SetPresence(string id, bool online, string cause)
+    {
+        if (online)
+        {
+            presence.OnConnected(id);
+        }
+        else
+        {
+            presence.OnDisconnected(id, cause);
+        }
+    }
+
+    private static void Put(Dictionary<string, string> attributes, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            attributes[key] = Printable(value);
+        }
+    }
+
+    private static string Printable(string text)
+    {
+        var clean = new string([.. text.Where(c => !char.IsControl(c))]).Trim();
+        return clean.Length == 0 ? "GB/T 28181 channel" : clean.Length > 200 ? clean[..200] : clean;
+    }
+}

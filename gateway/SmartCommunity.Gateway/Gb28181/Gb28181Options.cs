@@ -1,0 +1,79 @@
+using System.ComponentModel.DataAnnotations;
+using SmartCommunity.Protocol.Identity;
+
+namespace SmartCommunity.Gateway.Gb28181;
+
+/// <summary>The GB/T 28181 SIP server (section <c>Gb28181</c>): cameras and NVRs register here.</summary>
+public sealed class Gb28181Options : IValidatableObject
+{
+    public const string Section = "Gb28181";
+
+    /// <summary>Off by default: a gateway without 雪亮 devices opens no SIP port. The demo and the tests turn it on.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>UDP and TCP port of the SIP server. Default 5060 (RFC 3261 §18).</summary>
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5060;
+
+    /// <summary>Address the SIP server binds. Default all interfaces.</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Address the gateway names in Via, Contact and SDP; default the bind address, or 127.0.0.1 when that is 0.0.0.0.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>The gateway's own 20-digit SIP ID (type 200, SIP server). Default 34020000002000000001, WVP's usual one.</summary>
+    public string ServerId { get; set; } = "34020000002000000001";
+
+    /// <summary>Digest realm and SIP domain. Default: the first 10 digits of <see cref="ServerId"/> (GB/T 28181-2016 §9.1.2.1 practice).</summary>
+    public string? Realm { get; set; }
+
+    /// <summary>How long a challenge's nonce stays good. Default 5 minutes.</summary>
+    public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Shortest registration accepted (423 Interval Too Brief below). Default 60 s.</summary>
+    public TimeSpan MinExpires { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest registration granted; longer requests are shortened to it. Default 86 400 s (GB/T 28181 practice).</summary>
+    public TimeSpan MaxExpires { get; set; } = TimeSpan.FromSeconds(86_400);
+
+    /// <summary>Expected keepalive interval; a device is offline after <see cref="KeepaliveMisses"/> of them pass silent. Default 60 s.</summary>
+    public TimeSpan KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Default 3 (GB/T 28181-2016 §9.6.1).</summary>
+    [Range(1, 100)]
+    public int KeepaliveMisses { get; set; } = 3;
+
+    /// <summary>Largest SIP message read, UDP or TCP. Default 65 536 bytes.</summary>
+    [Range(1_024, 1_048_576)]
+    public int MaxMessageBytes { get; set; } = 65_536;
+
+    /// <summary>REGISTERs one source address may send per minute; more are dropped unanswered and counted. Default 60.</summary>
+    [Range(1, 100_000)]
+    public int MaxRegistersPerSourcePerMinute { get; set; } = 60;
+
+    /// <summary>TCP connections open at once; more are closed at accept. Default 2 000.</summary>
+    [Range(1, 100_000)]
+    public int MaxTcpConnections { get; set; } = 2_000;
+
+    public string EffectiveRealm => string.IsNullOrEmpty(Realm) ? ServerId[..Math.Min(10, ServerId.Length)] : Realm;
+
+    public string EffectiveAddress => !string.IsNullOrEmpty(AdvertisedAddress) ? AdvertisedAddress : BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : BindAddress;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Gb28181Id.TryParse(ServerId, out _, out var error))
+        {
+            yield return new ValidationResult("Gb28181:ServerId: " + error, [nameof(ServerId)]);
+        }
+
+        if (!System.Net.IPAddress.TryParse(BindAddress, out _))
+        {
+            yield return new ValidationResult("Gb28181:BindAddress must be an IP address.", [nameof(BindAddress)]);
+        }
+
+        if (MinExpires <= TimeSpan.Zero || MaxExpires < MinExpires || KeepaliveInterval <= TimeSpan.Zero || NonceLifetime <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Gb28181: MinExpires, MaxExpires (≥ MinExpires), KeepaliveInterval and NonceLifetime must be positive.");
+        }
+    }
+}

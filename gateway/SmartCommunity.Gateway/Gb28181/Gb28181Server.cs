@@ -1,0 +1,185 @@
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gb28181.Manscdp;
+using SmartCommunity.Gb28181.Sip;
+
+namespace SmartCommunity.Gateway.Gb28181;
+
+/// <summary>
+/// The GB/T 28181 SIP server: REGISTER to the <see cref="Registrar"/>, MESSAGE (Keepalive, Catalog responses) to
+/// presence and the <see cref="CatalogSync"/>, responses to the <see cref="SipClient"/>. A device that misses
+/// <see cref="Gb28181Options.KeepaliveMisses"/> keepalive intervals, or whose registration expires, goes offline
+/// (device presence, and with it the <c>device_offline</c> alert), and its channels with it.
+/// </summary>
+public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar registrar, SipClient client, SipCredentialStore credentials,
+    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
+    : BackgroundService
+{
+    private readonly Gb28181Options _options = options.Value;
+    private readonly CatalogCollector _collector = new(time);
+    private readonly ILogger _logger = loggers.CreateLogger<Gb28181Server>();
+    private SipTransport? _transport;
+
+    /// <summary>The UDP endpoint bound, once started (port 0 in tests picks a free one).</summary>
+    public System.Net.IPEndPoint? Endpoint => _transport?.UdpEndpoint;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        credentials.Load();
+        metrics.Gauge("sc_gb28181_registered_devices", "GB/T 28181 devices registered now.", () => sessions.Count);
+        registrar.Registered += session => _ = QueryCatalogAsync(session, stoppingToken);
+        _transport = new SipTransport(_options, metrics, _logger);
+        client.Transport = _transport;
+        _transport.Start(HandleAsync);
+        _logger.LogInformation("GB/T 28181 SIP server on {Address}:{Port} (UDP and TCP), realm {Realm}", _options.BindAddress, _options.Port, _options.EffectiveRealm);
+        try
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(_options.KeepaliveInterval.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(5).Ticks));
+            using var timer = new PeriodicTimer(period, time);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                CheckSessions();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends sessions that expired or went silent (called by the loop; tests may call it).</summary>
+    public void CheckSessions()
+    {
+        var now = time.GetUtcNow();
+        var silence = _options.KeepaliveInterval * _options.KeepaliveMisses;
+        foreach (var session in sessions.All)
+        {
+            var cause = now >= session.Expires ? "registration-expired" : now - session.LastHeard > silence ? "keepalive-timeout" : null;
+            if (cause is not null && sessions.Remove(session.DeviceId))
+            {
+                metrics.Presence(cause);
+                presence.OnDisconnected(session.DeviceId, "sip " + cause);
+                catalogs.ParentOffline(session.DeviceId, "parent " + cause);
+                _logger.LogWarning("GB/T 28181 device {Device} is offline: {Cause}", session.DeviceId, cause);
+            }
+        }
+    }
+
+    private async Task HandleAsync(SipMessage message, SipPeer peer)
+    {
+        if (!message.IsRequest)
+        {
+            if (!client.OnResponse(message))
+            {
+                metrics.Refused("stray-response");
+            }
+
+            return;
+        }
+
+        switch (message.Method)
+        {
+            case "REGISTER":
+                await registrar.HandleAsync(message, peer).ConfigureAwait(false);
+                break;
+            case "MESSAGE":
+                await MessageAsync(message, peer).ConfigureAwait(false);
+                break;
+            case "ACK":
+                break; // RFC 3261 §17.2.1: no response to ACK.
+            case "OPTIONS":
+                await peer.SendAsync(SipMessage.ResponseTo(message, 200, "OK", Registrar.NewTag())).ConfigureAwait(false);
+                break;
+            default:
+                metrics.Refused("method-not-allowed");
+                var refused = SipMessage.ResponseTo(message, 405, "Method Not Allowed");
+                refused.Add("Allow", "REGISTER, MESSAGE, ACK, OPTIONS");
+                await peer.SendAsync(refused).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task MessageAsync(SipMessage request, SipPeer peer)
+    {
+        var deviceId = request.FromUser;
+        var session = deviceId is null ? null : sessions.Get(deviceId);
+        if (session is null)
+        {
+            metrics.Refused("not-registered");
+            await peer.SendAsync(SipMessage.ResponseTo(request, 403, "Forbidden: not registered")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!session.Remote.Address.Equals(peer.Remote.Address))
+        {
+            // A registered ID from another address: someone else using a device's name.
+            metrics.Refused("wrong-source");
+            await peer.SendAsync(SipMessage.ResponseTo(request, 403, "Forbidden: not the registered address")).ConfigureAwait(false);
+            return;
+        }
+
+        var body = ManscdpMessage.Parse(request.Body.Span, out var reason);
+        if (body is null)
+        {
+            metrics.Refused("manscdp-" + reason);
+            await peer.SendAsync(SipMessage.ResponseTo(request, 400, "Bad Request: " + reason)).ConfigureAwait(false);
+            return;
+        }
+
+        // GB/T 28181-2016 §9.3: acknowledge with 200 first; the content is handled after.
+        await peer.SendAsync(SipMessage.ResponseTo(request, 200, "OK", Registrar.NewTag())).ConfigureAwait(false);
+        session.LastHeard = time.GetUtcNow();
+        switch ((body.Kind, body.CmdType))
+        {
+            case ("Notify", "Keepalive"):
+                metrics.Message("Keepalive");
+                presence.OnConnected(session.DeviceId);
+                break;
+            case ("Response", "Catalog"):
+                var catalog = _collector.Add(body, out var refused);
+                if (refused is not null)
+                {
+                    metrics.Refused("catalog-" + refused);
+                }
+
+                if (catalog is not null)
+                {
+                    catalogs.Apply(catalog);
+                }
+
+                break;
+            default:
+                metrics.Refused("unhandled-cmd");
+                break;
+        }
+    }
+
+    /// <summary>Asks a newly registered device for its channels (GB/T 28181-2016 §9.5.1); the answers arrive as MESSAGEs.</summary>
+    public async Task<bool> QueryCatalogAsync(DeviceSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = client.NewRequest("MESSAGE", session);
+            request.Add("Content-Type", "Application/MANSCDP+xml");
+            request.Body = ManscdpBodies.Query("Catalog", client.NextSn(), session.DeviceId);
+            var response = await client.SendAsync(request, session, TimeSpan.FromSeconds(32), cancellationToken).ConfigureAwait(false);
+            if (response?.StatusCode is not (>= 200 and < 300))
+            {
+                metrics.Refused(response is null ? "catalog-query-timeout" : "catalog-query-refused");
+                return false;
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            metrics.Refused("catalog-query-failed");
+            _logger.LogWarning(ex, "GB/T 28181 catalog query to {Device} failed", session.DeviceId);
+            return false;
+        }
+    }
+}
