@@ -43,7 +43,7 @@ public sealed class CrashRecoveryTests : IDisposable
             agent.BeginErrorReadLine();
             await Eventually.TrueAsync(
                 () => Directory.Exists(outbox) && Directory.GetFiles(outbox, "*.seg").Sum(f => new FileInfo(f).Length) > 20_000,
-                TimeSpan.FromSeconds(60), () => "the agent process to store about 150 readings");
+                () => "the agent process to store about 150 readings", TimeSpan.FromSeconds(60));
             agent.Kill(); // SIGKILL: no shutdown, no flush, possibly in the middle of a write.
             await agent.WaitForExitAsync();
         }

@@ -74,7 +74,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        await Eventually.TrueAsync(() => !_process.HasExited && Accepts(), TimeSpan.FromSeconds(15), () => $"mosquitto to listen on port {Port}: {Log()}");
+        await Eventually.TrueAsync(() => !_process.HasExited && Accepts(), () => $"mosquitto to listen on port {Port}: {Log()}", TimeSpan.FromSeconds(15));
     }
 
     /// <summary>Stops the broker with SIGTERM (it saves its state) and waits for it to exit.</summary>

@@ -85,7 +85,7 @@ public sealed class TestSubscriber : IAsyncDisposable
         [.. Messages.Where(m => m.Leaf is "telemetry" or "event" or "ack" && (deviceId is null || m.Topic.Contains("/" + deviceId + "/", StringComparison.Ordinal)))];
 
     public Task WaitForAsync(Func<IReadOnlyList<Received>, bool> condition, string what, TimeSpan? timeout = null) =>
-        Eventually.TrueAsync(() => condition(Messages), timeout, () => $"{what}; received so far: {Messages.Count} messages: {string.Join(" | ", Messages.TakeLast(5).Select(m => m.Topic + " " + m.Text))}");
+        Eventually.TrueAsync(() => condition(Messages), () => $"{what}; received so far: {Messages.Count} messages: {string.Join(" | ", Messages.TakeLast(5).Select(m => m.Topic + " " + m.Text))}", timeout);
 
     public Task PublishAsync(string topic, string payload) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder()

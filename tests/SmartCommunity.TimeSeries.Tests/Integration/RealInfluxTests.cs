@@ -54,7 +54,7 @@ public sealed class RealInfluxTests : IClassFixture<InfluxServerFixture>, IDispo
                 writer.TryWrite(new Point("water_level").Tag("station", i % 2 == 0 ? "north" : "south").Field("metres", i / 100.0).Field("seq", i).At(T0.AddSeconds(i)));
             }
 
-            await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 1200, "all points are acknowledged");
+            await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 1200, because: "all points are acknowledged");
         }
 
         var count = await reader.QueryAsync("SELECT count(\"seq\") FROM \"water_level\" GROUP BY \"station\"");
@@ -83,7 +83,7 @@ public sealed class RealInfluxTests : IClassFixture<InfluxServerFixture>, IDispo
         await using (var writer = new InfluxWriter(options))
         {
             writer.TryWrite(new Point(Measurement).Tag(TagKey, TagValue).Field(FieldKey, Text).Field("big", 1e300).Field("tiny", 5e-324).Field("tenth", 0.1).Field("neg", long.MinValue).Field("on", true).Field("huge", huge).At(T0));
-            await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 1, "the point is acknowledged");
+            await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 1, because: "the point is acknowledged");
         }
 
         var q = $"SELECT * FROM {InfluxQueryClient.QuoteIdentifier(Measurement)} WHERE {InfluxQueryClient.QuoteIdentifier(TagKey)} = {InfluxQueryClient.QuoteString(TagValue)}";
@@ -143,11 +143,11 @@ public sealed class RealInfluxTests : IClassFixture<InfluxServerFixture>, IDispo
             writer.TryWrite(new Point("m", Durability.Durable).Field("v", i).At(T0.AddSeconds(i)));
         }
 
-        await Eventually.WaitUntilAsync(() => writer.GetCounters() is { ConfigErrors: > 0, SpoolPoints: 20 }, "InfluxDB answers 404 and the points are spooled");
+        await Eventually.TrueAsync(() => writer.GetCounters() is { ConfigErrors: > 0, SpoolPoints: 20 }, because: "InfluxDB answers 404 and the points are spooled");
         Assert.Contains("database not found", writer.GetCounters().LastError, StringComparison.Ordinal);
 
         await _fixture.Server.CreateDatabaseAsync("created_later");
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 20, "the spool is replayed once the database exists");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 20, because: "the spool is replayed once the database exists");
         var count = Assert.Single((await reader.QueryAsync("SELECT count(\"v\") FROM \"m\"")).Series);
         Assert.Equal(20L, count.Values[0][1]);
     }
@@ -218,7 +218,7 @@ public sealed class RealInfluxOutageTests : IDisposable
                 writer.TryWrite(P(i));
             }
 
-            await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten >= 1000, "the first points are stored");
+            await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten >= 1000, because: "the first points are stored");
             await server.StopAsync();
 
             for (var i = 2000; i < 4000; i++)
@@ -226,7 +226,7 @@ public sealed class RealInfluxOutageTests : IDisposable
                 writer.TryWrite(P(i));
             }
 
-            await Eventually.WaitUntilAsync(() => writer.GetCounters() is { Retries: >= 2, SpoolPoints: > 0 }, "the writer notices the outage and spools");
+            await Eventually.TrueAsync(() => writer.GetCounters() is { Retries: >= 2, SpoolPoints: > 0 }, because: "the writer notices the outage and spools");
             await server.StartAsync();
 
             for (var i = 4000; i < Total; i++)
@@ -234,7 +234,7 @@ public sealed class RealInfluxOutageTests : IDisposable
                 writer.TryWrite(P(i));
             }
 
-            await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == Total, "every point is acknowledged", TimeSpan.FromSeconds(60));
+            await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == Total, TimeSpan.FromSeconds(60), "every point is acknowledged");
             await writer.FlushAsync(); // a loop turn later: the counters are at rest
             var c = writer.GetCounters();
             Assert.True(c is { Dropped: 0, SpoolPoints: 0 }, c.ToString());
@@ -265,7 +265,7 @@ public sealed class RealInfluxOutageTests : IDisposable
         var counter = new AcknowledgedLinesCounter();
         await using (var writer = new InfluxWriter(options, new HttpClient(counter)))
         {
-            await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == Total, "the previous run's spool is replayed", TimeSpan.FromSeconds(60));
+            await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == Total, TimeSpan.FromSeconds(60), "the previous run's spool is replayed");
         }
 
         Assert.Equal(Total, counter.Acknowledged);

@@ -37,7 +37,7 @@ public sealed class StoreContractTests : IClassFixture<InfluxServerFixture>, IDi
         await influx.WriteAsync(points);
         await sqlite.WriteAsync(points);
         await writer.FlushAsync();
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == points.Count, "InfluxDB has every point");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == points.Count, because: "InfluxDB has every point");
 
         foreach (var aggregation in Enum.GetValues<Aggregation>())
         {

@@ -198,11 +198,11 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
         _time.SetUtcNow(T0.AddHours(3));
         Assert.Equal(2, Count("SELECT COUNT(*) FROM raw"));
 
-        await Eventually.WaitUntilAsync(() =>
+        await Eventually.TrueAsync(() =>
         {
             _time.Advance(TimeSpan.FromMinutes(1));
             return Count("SELECT COUNT(*) FROM raw") == 0;
-        }, "the background step expires raw points");
+        }, because: "the background step expires raw points");
         Assert.Equal(2, Count("SELECT COUNT(*) FROM rollup WHERE level_ms = 60000"));
     }
 

@@ -49,7 +49,7 @@ public sealed class InfluxWriterTests : IDisposable
             Assert.True(writer.TryWrite(P(i)));
         }
 
-        await Eventually.WaitUntilAsync(() => _influx.Requests.Count == 1, "the full batch is sent");
+        await Eventually.TrueAsync(() => _influx.Requests.Count == 1, because: "the full batch is sent");
         Assert.Equal(3, _influx.Requests[0].Lines.Length);
         Assert.Equal(3, writer.GetCounters().PointsWritten);
     }
@@ -61,11 +61,11 @@ public sealed class InfluxWriterTests : IDisposable
         await using var writer = Writer(Options(o => o.FlushInterval = TimeSpan.FromSeconds(1)), time);
         writer.TryWrite(P(1));
         writer.TryWrite(P(2));
-        await Eventually.WaitUntilAsync(() => writer.QueuedInChannel == 0, "the loop picks the points up");
+        await Eventually.TrueAsync(() => writer.QueuedInChannel == 0, because: "the loop picks the points up");
         Assert.Empty(_influx.Requests);
 
         time.Advance(TimeSpan.FromSeconds(1));
-        await Eventually.WaitUntilAsync(() => _influx.Requests.Count == 1, "the interval flushes the batch");
+        await Eventually.TrueAsync(() => _influx.Requests.Count == 1, because: "the interval flushes the batch");
         Assert.Equal(2, _influx.Requests[0].Lines.Length);
     }
 
@@ -148,7 +148,7 @@ public sealed class InfluxWriterTests : IDisposable
         var p = new Point("m").Field("v", 1.5);
         writer.TryWrite(p);
         Assert.Equal(T0, p.Timestamp);
-        await Eventually.WaitUntilAsync(() => _influx.Requests.Count == 1, "the point is sent");
+        await Eventually.TrueAsync(() => _influx.Requests.Count == 1, because: "the point is sent");
         Assert.Equal("m v=1.5 " + T0.ToUnixTimeMilliseconds(), _influx.Requests[0].Body.TrimEnd('\n'));
     }
 
@@ -170,11 +170,11 @@ public sealed class InfluxWriterTests : IDisposable
         }
 
         await writer.FlushAsync();
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().SpoolPoints == 100, "every point is in the spool");
+        await Eventually.TrueAsync(() => writer.GetCounters().SpoolPoints == 100, because: "every point is in the spool");
         Assert.True(writer.GetCounters().Retries >= 1);
 
         _influx.Answer(HttpStatusCode.NoContent);
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 100, "the spool is replayed");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 100, because: "the spool is replayed");
 
         var values = _influx.AcceptedLines.Select(l => int.Parse(l.Split(' ')[1][2..^1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(Enumerable.Range(0, 100), values);
@@ -194,21 +194,21 @@ public sealed class InfluxWriterTests : IDisposable
             writer.TryWrite(P(i));
         }
 
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 30, "healthy writes");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 30, because: "healthy writes");
         _influx.Refuse();
         for (var i = 30; i < 60; i++)
         {
             writer.TryWrite(P(i));
         }
 
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().SpoolPoints == 30, "outage points spooled");
+        await Eventually.TrueAsync(() => writer.GetCounters().SpoolPoints == 30, because: "outage points spooled");
         _influx.Answer(HttpStatusCode.NoContent);
         for (var i = 60; i < 90; i++)
         {
             writer.TryWrite(P(i));
         }
 
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 90, "everything delivered");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 90, because: "everything delivered");
         Assert.Equal(90, _influx.AcceptedLines.Count);
         Assert.Equal(90, _influx.AcceptedLines.Distinct().Count());
     }
@@ -248,11 +248,11 @@ public sealed class InfluxWriterTests : IDisposable
             }
 
             await writer.FlushAsync();
-            await Eventually.WaitUntilAsync(() => writer.GetCounters().SpoolPoints == 5, "points kept in the spool");
+            await Eventually.TrueAsync(() => writer.GetCounters().SpoolPoints == 5, because: "points kept in the spool");
             Assert.True(writer.GetCounters().ConfigErrors >= 1);
 
             _influx.Answer(HttpStatusCode.NoContent);
-            await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 5, "the operator fixed it");
+            await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 5, because: "the operator fixed it");
         }
 
         Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Text.Contains("refused writes", StringComparison.Ordinal));
@@ -267,7 +267,7 @@ public sealed class InfluxWriterTests : IDisposable
         await using var writer = Writer(Options(o => { o.ApiVersion = InfluxApiVersion.V2; o.Bucket = "b"; o.Organization = "o"; o.Token = "TOKEN-xyz-987"; }), logger: logger);
         writer.TryWrite(P(1));
         await writer.FlushAsync();
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().ConfigErrors >= 1, "the 401 is seen");
+        await Eventually.TrueAsync(() => writer.GetCounters().ConfigErrors >= 1, because: "the 401 is seen");
         Assert.DoesNotContain(logger.Entries, e => e.Text.Contains("TOKEN-xyz-987", StringComparison.Ordinal));
         Assert.DoesNotContain("TOKEN-xyz-987", writer.GetCounters().LastError ?? "", StringComparison.Ordinal);
     }
@@ -290,7 +290,7 @@ public sealed class InfluxWriterTests : IDisposable
 
         await using var writer = new InfluxWriter(Options(o => o.RequestTimeout = TimeSpan.FromMilliseconds(100)), new HttpClient(new CancellableHandler(_influx)));
         writer.TryWrite(P(1));
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 1, "the third attempt succeeds");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 1, because: "the third attempt succeeds");
         Assert.Equal(2, writer.GetCounters().Retries);
         Assert.Single(_influx.AcceptedLines);
     }
@@ -313,7 +313,7 @@ public sealed class InfluxWriterTests : IDisposable
                 writer.TryWrite(P(i));
             }
 
-            await Eventually.WaitUntilAsync(() => _influx.Requests.Count == 1, "the loop is stuck in a send");
+            await Eventually.TrueAsync(() => _influx.Requests.Count == 1, because: "the loop is stuck in a send");
             var accepted = 0;
             for (var i = 0; i < 20; i++)
             {
@@ -333,7 +333,7 @@ public sealed class InfluxWriterTests : IDisposable
             release.TrySetResult();
         }
 
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 20, "the buffer drains");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 20, because: "the buffer drains");
     }
 
     [Fact]
@@ -352,7 +352,7 @@ public sealed class InfluxWriterTests : IDisposable
             await writer.WriteAsync(P(i, Durability.Durable));
         }
 
-        await Eventually.WaitUntilAsync(() => _influx.Requests.Count == 1, "the loop is stuck in a send");
+        await Eventually.TrueAsync(() => _influx.Requests.Count == 1, because: "the loop is stuck in a send");
         for (var i = 5; i < 10; i++)
         {
             await writer.WriteAsync(P(i, Durability.Durable));
@@ -363,7 +363,7 @@ public sealed class InfluxWriterTests : IDisposable
         release.SetResult();
         Assert.True(wasBlocked);
         await blocked;
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 11, "all durable points delivered");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 11, because: "all durable points delivered");
     }
 
     [Fact]
@@ -428,7 +428,7 @@ public sealed class InfluxWriterTests : IDisposable
         _influx.Answer(HttpStatusCode.NoContent);
         await using (var writer = Writer(Options(o => o.BatchSize = 10)))
         {
-            await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == 55, "the old spool is replayed");
+            await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == 55, because: "the old spool is replayed");
         }
 
         Assert.Equal(55, _influx.AcceptedLines.Distinct().Count());
@@ -456,7 +456,7 @@ public sealed class InfluxWriterTests : IDisposable
 
         await writer.FlushAsync();
         _influx.Answer(HttpStatusCode.BadRequest, "{\"error\":\"partial write: points beyond retention policy dropped=1\"}");
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().SpoolPoints == 0, "the spool is answered for");
+        await Eventually.TrueAsync(() => writer.GetCounters().SpoolPoints == 0, because: "the spool is answered for");
         await writer.FlushAsync(); // a loop turn later: the counters are at rest
 
         var c = writer.GetCounters();
@@ -484,7 +484,7 @@ public sealed class InfluxWriterTests : IDisposable
         Assert.True(c.DroppedSpoolFull > 0);
 
         _influx.Answer(HttpStatusCode.NoContent);
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().SpoolPoints == 0, "the spool is replayed");
+        await Eventually.TrueAsync(() => writer.GetCounters().SpoolPoints == 0, because: "the spool is replayed");
         var delivered = _influx.AcceptedLines.Select(l => l[(l.LastIndexOf(",i=", StringComparison.Ordinal) + 3)..l.IndexOf("i ", l.LastIndexOf(",i=", StringComparison.Ordinal), StringComparison.Ordinal)]).ToList();
         Assert.Equal("39", delivered[^1]);
         Assert.DoesNotContain("0", delivered); // the oldest went first
@@ -514,9 +514,8 @@ public sealed class InfluxWriterTests : IDisposable
             }
         });
 
-        await Eventually.WaitUntilAsync(
-            () => writer.GetCounters() is { DroppedSpoolFull: 5, BufferSize: 5, SpoolBytes: > 900_000 },
-            "telemetry is evicted, one durable batch waits in memory and the buffer is full");
+        await Eventually.TrueAsync(
+            () => writer.GetCounters() is { DroppedSpoolFull: 5, BufferSize: 5, SpoolBytes: > 900_000 }, because: "telemetry is evicted, one durable batch waits in memory and the buffer is full");
         Assert.False(producer.IsCompleted);
         var c = writer.GetCounters();
         Assert.Equal(5, c.DroppedSpoolFull);
@@ -526,7 +525,7 @@ public sealed class InfluxWriterTests : IDisposable
 
         _influx.Answer(HttpStatusCode.NoContent);
         await producer.WaitAsync(TimeSpan.FromSeconds(20));
-        await Eventually.WaitUntilAsync(() => writer.GetCounters().PointsWritten == Alerts, "every durable point arrives");
+        await Eventually.TrueAsync(() => writer.GetCounters().PointsWritten == Alerts, because: "every durable point arrives");
         var alerts = _influx.AcceptedLines.Where(l => l.StartsWith("alert", StringComparison.Ordinal)).ToList();
         Assert.Equal(Alerts, alerts.Count);
         Assert.Equal(Alerts, alerts.Distinct().Count());
