@@ -92,6 +92,7 @@ public sealed class ObjectTracker
         for (var t = _tracks.Count - 1; t >= 0; t--)
         {
             var track = _tracks[t];
+            Step(track);
             if (track.MatchedNow && !Ghost(track))
             {
                 track.Misses = 0;
@@ -134,6 +135,11 @@ public sealed class ObjectTracker
                 if (!SimilarSize(predicted, regions[r]))
                 {
                     continue; // A glint or a leftover speck next to a person is not that person.
+                }
+
+                if (JumpsBack(track, regions[r], gap))
+                {
+                    continue;
                 }
 
                 // The prediction, or right after a sighting the last box, whichever fits better: a walker who stops or
@@ -233,11 +239,11 @@ public sealed class ObjectTracker
 
     private void Move(Track track, Rect box, DateTimeOffset now)
     {
-        var gap = Math.Max(1, _frame - track.LastFrame);
-        var before = Centre(track.Box);
-        var after = Centre(box);
-        var step = new Point2f((after.X - before.X) / gap, (after.Y - before.Y) / gap);
-        track.Velocity = track.Hits == 1 ? step : new Point2f((track.Velocity.X + step.X) / 2, (track.Velocity.Y + step.Y) / 2);
+        // The velocity is taken once the frame's box is final (see Step): the detector may still replace this motion
+        // box, and a step from last frame's detector box to this frame's motion box (which may include the ghost of
+        // where the person stood) pointed the wrong way.
+        track.StepFrom = Centre(track.Box);
+        track.StepGap = Math.Max(1, _frame - track.LastFrame);
         track.Box = box;
         track.LastSeen = now;
         track.LastFrame = _frame;
@@ -261,6 +267,34 @@ public sealed class ObjectTracker
 
         var (v, still) = (track.Velocity, _options.StillSpeed * track.Box.Height);
         return (v.X * v.X) + (v.Y * v.Y) < still * still;
+    }
+
+    /// <summary>Smoothed centre displacement per frame, from the last frame's final box to this frame's.</summary>
+    private static void Step(Track track)
+    {
+        if (!track.MatchedNow || track.StepGap == 0)
+        {
+            return;
+        }
+
+        var after = Centre(track.Box);
+        var step = new Point2f((after.X - track.StepFrom.X) / track.StepGap, (after.Y - track.StepFrom.Y) / track.StepGap);
+        track.Velocity = track.Hits <= 2 ? step : new Point2f((track.Velocity.X + step.X) / 2, (track.Velocity.Y + step.Y) / 2);
+        track.StepGap = 0;
+    }
+
+    /// <summary>
+    /// A step against the track's own motion longer than half its height per frame: nobody walks that way, but a
+    /// walker who leaves through an edge is otherwise taken back to the ghost of where they stood (seen on the
+    /// loiterers clip: the track jumped 159 px back over the line and counted a second crossing). Turning round is a
+    /// step of walking length.
+    /// </summary>
+    private static bool JumpsBack(Track track, Rect region, long gap)
+    {
+        var (from, to, v) = (Centre(track.Box), Centre(region), track.Velocity);
+        var step = new Point2f((to.X - from.X) / gap, (to.Y - from.Y) / gap);
+        var limit = track.Box.Height / 2f;
+        return (step.X * v.X) + (step.Y * v.Y) < 0 && (step.X * step.X) + (step.Y * step.Y) > limit * limit;
     }
 
     /// <summary>Unseen while touching an edge of the picture and moving out through it (≥ 3 px per frame): it left,

@@ -58,6 +58,11 @@ public sealed class Track
 
     internal bool MatchedNow { get; set; }
 
+    /// <summary>Centre of the box before this frame's match, and the frames since it (0: no step pending).</summary>
+    internal Point2f StepFrom { get; set; }
+
+    internal long StepGap { get; set; }
+
     /// <summary>A detection was matched to it in the latest update.</summary>
     internal bool DetectedNow { get; set; }
 }

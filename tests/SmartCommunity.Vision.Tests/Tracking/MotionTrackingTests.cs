@@ -150,6 +150,29 @@ public sealed class MotionTrackingTests
     }
 
     [Fact]
+    public void AWalkerLeavingThroughTheBottomEdgeIsNotTakenBackToWhereTheyStoodAndCountedAgain()
+    {
+        // Walks down across the door (y = 200) and out at the bottom; the spot where they stood above the line stays
+        // motion (a ghost) after they have gone.
+        var tracker = new ObjectTracker { Frame = new Rect(0, 0, 640, 360) };
+        var counter = new LineCounter(Door);
+        var events = new List<VisionEvent>();
+        var ghost = TrackFeed.PersonAt(300, 170);
+        for (var i = 0; i < 30; i++)
+        {
+            var now = Start + TimeSpan.FromMilliseconds(200 * i);
+            var feet = 170 + (i * 14);
+            Rect[] regions = feet <= 360 ? [TrackFeed.PersonAt(300, feet)] : [ghost];
+            DetectedObject[] people = feet <= 360 ? [new DetectedObject(regions[0], "person", 1f)] : [];
+            tracker.Update(regions, people, now);
+            counter.Update(tracker.Tracks, tracker.Removed, now, "cam", events);
+        }
+
+        Assert.Equal((1L, 0L), (counter.InCount, counter.OutCount));
+        Assert.Single(events);
+    }
+
+    [Fact]
     public void ASpeckNextToAWalkerDoesNotStealItsTrack()
     {
         var tracker = new ObjectTracker();
