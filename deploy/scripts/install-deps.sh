@@ -7,6 +7,7 @@ run_packages=(ffmpeg libgtk-3-0)
 test_packages=(
   mosquitto mosquitto-clients            # real MQTT broker for external-broker and agent tests
   influxdb influxdb-client               # InfluxDB 1.6.7 for the time-series integration tests
+  postgresql-15                          # the gateway suite's second run (Database:Provider=PostgreSql) starts its own cluster
   ffmpeg libgtk-3-0                      # video decoding; OpenCvSharp's native library links GTK
   python3-gi python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly   # a real RTSP server
@@ -36,6 +37,6 @@ echo "Installing Debian packages: ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 # Debian starts these services on install where it can; tests start their own on free ports.
-for service in mosquitto influxdb; do
+for service in mosquitto influxdb postgresql; do
   $sudo service "$service" stop >/dev/null 2>&1 || true
 done

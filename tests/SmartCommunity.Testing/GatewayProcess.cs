@@ -74,6 +74,15 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_gcServer"] = "0",
         };
+        if (PostgresProcess.Selected)
+        {
+            // The PostgreSQL run of the suite: a database of its own in the run's cluster.
+            foreach (var (key, value) in await PostgresProcess.GatewaySettingsAsync(data))
+            {
+                all[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Dapper;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 
@@ -10,7 +11,7 @@ namespace SmartCommunity.Gateway.Auth;
 /// Login sessions: opaque random tokens handed to the client; only their SHA-256 is stored, so a copy of the
 /// database does not let anyone sign in. Sessions survive a gateway restart.
 /// </summary>
-public sealed class SessionStore(SqliteDatabase database, TimeProvider time, IOptions<AuthOptions> options)
+public sealed class SessionStore(Database database, TimeProvider time, IOptions<AuthOptions> options)
 {
     private readonly ConcurrentDictionary<string, (string PersonId, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
 
@@ -20,13 +21,11 @@ public sealed class SessionStore(SqliteDatabase database, TimeProvider time, IOp
         var expires = time.GetUtcNow() + options.Value.SessionLifetime;
         var hash = Hash(token);
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO sessions (token_hash, person_id, expires_at) VALUES ($h, $p, $e); DELETE FROM sessions WHERE expires_at < $now;";
-        command.Parameters.AddWithValue("$h", hash);
-        command.Parameters.AddWithValue("$p", personId);
-        command.Parameters.AddWithValue("$e", expires.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
+        using var transaction = connection.BeginTransaction();
+        connection.Execute("INSERT INTO sessions (token_hash, person_id, expires_at) VALUES (@hash, @personId, @expiresAt)",
+            new { hash, personId, expiresAt = expires.ToUnixTimeMilliseconds() }, transaction);
+        connection.Execute("DELETE FROM sessions WHERE expires_at < @now", new { now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
+        transaction.Commit();
         _cache[hash] = (personId, expires.ToUnixTimeMilliseconds());
         return (token, expires);
     }
@@ -44,16 +43,13 @@ public sealed class SessionStore(SqliteDatabase database, TimeProvider time, IOp
         if (!_cache.TryGetValue(hash, out var entry))
         {
             using var connection = database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT person_id, expires_at FROM sessions WHERE token_hash = $h";
-            command.Parameters.AddWithValue("$h", hash);
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
+            var rows = connection.Query<(string PersonId, long ExpiresAt)>("SELECT person_id, expires_at FROM sessions WHERE token_hash = @hash", new { hash }).ToList();
+            if (rows.Count == 0)
             {
                 return null;
             }
 
-            entry = (reader.GetString(0), reader.GetInt64(1));
+            entry = rows[0];
             _cache[hash] = entry;
         }
 
@@ -65,10 +61,7 @@ public sealed class SessionStore(SqliteDatabase database, TimeProvider time, IOp
         var hash = Hash(token);
         _cache.TryRemove(hash, out _);
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM sessions WHERE token_hash = $h";
-        command.Parameters.AddWithValue("$h", hash);
-        command.ExecuteNonQuery();
+        connection.Execute("DELETE FROM sessions WHERE token_hash = @hash", new { hash });
     }
 
     /// <summary>Ends every session of a person (password change, removal).</summary>
@@ -83,10 +76,7 @@ public sealed class SessionStore(SqliteDatabase database, TimeProvider time, IOp
         }
 
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM sessions WHERE person_id = $p";
-        command.Parameters.AddWithValue("$p", personId);
-        command.ExecuteNonQuery();
+        connection.Execute("DELETE FROM sessions WHERE person_id = @personId", new { personId });
     }
 
     private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

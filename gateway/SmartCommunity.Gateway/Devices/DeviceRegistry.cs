@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Dapper;
 using SmartCommunity.Gateway.Infrastructure.Security;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Protocol.Messages;
@@ -10,17 +11,17 @@ using SmartCommunity.Protocol.Messages;
 namespace SmartCommunity.Gateway.Devices;
 
 /// <summary>
-/// Registered devices: persisted in SQLite, held in memory for the hot path (lookup by a span of the topic,
+/// Registered devices: persisted in the database, held in memory for the hot path (lookup by a span of the topic,
 /// no allocation). Writes go to the database first.
 /// </summary>
 public sealed class DeviceRegistry
 {
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, DeviceRuntime> _devices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeviceRuntime>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
-    public DeviceRegistry(SqliteDatabase database, TimeProvider time)
+    public DeviceRegistry(Database database, TimeProvider time)
     {
         _database = database;
         _time = time;
@@ -47,27 +48,24 @@ public sealed class DeviceRegistry
     public void Load()
     {
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+        var rows = connection.Query<DeviceRow>("""
             SELECT d.id, d.kind, d.name, d.cell_id, d.lat, d.lon, d.enabled, d.attributes, d.secret_hash, p.online, p.last_seen
             FROM devices d LEFT JOIN device_presence p ON p.device_id = d.id
-            """;
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+            """);
+        foreach (var row in rows)
         {
-            if (!DeviceKinds.TryParse(reader.GetString(1), out var kind))
+            if (!DeviceKinds.TryParse(row.Kind, out var kind))
             {
                 continue; // Should be rare: a kind written by a newer gateway version; leave the row alone.
             }
 
-            var attributes = JsonSerializer.Deserialize(reader.GetString(7), GatewayJsonContext.Default.DictionaryStringString) ?? [];
-            var device = new Device(reader.GetString(0), kind, reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetDouble(5), reader.GetInt64(6) != 0, attributes);
-            var runtime = new DeviceRuntime(device, reader.GetString(8));
-            if (!reader.IsDBNull(9))
+            var attributes = JsonSerializer.Deserialize(row.Attributes, GatewayJsonContext.Default.DictionaryStringString) ?? [];
+            var device = new Device(row.Id, kind, row.Name, row.CellId, row.Lat, row.Lon, row.Enabled != 0, attributes);
+            var runtime = new DeviceRuntime(device, row.SecretHash);
+            if (row.Online is { } online)
             {
-                runtime.SetOnline(reader.GetInt64(9) != 0);
-                runtime.MarkSeen(reader.GetInt64(10));
+                runtime.SetOnline(online != 0);
+                runtime.MarkSeen(row.LastSeen ?? 0);
             }
 
             _devices[device.Id] = runtime;
@@ -85,28 +83,28 @@ public sealed class DeviceRegistry
 
         var hash = secret is null ? existing!.SecretHash : SecretHasher.Hash(secret, SecretHasher.DeviceIterations);
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO devices (id, kind, name, cell_id, lat, lon, enabled, attributes, secret_hash, created_at)
-            VALUES ($id, $kind, $name, $cell, $lat, $lon, $enabled, $attributes, $hash, $now)
-            ON CONFLICT(id) DO UPDATE SET kind = $kind, name = $name, cell_id = $cell, lat = $lat, lon = $lon,
-                enabled = $enabled, attributes = $attributes, secret_hash = $hash
-            """;
-        command.Parameters.AddWithValue("$id", device.Id);
-        command.Parameters.AddWithValue("$kind", device.Kind.ToWireName());
-        command.Parameters.AddWithValue("$name", device.Name);
-        command.Parameters.AddWithValue("$cell", (object?)device.CellId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$lat", (object?)device.Lat ?? DBNull.Value);
-        command.Parameters.AddWithValue("$lon", (object?)device.Lon ?? DBNull.Value);
-        command.Parameters.AddWithValue("$enabled", device.Enabled ? 1 : 0);
-        command.Parameters.AddWithValue("$attributes", JsonSerializer.Serialize(new Dictionary<string, string>(device.Attributes), GatewayJsonContext.Default.DictionaryStringString));
-        command.Parameters.AddWithValue("$hash", hash);
-        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToString("O"));
         try
         {
-            command.ExecuteNonQuery();
+            connection.Execute("""
+                INSERT INTO devices (id, kind, name, cell_id, lat, lon, enabled, attributes, secret_hash, created_at)
+                VALUES (@Id, @Kind, @Name, @CellId, @Lat, @Lon, @Enabled, @Attributes, @Hash, @Now)
+                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, cell_id = excluded.cell_id, lat = excluded.lat,
+                    lon = excluded.lon, enabled = excluded.enabled, attributes = excluded.attributes, secret_hash = excluded.secret_hash
+                """, new
+            {
+                device.Id,
+                Kind = device.Kind.ToWireName(),
+                device.Name,
+                device.CellId,
+                device.Lat,
+                device.Lon,
+                Enabled = device.Enabled ? 1 : 0,
+                Attributes = JsonSerializer.Serialize(new Dictionary<string, string>(device.Attributes), GatewayJsonContext.Default.DictionaryStringString),
+                Hash = hash,
+                Now = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            });
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        catch (DbException ex) when (SqlDialect.IsConstraintViolation(ex))
         {
             return $"Cell '{device.CellId}' does not exist.";
         }
@@ -134,10 +132,7 @@ public sealed class DeviceRegistry
     public bool Delete(string id)
     {
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM devices WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        var deleted = command.ExecuteNonQuery() > 0;
+        var deleted = connection.Execute("DELETE FROM devices WHERE id = @id", new { id }) > 0;
         _devices.TryRemove(id, out _);
         Changed?.Invoke(id);
         return deleted;
@@ -174,22 +169,31 @@ public sealed class DeviceRegistry
     public void SavePresence(DeviceRuntime runtime)
     {
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO device_presence (device_id, online, changed_at, last_seen) VALUES ($id, $online, $now, $seen)
-            ON CONFLICT(device_id) DO UPDATE SET online = $online, changed_at = $now, last_seen = $seen
-            """;
-        command.Parameters.AddWithValue("$id", runtime.Id);
-        command.Parameters.AddWithValue("$online", runtime.Online ? 1 : 0);
-        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$seen", runtime.LastSeenUnixMs);
         try
         {
-            command.ExecuteNonQuery();
+            connection.Execute("""
+                INSERT INTO device_presence (device_id, online, changed_at, last_seen) VALUES (@Id, @Online, @Now, @Seen)
+                ON CONFLICT (device_id) DO UPDATE SET online = excluded.online, changed_at = excluded.changed_at, last_seen = excluded.last_seen
+                """, new { runtime.Id, Online = runtime.Online ? 1 : 0, Now = _time.GetUtcNow().ToUnixTimeMilliseconds(), Seen = runtime.LastSeenUnixMs });
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        catch (DbException ex) when (SqlDialect.IsConstraintViolation(ex))
         {
             // The device was deleted while its presence changed; nothing to keep.
         }
+    }
+
+    private sealed class DeviceRow
+    {
+        public string Id { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string? CellId { get; init; }
+        public double? Lat { get; init; }
+        public double? Lon { get; init; }
+        public long Enabled { get; init; }
+        public string Attributes { get; init; } = "{}";
+        public string SecretHash { get; init; } = "";
+        public long? Online { get; init; }
+        public long? LastSeen { get; init; }
     }
 }

@@ -26,7 +26,9 @@ public static class GatewayServiceExtensions
         builder.Services.AddSingleton<MetricsRegistry>();
         builder.Services.AddSingleton<SmartCommunity.Metrics.PrometheusBridge>();
         builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
-        builder.Services.AddSingleton<SqliteDatabase>();
+        builder.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
+        builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<CredentialVerifier>();
         builder.AddValidatedOptions<SeedOptions>(SeedOptions.Section);

@@ -10,11 +10,11 @@ namespace SmartCommunity.Gateway.Extensions;
 /// Runs first among the hosted services, before the broker accepts anyone: schema, registry into memory,
 /// seed, first-run admin. A failure here stops the start with its reason.
 /// </summary>
-internal sealed class StartupInitializer(SqliteDatabase database, GridRegistry grid, DeviceRegistry devices, SeedLoader seed, FirstRunAdmin admin) : IHostedService
+internal sealed class StartupInitializer(MigrationRunner migrations, GridRegistry grid, DeviceRegistry devices, SeedLoader seed, FirstRunAdmin admin) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        database.Migrate();
+        migrations.Migrate();
         grid.Load();
         devices.Load();
         seed.LoadIfConfigured();

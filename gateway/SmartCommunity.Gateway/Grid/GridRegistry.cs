@@ -1,53 +1,33 @@
 using System.Collections.Frozen;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Dapper;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 
 namespace SmartCommunity.Gateway.Grid;
 
 /// <summary>
 /// The grid hierarchy and the people responsible for it. Reads come from an immutable snapshot (cheap and
-/// consistent for routing alerts); writes go to SQLite first and then replace the snapshot.
+/// consistent for routing alerts); writes go to the database first and then replace the snapshot.
 /// </summary>
 public sealed class GridRegistry
 {
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly Lock _writeLock = new();
     private GridSnapshot _snapshot = GridSnapshot.Empty;
 
-    public GridRegistry(SqliteDatabase database) => _database = database;
+    public GridRegistry(Database database) => _database = database;
 
     public GridSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
     public void Load()
     {
         using var connection = _database.Open();
-        var cells = new List<GridCell>();
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT id, parent_id, level, name, lat, lon FROM grid_cells";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                cells.Add(new GridCell(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                    Enum.Parse<CellLevel>(reader.GetString(2)), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetDouble(5)));
-            }
-        }
-
-        var people = new List<Person>();
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT id, name, role, duty, cells, phone, webhook_url, enabled FROM people";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                people.Add(new Person(reader.GetString(0), reader.GetString(1), reader.GetString(2), Enum.Parse<Duty>(reader.GetString(3)),
-                    JsonSerializer.Deserialize(reader.GetString(4), GatewayJsonContext.Default.StringArray) ?? [],
-                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7) != 0));
-            }
-        }
-
+        var cells = connection.Query<CellRow>("SELECT id, parent_id, level, name, lat, lon FROM grid_cells")
+            .Select(r => new GridCell(r.Id, r.ParentId, Enum.Parse<CellLevel>(r.Level), r.Name, r.Lat, r.Lon)).ToList();
+        var people = connection.Query<PersonRow>("SELECT id, name, role, duty, cells, phone, webhook_url, enabled FROM people")
+            .Select(r => new Person(r.Id, r.Name, r.Role, Enum.Parse<Duty>(r.Duty), JsonSerializer.Deserialize(r.Cells, GatewayJsonContext.Default.StringArray) ?? [],
+                r.Phone, r.WebhookUrl, r.Enabled != 0)).ToList();
         Volatile.Write(ref _snapshot, new GridSnapshot(cells, people));
     }
 
@@ -64,18 +44,19 @@ public sealed class GridRegistry
             }
 
             using var connection = _database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO grid_cells (id, parent_id, level, name, lat, lon) VALUES ($id, $parent, $level, $name, $lat, $lon)
-                ON CONFLICT(id) DO UPDATE SET parent_id = $parent, level = $level, name = $name, lat = $lat, lon = $lon
-                """;
-            command.Parameters.AddWithValue("$id", cell.Id);
-            command.Parameters.AddWithValue("$parent", (object?)cell.ParentId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$level", cell.Level.ToString());
-            command.Parameters.AddWithValue("$name", cell.Name);
-            command.Parameters.AddWithValue("$lat", (object?)cell.Lat ?? DBNull.Value);
-            command.Parameters.AddWithValue("$lon", (object?)cell.Lon ?? DBNull.Value);
-            command.ExecuteNonQuery();
+            try
+            {
+                connection.Execute("""
+                    INSERT INTO grid_cells (id, parent_id, level, name, lat, lon) VALUES (@Id, @ParentId, @Level, @Name, @Lat, @Lon)
+                    ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, level = excluded.level, name = excluded.name, lat = excluded.lat, lon = excluded.lon
+                    """, new { cell.Id, cell.ParentId, Level = cell.Level.ToString(), cell.Name, cell.Lat, cell.Lon });
+            }
+            catch (DbException ex) when (SqlDialect.IsConstraintViolation(ex))
+            {
+                // The rules above check the parent in the snapshot; the database's foreign key is the last word.
+                return $"Cell '{cell.ParentId}' does not exist.";
+            }
+
             Volatile.Write(ref _snapshot, snapshot.WithCell(cell));
             return null;
         }
@@ -98,14 +79,11 @@ public sealed class GridRegistry
             }
 
             using var connection = _database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM grid_cells WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
             try
             {
-                command.ExecuteNonQuery();
+                connection.Execute("DELETE FROM grid_cells WHERE id = @id", new { id });
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+            catch (DbException ex) when (SqlDialect.IsConstraintViolation(ex))
             {
                 // SQLITE_CONSTRAINT: a device (or another feature's row) still points at this cell.
                 return $"Cell '{id}' is still referenced by devices or places; move them first.";
@@ -129,23 +107,23 @@ public sealed class GridRegistry
             }
 
             using var connection = _database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
+            connection.Execute("""
                 INSERT INTO people (id, name, role, duty, cells, phone, webhook_url, enabled, password_hash)
-                VALUES ($id, $name, $role, $duty, $cells, $phone, $webhook, $enabled, $hash)
-                ON CONFLICT(id) DO UPDATE SET name = $name, role = $role, duty = $duty, cells = $cells, phone = $phone,
-                    webhook_url = $webhook, enabled = $enabled, password_hash = COALESCE($hash, password_hash)
-                """;
-            command.Parameters.AddWithValue("$id", person.Id);
-            command.Parameters.AddWithValue("$name", person.Name);
-            command.Parameters.AddWithValue("$role", person.Role);
-            command.Parameters.AddWithValue("$duty", person.Duty.ToString());
-            command.Parameters.AddWithValue("$cells", JsonSerializer.Serialize(person.Cells.ToArray(), GatewayJsonContext.Default.StringArray));
-            command.Parameters.AddWithValue("$phone", (object?)person.Phone ?? DBNull.Value);
-            command.Parameters.AddWithValue("$webhook", (object?)person.WebhookUrl ?? DBNull.Value);
-            command.Parameters.AddWithValue("$enabled", person.Enabled ? 1 : 0);
-            command.Parameters.AddWithValue("$hash", (object?)passwordHash ?? DBNull.Value);
-            command.ExecuteNonQuery();
+                VALUES (@Id, @Name, @Role, @Duty, @Cells, @Phone, @WebhookUrl, @Enabled, @Hash)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, duty = excluded.duty, cells = excluded.cells, phone = excluded.phone,
+                    webhook_url = excluded.webhook_url, enabled = excluded.enabled, password_hash = COALESCE(excluded.password_hash, people.password_hash)
+                """, new
+            {
+                person.Id,
+                person.Name,
+                person.Role,
+                Duty = person.Duty.ToString(),
+                Cells = JsonSerializer.Serialize(person.Cells.ToArray(), GatewayJsonContext.Default.StringArray),
+                person.Phone,
+                person.WebhookUrl,
+                Enabled = person.Enabled ? 1 : 0,
+                Hash = passwordHash,
+            });
             Volatile.Write(ref _snapshot, snapshot.WithPerson(person));
             return null;
         }
@@ -156,10 +134,10 @@ public sealed class GridRegistry
         lock (_writeLock)
         {
             using var connection = _database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM people WHERE id = $id; DELETE FROM sessions WHERE person_id = $id;";
-            command.Parameters.AddWithValue("$id", id);
-            var deleted = command.ExecuteNonQuery() > 0;
+            using var transaction = connection.BeginTransaction();
+            var deleted = connection.Execute("DELETE FROM people WHERE id = @id", new { id }, transaction) > 0;
+            connection.Execute("DELETE FROM sessions WHERE person_id = @id", new { id }, transaction);
+            transaction.Commit();
             Volatile.Write(ref _snapshot, Snapshot.WithoutPerson(id));
             return deleted;
         }
@@ -169,10 +147,29 @@ public sealed class GridRegistry
     public string? GetPasswordHash(string personId)
     {
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT password_hash FROM people WHERE id = $id";
-        command.Parameters.AddWithValue("$id", personId);
-        return command.ExecuteScalar() as string;
+        return connection.QueryFirstOrDefault<string?>("SELECT password_hash FROM people WHERE id = @personId", new { personId });
+    }
+
+    private sealed class CellRow
+    {
+        public string Id { get; init; } = "";
+        public string? ParentId { get; init; }
+        public string Level { get; init; } = "";
+        public string Name { get; init; } = "";
+        public double? Lat { get; init; }
+        public double? Lon { get; init; }
+    }
+
+    private sealed class PersonRow
+    {
+        public string Id { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Role { get; init; } = "";
+        public string Duty { get; init; } = "";
+        public string Cells { get; init; } = "[]";
+        public string? Phone { get; init; }
+        public string? WebhookUrl { get; init; }
+        public long Enabled { get; init; }
     }
 
     public int CountPeople() => Snapshot.People.Count;

@@ -6,14 +6,14 @@ internal sealed class GridSchema : ISchemaProvider
 {
     public IEnumerable<Migration> Migrations =>
     [
-        new("grid", 1, """
+        new(10, "grid", 1, """
             CREATE TABLE grid_cells (
                 id TEXT PRIMARY KEY,
                 parent_id TEXT NULL REFERENCES grid_cells(id),
                 level TEXT NOT NULL,
                 name TEXT NOT NULL,
-                lat REAL NULL,
-                lon REAL NULL);
+                lat DOUBLE PRECISION NULL,
+                lon DOUBLE PRECISION NULL);
             CREATE TABLE people (
                 id TEXT PRIMARY KEY,
                 name TEXT NOT NULL,
@@ -27,7 +27,7 @@ internal sealed class GridSchema : ISchemaProvider
             CREATE TABLE sessions (
                 token_hash TEXT PRIMARY KEY,
                 person_id TEXT NOT NULL,
-                expires_at INTEGER NOT NULL);
+                expires_at BIGINT NOT NULL);
             """),
     ];
 }

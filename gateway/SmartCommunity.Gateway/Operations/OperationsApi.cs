@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Grid;
+using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Ingest.Journal;
 using SmartCommunity.Metrics;
@@ -13,7 +14,7 @@ namespace SmartCommunity.Gateway.Operations;
 
 /// <summary>
 /// <c>Status</c> is <c>healthy</c>, <c>degraded</c> (broker unavailable) or <c>unhealthy</c> (a background service
-/// faulted or stopped; <c>Services</c> names it). Anything but healthy answers 503.
+/// faulted or stopped, the ingest journal failing or the database unreachable; <c>Services</c> names it). Anything but healthy answers 503.
 /// </summary>
 public sealed record HealthReport(string Status, string Broker, bool BrokerAvailable, int Devices, int DevicesOnline, int IngestPending, long IngestAccepted, long IngestRejected,
     IReadOnlyList<ServiceProblem> Services);
@@ -31,11 +32,17 @@ public static class OperationsApi
         app.MapGet("api/ingest/rejections", Rejections).RequireAuthorization(AuthPolicies.Staff).WithTags("Operations");
     }
 
-    private static Results<Ok<HealthReport>, JsonHttpResult<HealthReport>> Health(
+    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Health(
         IDeviceBus bus, IOptions<BrokerOptions> broker, Devices.DeviceRegistry devices, IngestPipeline pipeline, IngestMetrics metrics, ServiceSupervisor supervisor,
-        IngestJournal journal)
+        IngestJournal journal, Database database, CancellationToken cancellationToken)
     {
         var problems = supervisor.Problems();
+        if (await database.CheckAsync(cancellationToken) is { } unreachable)
+        {
+            // Features cannot commit: their queues fill and the reliable path holds publishers back until it returns.
+            problems = [.. problems, new ServiceProblem(nameof(Database), "unreachable", unreachable, 0)];
+        }
+
         if (journal.Fault is { } fault)
         {
             // Reliable messages are refused (not acknowledged) while the journal cannot write.

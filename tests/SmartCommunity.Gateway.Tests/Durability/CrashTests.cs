@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using Dapper;
+using SmartCommunity.Gateway.Tests.Support;
 using SmartCommunity.Testing;
 using Xunit.Abstractions;
 
@@ -121,27 +122,14 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
     private static long StoredCount(string dataDirectory)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "smartcommunity.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM door_events";
-        return (long)command.ExecuteScalar()!;
+        using var connection = TestDatabase.Open(dataDirectory);
+        return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM door_events");
     }
 
     private static HashSet<(string, long)> StoredDoorEvents(string dataDirectory)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "smartcommunity.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT device_id, seq FROM door_events";
-        using var reader = command.ExecuteReader();
-        var set = new HashSet<(string, long)>();
-        while (reader.Read())
-        {
-            set.Add((reader.GetString(0), reader.GetInt64(1)));
-        }
-
-        return set;
+        using var connection = TestDatabase.Open(dataDirectory);
+        return connection.Query<(string, long)>("SELECT device_id, seq FROM door_events").ToHashSet();
     }
 
     private static async Task<HttpClient> SignInAsync(GatewayProcess gateway)

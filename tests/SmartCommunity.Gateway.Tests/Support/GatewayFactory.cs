@@ -11,8 +11,8 @@ using SmartCommunity.Testing;
 namespace SmartCommunity.Gateway.Tests.Support;
 
 /// <summary>
-/// The real gateway in-process: embedded broker on a free loopback port, SQLite in a temp folder, the test
-/// community seeded. <see cref="Reopen"/> makes a new gateway on the same data folder (a restart).
+/// The real gateway in-process: embedded broker on a free loopback port, SQLite in a temp folder (or a fresh
+/// PostgreSQL database when <see cref="PostgresProcess.Selected"/>), the test community seeded. <see cref="Reopen"/> makes a new gateway on the same data folder (a restart).
 /// </summary>
 public sealed class GatewayFactory : WebApplicationFactory<Program>
 {
@@ -41,6 +41,16 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             // The floor the option allows: hashing stays real, test start-up stays quick.
             ["Auth:PasswordIterations"] = "10000",
         };
+        if (PostgresProcess.Selected)
+        {
+            // The PostgreSQL run of the suite (SC_TEST_DATABASE=PostgreSql): a database per data folder in the run's
+            // cluster, so Reopen on the same folder finds the same data.
+            foreach (var (key, value) in PostgresProcess.GatewaySettingsAsync(DataDirectory).GetAwaiter().GetResult())
+            {
+                _settings[key] = value;
+            }
+        }
+
         foreach (var (key, value) in settings ?? [])
         {
             _settings[key] = value;

@@ -1,254 +1,214 @@
+using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using Dapper;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 
 namespace SmartCommunity.Gateway.Alerts.Engine;
 
 /// <summary>
-/// SQLite persistence. The engine is the only writer and writes each batch in one transaction with commands
-/// prepared once; readers (the API) use their own pooled connections and never block it (WAL).
+/// Alerts in the database: each alert is a JSON document (<c>body</c>) with the columns queries filter on beside
+/// it. The engine is the only writer and writes each batch in one transaction with one statement per table;
+/// readers (the API) use their own pooled connections and never block it (SQLite WAL, PostgreSQL MVCC).
 /// </summary>
-internal sealed class AlertStore(SqliteDatabase database) : IDisposable
+internal sealed class AlertStore(Database database) : IDisposable
 {
-    private SqliteConnection? _writer;
-    private SqliteCommand? _upsert;
-    private SqliteCommand? _history;
-    private SqliteCommand? _silence;
+    private const string SilenceColumns = "id, source_kind, source_id, type, starts_at, ends_at, reason, created_by, ended_early_at, ended_by";
 
-    public List<Alert> LoadOpen() => Query("SELECT body FROM alerts WHERE state IN ('raised', 'acknowledged')", _ => { });
+    private DbConnection? _writer;
+
+    public List<Alert> LoadOpen() => Bodies("SELECT body FROM alerts WHERE state IN ('raised', 'acknowledged')", null);
 
     public List<AlertSilence> LoadSilences(DateTimeOffset now)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, source_kind, source_id, type, starts_at, ends_at, reason, created_by, ended_early_at, ended_by FROM alert_silences WHERE ends_at > $now AND ended_early_at IS NULL";
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        return ReadSilences(command);
+        return connection.Query<SilenceRow>($"SELECT {SilenceColumns} FROM alert_silences WHERE ends_at > @now AND ended_early_at IS NULL",
+            new { now = now.ToUnixTimeMilliseconds() }).Select(r => r.ToSilence()).ToList();
     }
 
     /// <summary>Every silence, newest first: the audit trail of who muted what, when and why.</summary>
     public List<AlertSilence> Silences(int limit)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, source_kind, source_id, type, starts_at, ends_at, reason, created_by, ended_early_at, ended_by FROM alert_silences ORDER BY starts_at DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", limit);
-        return ReadSilences(command);
+        return connection.Query<SilenceRow>($"SELECT {SilenceColumns} FROM alert_silences ORDER BY starts_at DESC LIMIT @limit", new { limit })
+            .Select(r => r.ToSilence()).ToList();
     }
 
-    public Alert? Get(string id) => Query("SELECT body FROM alerts WHERE id = $id", p => p.AddWithValue("$id", id)).FirstOrDefault();
+    public Alert? Get(string id) => Bodies("SELECT body FROM alerts WHERE id = @id", new DynamicParameters(new { id })).FirstOrDefault();
 
     public List<AlertHistoryEntry> History(string id)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT alert_id, at, kind, actor, channel, outcome, detail FROM alert_history WHERE alert_id = $id ORDER BY seq";
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = command.ExecuteReader();
-        var list = new List<AlertHistoryEntry>();
-        while (reader.Read())
-        {
-            list.Add(new AlertHistoryEntry(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetString(2),
-                Text(reader, 3), Text(reader, 4), Text(reader, 5), Text(reader, 6)));
-        }
-
-        return list;
+        return connection.Query<HistoryRow>("SELECT alert_id, at, kind, actor, channel, outcome, detail FROM alert_history WHERE alert_id = @id ORDER BY seq", new { id })
+            .Select(r => new AlertHistoryEntry(r.AlertId, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Kind, r.Actor, r.Channel, r.Outcome, r.Detail)).ToList();
     }
 
     /// <summary>Alerts matching the filter, newest first. <paramref name="cells"/> null means every cell.</summary>
     public List<Alert> List(AlertQuery query, IReadOnlySet<string>? cells)
     {
         var where = new List<string>();
-        var sql = "SELECT body FROM alerts";
-        return Query(sql, p =>
+        var p = new DynamicParameters();
+        void Filter(string column, string? value)
         {
-            Filter(where, p, "level", query.Level is { } level ? AlertNames.Of(level) : null);
-            Filter(where, p, "state", query.State is { } state ? AlertNames.Of(state) : null);
-            Filter(where, p, "cell_id", query.Cell);
-            Filter(where, p, "type", query.Type);
-            if (query.From is { } from)
+            if (value is not null)
             {
-                where.Add("raised_at >= $from");
-                p.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+                where.Add($"{column} = @{column}");
+                p.Add(column, value);
             }
+        }
 
-            if (query.To is { } to)
-            {
-                where.Add("raised_at <= $to");
-                p.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-            }
+        Filter("level", query.Level is { } level ? AlertNames.Of(level) : null);
+        Filter("state", query.State is { } state ? AlertNames.Of(state) : null);
+        Filter("cell_id", query.Cell);
+        Filter("type", query.Type);
+        if (query.From is { } from)
+        {
+            where.Add("raised_at >= @from");
+            p.Add("from", from.ToUnixTimeMilliseconds());
+        }
 
-            if (query.OpenOnly)
-            {
-                where.Add("state IN ('raised', 'acknowledged')");
-            }
+        if (query.To is { } to)
+        {
+            where.Add("raised_at <= @to");
+            p.Add("to", to.ToUnixTimeMilliseconds());
+        }
 
-            if (cells is not null)
-            {
-                var names = cells.Select((c, i) => { p.AddWithValue("$c" + i, c); return "$c" + i; }).ToList();
-                where.Add(names.Count == 0 ? "0" : $"cell_id IN ({string.Join(',', names)})");
-            }
+        if (query.OpenOnly)
+        {
+            where.Add("state IN ('raised', 'acknowledged')");
+        }
 
-            p.AddWithValue("$limit", query.Limit);
-        }, () => (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) + " ORDER BY raised_at DESC, id DESC LIMIT $limit");
+        if (cells is not null)
+        {
+            // A guard's visible cells: bound as parameters, never spliced into the SQL.
+            var names = cells.Select((c, i) => { p.Add("c" + i, c); return "@c" + i; }).ToList();
+            where.Add(names.Count == 0 ? "1 = 0" : $"cell_id IN ({string.Join(',', names)})");
+        }
+
+        p.Add("limit", query.Limit);
+        return Bodies("SELECT body FROM alerts" + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) + " ORDER BY raised_at DESC, id DESC LIMIT @limit", p);
     }
 
     /// <summary>Writes one batch in one transaction: alert rows (upsert), history lines, silences.</summary>
     public void Write(IEnumerable<Alert> alerts, IReadOnlyList<AlertHistoryEntry> history, IReadOnlyList<AlertSilence> silences)
     {
-        EnsureWriter();
-        using var transaction = _writer!.BeginTransaction();
-        _upsert!.Transaction = transaction;
-        _history!.Transaction = transaction;
-        _silence!.Transaction = transaction;
-        foreach (var a in alerts)
+        _writer ??= OpenWriter();
+        try
         {
-            var p = _upsert.Parameters;
-            p[0].Value = a.Id;
-            p[1].Value = a.Source.Kind;
-            p[2].Value = a.Source.Id;
-            p[3].Value = a.Type;
-            p[4].Value = AlertNames.Of(a.Level);
-            p[5].Value = AlertNames.Of(a.State);
-            p[6].Value = (object?)a.CellId ?? DBNull.Value;
-            p[7].Value = a.RaisedAt.ToUnixTimeMilliseconds();
-            p[8].Value = a.UpdatedAt.ToUnixTimeMilliseconds();
-            p[9].Value = a.NextEscalationAt is { } next ? next.ToUnixTimeMilliseconds() : DBNull.Value;
-            p[10].Value = JsonSerializer.Serialize(a, AlertsJsonContext.Default.Alert);
-            _upsert.ExecuteNonQuery();
-        }
+            using var transaction = _writer.BeginTransaction();
+            using (var upsert = new BatchStatement(_writer, transaction, """
+                INSERT INTO alerts (id, source_kind, source_id, type, level, state, cell_id, raised_at, updated_at, next_escalation_at, body)
+                VALUES (@id, @kind, @source, @type, @level, @state, @cell, @raised, @updated, @next, @body)
+                ON CONFLICT (id) DO UPDATE SET level = excluded.level, state = excluded.state, cell_id = excluded.cell_id, updated_at = excluded.updated_at,
+                    next_escalation_at = excluded.next_escalation_at, body = excluded.body
+                """, "id", "kind", "source", "type", "level", "state", "cell", "raised", "updated", "next", "body"))
+            {
+                foreach (var a in alerts)
+                {
+                    upsert.Execute(a.Id, a.Source.Kind, a.Source.Id, a.Type, AlertNames.Of(a.Level), AlertNames.Of(a.State), a.CellId,
+                        a.RaisedAt.ToUnixTimeMilliseconds(), a.UpdatedAt.ToUnixTimeMilliseconds(), a.NextEscalationAt?.ToUnixTimeMilliseconds(),
+                        JsonSerializer.Serialize(a, AlertsJsonContext.Default.Alert));
+                }
+            }
 
-        foreach (var h in history)
+            if (history.Count > 0)
+            {
+                using var insert = new BatchStatement(_writer, transaction,
+                    "INSERT INTO alert_history (alert_id, at, kind, actor, channel, outcome, detail) VALUES (@alert, @at, @kind, @actor, @channel, @outcome, @detail)",
+                    "alert", "at", "kind", "actor", "channel", "outcome", "detail");
+                foreach (var h in history)
+                {
+                    insert.Execute(h.AlertId, h.At.ToUnixTimeMilliseconds(), h.Kind, h.Actor, h.Channel, h.Outcome, h.Detail);
+                }
+            }
+
+            if (silences.Count > 0)
+            {
+                using var save = new BatchStatement(_writer, transaction, """
+                    INSERT INTO alert_silences (id, source_kind, source_id, type, starts_at, ends_at, reason, created_by, ended_early_at, ended_by)
+                    VALUES (@id, @kind, @source, @type, @starts, @ends, @reason, @by, @ended, @endedBy)
+                    ON CONFLICT (id) DO UPDATE SET ended_early_at = excluded.ended_early_at, ended_by = excluded.ended_by
+                    """, "id", "kind", "source", "type", "starts", "ends", "reason", "by", "ended", "endedBy");
+                foreach (var s in silences)
+                {
+                    save.Execute(s.Id, s.Source.Kind, s.Source.Id, s.Type, s.StartsAt.ToUnixTimeMilliseconds(), s.EndsAt.ToUnixTimeMilliseconds(),
+                        s.Reason, s.CreatedBy, s.EndedEarlyAt?.ToUnixTimeMilliseconds(), s.EndedBy);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch
         {
-            var p = _history.Parameters;
-            p[0].Value = h.AlertId;
-            p[1].Value = h.At.ToUnixTimeMilliseconds();
-            p[2].Value = h.Kind;
-            p[3].Value = (object?)h.Actor ?? DBNull.Value;
-            p[4].Value = (object?)h.Channel ?? DBNull.Value;
-            p[5].Value = (object?)h.Outcome ?? DBNull.Value;
-            p[6].Value = (object?)h.Detail ?? DBNull.Value;
-            _history.ExecuteNonQuery();
+            // A broken connection (the server went away) is not reused: the engine retries on a fresh one.
+            _writer.Dispose();
+            _writer = null;
+            throw;
         }
-
-        foreach (var s in silences)
-        {
-            var p = _silence.Parameters;
-            p[0].Value = s.Id;
-            p[1].Value = s.Source.Kind;
-            p[2].Value = s.Source.Id;
-            p[3].Value = (object?)s.Type ?? DBNull.Value;
-            p[4].Value = s.StartsAt.ToUnixTimeMilliseconds();
-            p[5].Value = s.EndsAt.ToUnixTimeMilliseconds();
-            p[6].Value = s.Reason;
-            p[7].Value = s.CreatedBy;
-            p[8].Value = s.EndedEarlyAt is { } ended ? ended.ToUnixTimeMilliseconds() : DBNull.Value;
-            p[9].Value = (object?)s.EndedBy ?? DBNull.Value;
-            _silence.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
     }
 
-    private void EnsureWriter()
+    /// <summary>A passive WAL checkpoint on its own connection (SQLite): copies what it can without blocking the writer.</summary>
+    public void Checkpoint()
     {
-        if (_writer is not null)
+        if (database.Dialect.Provider != DatabaseProvider.Sqlite)
         {
             return;
         }
 
-        _writer = database.Open();
-        using (var pragma = _writer.CreateCommand())
-        {
-            // The engine's commits never run a checkpoint themselves (that stalls the loop, and so notifications,
-            // for tens of milliseconds); Checkpoint() does it from another thread. https://www.sqlite.org/wal.html#ckpt
-            pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
-            pragma.ExecuteNonQuery();
-        }
-
-        _upsert = Prepare(_writer, """
-            INSERT INTO alerts (id, source_kind, source_id, type, level, state, cell_id, raised_at, updated_at, next_escalation_at, body)
-            VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            ON CONFLICT(id) DO UPDATE SET level = $4, state = $5, cell_id = $6, updated_at = $8, next_escalation_at = $9, body = $10
-            """, 11);
-        _history = Prepare(_writer, "INSERT INTO alert_history (alert_id, at, kind, actor, channel, outcome, detail) VALUES ($0, $1, $2, $3, $4, $5, $6)", 7);
-        _silence = Prepare(_writer, """
-            INSERT INTO alert_silences (id, source_kind, source_id, type, starts_at, ends_at, reason, created_by, ended_early_at, ended_by)
-            VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT(id) DO UPDATE SET ended_early_at = $8, ended_by = $9
-            """, 10);
-    }
-
-    /// <summary>A passive WAL checkpoint on its own connection: copies what it can without blocking the writer.</summary>
-    public void Checkpoint()
-    {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        command.ExecuteNonQuery();
+        connection.Execute("PRAGMA wal_checkpoint(PASSIVE)");
     }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, int parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        for (var i = 0; i < parameters; i++)
-        {
-            command.Parameters.Add(new SqliteParameter("$" + i, DBNull.Value));
-        }
-
-        return command;
-    }
-
-    private List<Alert> Query(string sql, Action<SqliteParameterCollection> bind, Func<string>? suffix = null)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        bind(command.Parameters);
-        command.CommandText = sql + (suffix?.Invoke() ?? "");
-        using var reader = command.ExecuteReader();
-        var list = new List<Alert>();
-        while (reader.Read())
-        {
-            list.Add(JsonSerializer.Deserialize(reader.GetString(0), AlertsJsonContext.Default.Alert)!);
-        }
-
-        return list;
-    }
-
-    private static void Filter(List<string> where, SqliteParameterCollection p, string column, string? value)
-    {
-        if (value is not null)
-        {
-            where.Add($"{column} = ${column}");
-            p.AddWithValue("$" + column, value);
-        }
-    }
-
-    private static List<AlertSilence> ReadSilences(SqliteCommand command)
-    {
-        using var reader = command.ExecuteReader();
-        var list = new List<AlertSilence>();
-        while (reader.Read())
-        {
-            list.Add(new AlertSilence(reader.GetString(0), new AlertSource(reader.GetString(1), reader.GetString(2)), Text(reader, 3),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                reader.GetString(6), reader.GetString(7),
-                reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)), Text(reader, 9)));
-        }
-
-        return list;
-    }
-
-    private static string? Text(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
 
     public void Dispose()
     {
-        _upsert?.Dispose();
-        _history?.Dispose();
-        _silence?.Dispose();
         _writer?.Dispose();
         _writer = null;
+    }
+
+    private DbConnection OpenWriter()
+    {
+        var writer = database.Open();
+        if (database.Dialect.Provider == DatabaseProvider.Sqlite)
+        {
+            // The engine's commits never run a checkpoint themselves (that stalls the loop, and so notifications,
+            // for tens of milliseconds); Checkpoint() does it from another thread. https://www.sqlite.org/wal.html#ckpt
+            writer.Execute("PRAGMA wal_autocheckpoint=0");
+        }
+
+        return writer;
+    }
+
+    private List<Alert> Bodies(string sql, DynamicParameters? parameters)
+    {
+        using var connection = database.Open();
+        return connection.Query<string>(sql, parameters).Select(b => JsonSerializer.Deserialize(b, AlertsJsonContext.Default.Alert)!).ToList();
+    }
+
+    private sealed class SilenceRow
+    {
+        public string Id { get; init; } = "";
+        public string SourceKind { get; init; } = "";
+        public string SourceId { get; init; } = "";
+        public string? Type { get; init; }
+        public long StartsAt { get; init; }
+        public long EndsAt { get; init; }
+        public string Reason { get; init; } = "";
+        public string CreatedBy { get; init; } = "";
+        public long? EndedEarlyAt { get; init; }
+        public string? EndedBy { get; init; }
+
+        public AlertSilence ToSilence() => new(Id, new AlertSource(SourceKind, SourceId), Type, DateTimeOffset.FromUnixTimeMilliseconds(StartsAt),
+            DateTimeOffset.FromUnixTimeMilliseconds(EndsAt), Reason, CreatedBy, EndedEarlyAt is { } ended ? DateTimeOffset.FromUnixTimeMilliseconds(ended) : null, EndedBy);
+    }
+
+    private sealed class HistoryRow
+    {
+        public string AlertId { get; init; } = "";
+        public long At { get; init; }
+        public string Kind { get; init; } = "";
+        public string? Actor { get; init; }
+        public string? Channel { get; init; }
+        public string? Outcome { get; init; }
+        public string? Detail { get; init; }
     }
 }
 

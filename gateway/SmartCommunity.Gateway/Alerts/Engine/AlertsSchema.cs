@@ -10,7 +10,7 @@ internal sealed class AlertsSchema : ISchemaProvider
 {
     public IEnumerable<Migration> Migrations { get; } =
     [
-        new("alerts", 1, """
+        new(50, "alerts", 1, """
             CREATE TABLE alerts (
                 id TEXT PRIMARY KEY,
                 source_kind TEXT NOT NULL,
@@ -19,18 +19,18 @@ internal sealed class AlertsSchema : ISchemaProvider
                 level TEXT NOT NULL,
                 state TEXT NOT NULL,
                 cell_id TEXT,
-                raised_at INTEGER NOT NULL,
-                updated_at INTEGER NOT NULL,
-                next_escalation_at INTEGER,
+                raised_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                next_escalation_at BIGINT,
                 body TEXT NOT NULL
             );
             CREATE UNIQUE INDEX alerts_open_key ON alerts (source_kind, source_id, type) WHERE state IN ('raised', 'acknowledged');
             CREATE INDEX alerts_state ON alerts (state, raised_at);
             CREATE INDEX alerts_raised ON alerts (raised_at);
             CREATE TABLE alert_history (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                seq {identity},
                 alert_id TEXT NOT NULL,
-                at INTEGER NOT NULL,
+                at BIGINT NOT NULL,
                 kind TEXT NOT NULL,
                 actor TEXT,
                 channel TEXT,
@@ -43,11 +43,11 @@ internal sealed class AlertsSchema : ISchemaProvider
                 source_kind TEXT NOT NULL,
                 source_id TEXT NOT NULL,
                 type TEXT,
-                starts_at INTEGER NOT NULL,
-                ends_at INTEGER NOT NULL,
+                starts_at BIGINT NOT NULL,
+                ends_at BIGINT NOT NULL,
                 reason TEXT NOT NULL,
                 created_by TEXT NOT NULL,
-                ended_early_at INTEGER,
+                ended_early_at BIGINT,
                 ended_by TEXT
             );
             """),

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Dapper;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Infrastructure.Logging;
@@ -13,15 +14,14 @@ namespace SmartCommunity.Gateway.DoorAccess.Events;
 
 /// <summary>
 /// Stores every door-unit event in the door event log and alarms on those stored for the first time. Ingest
-/// threads only queue (never I/O); one loop writes each batch in one SQLite transaction with
-/// <c>INSERT OR IGNORE</c> on (device, boot, seq), then hands the new events to <see cref="DoorAlarms"/>.
+/// threads only queue (never I/O); one loop writes each batch in one transaction with
+/// <c>ON CONFLICT DO NOTHING</c> on (device, boot, seq), then hands the new events to <see cref="DoorAlarms"/>.
 /// </summary>
 public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHandler, IDurableEffects
 {
     private const int MaxBatch = 2_000;
-    private static readonly string[] InsertParameters = ["$d", "$b", "$s", "$ts", "$r", "$t", "$door", "$dir", "$n", "$card", "$p", "$cell", "$detail"];
 
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly DoorAlarms _alarms;
     private readonly TimeProvider _time;
     private readonly DoorAccessOptions _options;
@@ -36,8 +36,9 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
     private readonly Counter _droppedStore;
     private readonly Counter _storeErrors;
     private DateTimeOffset _nextRetention;
+    private CancellationToken _stopping;
 
-    public DoorEventLog(SqliteDatabase database, DoorAlarms alarms, IngestJournal journal, TimeProvider time, IOptions<DoorAccessOptions> options, MetricsRegistry metrics, ILogger<DoorEventLog> logger)
+    public DoorEventLog(Database database, DoorAlarms alarms, IngestJournal journal, TimeProvider time, IOptions<DoorAccessOptions> options, MetricsRegistry metrics, ILogger<DoorEventLog> logger)
     {
         _database = database;
         _journal = journal;
@@ -84,6 +85,7 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        _stopping = stoppingToken;
         var batch = new List<object>(MaxBatch);
         try
         {
@@ -120,7 +122,12 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         var fresh = new List<DoorEvent>();
         try
         {
-            Insert(batch, fresh);
+            // An unreachable database holds this loop (and so, through the full queue, the door units) until it is back.
+            StoreRetry.Run(() =>
+            {
+                fresh.Clear();
+                Insert(batch, fresh);
+            }, _logger, "door events", _stopping);
         }
         catch (Exception ex)
         {
@@ -163,30 +170,17 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
     {
         using var connection = _database.Open();
         using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT OR IGNORE INTO door_events (device_id, boot, seq, ts, received_at, type, door, direction, count, card, person, cell_id, detail)
-            VALUES ($d, $b, $s, $ts, $r, $t, $door, $dir, $n, $card, $p, $cell, $detail)
-            """;
-        var p = InsertParameters.Select(n =>
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = n;
-            insert.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
+        using var insert = new BatchStatement(connection, transaction, """
+            INSERT INTO door_events (device_id, boot, seq, ts, received_at, type, door, direction, count, card, person, cell_id, detail)
+            VALUES (@d, @b, @s, @ts, @r, @t, @door, @dir, @n, @card, @p, @cell, @detail)
+            ON CONFLICT DO NOTHING
+            """, "d", "b", "s", "ts", "r", "t", "door", "dir", "n", "card", "p", "cell", "detail");
         var duplicates = 0;
         var replaying = _journal.Replaying;
         foreach (var e in batch.OfType<DoorEvent>())
         {
-            object?[] values = [e.DeviceId, e.Boot, e.Seq, e.At.ToUnixTimeMilliseconds(), e.ReceivedAt.ToUnixTimeMilliseconds(), e.Type, e.Door, e.Direction, e.Count, e.Card, e.Person, e.CellId, e.Detail];
-            for (var i = 0; i < p.Length; i++)
-            {
-                p[i].Value = values[i] ?? DBNull.Value;
-            }
-
-            if (insert.ExecuteNonQuery() == 1)
+            if (insert.Execute(e.DeviceId, e.Boot, e.Seq, e.At.ToUnixTimeMilliseconds(), e.ReceivedAt.ToUnixTimeMilliseconds(), e.Type, e.Door, e.Direction,
+                    e.Count, e.Card, e.Person, e.CellId, e.Detail) == 1)
             {
                 fresh.Add(e);
             }
@@ -212,12 +206,9 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         try
         {
             using var connection = _database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM door_events WHERE ts < $cutoff";
-            command.Parameters.AddWithValue("$cutoff", (now - _options.Retention).ToUnixTimeMilliseconds());
-            command.ExecuteNonQuery();
+            connection.Execute("DELETE FROM door_events WHERE ts < @cutoff", new { cutoff = (now - _options.Retention).ToUnixTimeMilliseconds() });
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
             _logger.LogWarning(ex, "Deleting old door events failed; retried in an hour.");
         }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Data.Sqlite;
+using Dapper;
 
 namespace SmartCommunity.Gateway.DoorAccess.Events;
 
@@ -22,80 +22,88 @@ public sealed partial class DoorEventLog
 {
     public IReadOnlyList<DoorEvent> Query(DoorEventFilter filter)
     {
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
         var sql = new StringBuilder("SELECT device_id, boot, seq, ts, received_at, type, door, direction, count, card, person, cell_id, detail FROM door_events WHERE 1 = 1");
+        var parameters = new DynamicParameters();
         void Where(string clause, string name, object value)
         {
             sql.Append(" AND ").Append(clause);
-            command.Parameters.AddWithValue(name, value);
+            parameters.Add(name, value);
         }
 
         if (filter.Device is not null)
         {
-            Where("device_id = $device", "$device", filter.Device);
+            Where("device_id = @device", "device", filter.Device);
         }
 
         if (filter.Door is not null)
         {
-            Where("door = $door", "$door", filter.Door);
+            Where("door = @door", "door", filter.Door);
         }
 
         if (filter.Cell is not null)
         {
-            Where("cell_id = $cell", "$cell", filter.Cell);
+            Where("cell_id = @cell", "cell", filter.Cell);
         }
 
         if (filter.Type is not null)
         {
-            Where("type = $type", "$type", filter.Type);
+            Where("type = @type", "type", filter.Type);
         }
 
         if (filter.From is { } from)
         {
-            Where("ts >= $from", "$from", from.ToUnixTimeMilliseconds());
+            Where("ts >= @from", "from", from.ToUnixTimeMilliseconds());
         }
 
         if (filter.To is { } to)
         {
-            Where("ts < $to", "$to", to.ToUnixTimeMilliseconds());
+            Where("ts < @to", "to", to.ToUnixTimeMilliseconds());
         }
 
         if (filter.Person is not null)
         {
-            Where("person = $person", "$person", filter.Person);
+            Where("person = @person", "person", filter.Person);
         }
 
         if (filter.Card is not null)
         {
-            Where("card = $card", "$card", filter.Card);
+            Where("card = @card", "card", filter.Card);
         }
 
         if (filter.Cells is { } cells)
         {
             // A guard's visible cells: bound as parameters, never spliced into the SQL.
-            var names = cells.Select((c, i) => "$c" + i.ToString(CultureInfo.InvariantCulture)).ToList();
-            sql.Append(" AND cell_id IN (").Append(names.Count == 0 ? "NULL" : string.Join(", ", names)).Append(')');
+            var names = cells.Select((c, i) => "c" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+            sql.Append(" AND cell_id IN (").Append(names.Count == 0 ? "NULL" : string.Join(", ", names.Select(n => "@" + n))).Append(')');
             foreach (var (name, cell) in names.Zip(cells))
             {
-                command.Parameters.AddWithValue(name, cell);
+                parameters.Add(name, cell);
             }
         }
 
-        sql.Append(" ORDER BY ts DESC, device_id, seq DESC LIMIT $limit");
-        command.Parameters.AddWithValue("$limit", filter.Limit);
-        command.CommandText = sql.ToString();
-        var list = new List<DoorEvent>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(new DoorEvent(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5), Text(reader, 6), Text(reader, 7), reader.GetInt32(8),
-                Text(reader, 9), Text(reader, 10), Text(reader, 11), Text(reader, 12)));
-        }
-
-        return list;
+        sql.Append(" ORDER BY ts DESC, device_id, seq DESC LIMIT @limit");
+        parameters.Add("limit", filter.Limit);
+        using var connection = _database.Open();
+        return connection.Query<DoorEventRow>(sql.ToString(), parameters)
+            .Select(r => new DoorEvent(r.DeviceId, r.Boot, r.Seq, DateTimeOffset.FromUnixTimeMilliseconds(r.Ts), DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedAt),
+                r.Type, r.Door, r.Direction, (int)r.Count, r.Card, r.Person, r.CellId, r.Detail))
+            .ToList();
     }
 
-    private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+    private sealed class DoorEventRow
+    {
+        public string DeviceId { get; init; } = "";
+        public long Boot { get; init; }
+        public long Seq { get; init; }
+        public long Ts { get; init; }
+        public long ReceivedAt { get; init; }
+        public string Type { get; init; } = "";
+        public string? Door { get; init; }
+        public string? Direction { get; init; }
+        public long Count { get; init; }
+        public string? Card { get; init; }
+        public string? Person { get; init; }
+        public string? CellId { get; init; }
+        public string? Detail { get; init; }
+    }
 }

@@ -11,13 +11,13 @@ internal sealed class DoorEventSchema : ISchemaProvider
 {
     public IEnumerable<Migration> Migrations =>
     [
-        new("door_access", 1, """
+        new(30, "door_access", 1, """
             CREATE TABLE door_events (
                 device_id TEXT NOT NULL,
-                boot INTEGER NOT NULL,
-                seq INTEGER NOT NULL,
-                ts INTEGER NOT NULL,
-                received_at INTEGER NOT NULL,
+                boot BIGINT NOT NULL,
+                seq BIGINT NOT NULL,
+                ts BIGINT NOT NULL,
+                received_at BIGINT NOT NULL,
                 type TEXT NOT NULL,
                 door TEXT,
                 direction TEXT,
@@ -26,7 +26,7 @@ internal sealed class DoorEventSchema : ISchemaProvider
                 person TEXT,
                 cell_id TEXT,
                 detail TEXT,
-                PRIMARY KEY (device_id, boot, seq)) WITHOUT ROWID;
+                PRIMARY KEY (device_id, boot, seq)) {without_rowid};
             CREATE INDEX ix_door_events_ts ON door_events (ts);
             CREATE INDEX ix_door_events_device_ts ON door_events (device_id, ts);
             CREATE INDEX ix_door_events_person ON door_events (person, ts) WHERE person IS NOT NULL;

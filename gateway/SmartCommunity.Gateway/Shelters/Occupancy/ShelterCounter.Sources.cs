@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace SmartCommunity.Gateway.Shelters.Occupancy;
 
@@ -47,7 +47,7 @@ public sealed partial class ShelterCounter
         _devices.Get(deviceId) is { } device && device.Online && now.ToUnixTimeMilliseconds() - device.LastSeenUnixMs <= (long)_options.SourceSilence.TotalMilliseconds;
 
     /// <summary>Switches entrances between primary and fallback; returns the shelters that changed.</summary>
-    private HashSet<string> CheckSources(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+    private HashSet<string> CheckSources(DbConnection connection, DbTransaction transaction, DateTimeOffset now)
     {
         var dirty = new HashSet<string>(StringComparer.Ordinal);
         // Right after a start every device is offline until it reconnects: give them one silence period first.

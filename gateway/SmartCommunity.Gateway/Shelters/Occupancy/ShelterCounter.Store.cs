@@ -1,26 +1,23 @@
+using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using Dapper;
+using SmartCommunity.Gateway.Infrastructure.Storage;
 
 namespace SmartCommunity.Gateway.Shelters.Occupancy;
 
 /// <summary>The counting loop's storage: one transaction per batch holds the events and the states they changed.</summary>
 public sealed partial class ShelterCounter
 {
-    private static readonly string[] InsertParameters = ["$d", "$b", "$s", "$sh", "$e", "$src", "$ts", "$i", "$o", "$a"];
-
     private void LoadStates()
     {
         _states.Clear();
         using (var connection = _database.Open())
-        using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT shelter_id, body FROM shelter_state";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            foreach (var (shelterId, body) in connection.Query<(string, string)>("SELECT shelter_id, body FROM shelter_state"))
             {
-                if (JsonSerializer.Deserialize<ShelterState>(reader.GetString(1), ShelterRegistry.Json) is { } state)
+                if (JsonSerializer.Deserialize<ShelterState>(body, ShelterRegistry.Json) is { } state)
                 {
-                    _states[reader.GetString(0)] = state;
+                    _states[shelterId] = state;
                 }
             }
         }
@@ -59,7 +56,20 @@ public sealed partial class ShelterCounter
     {
         try
         {
-            ProcessBatch(batch);
+            // An unreachable database holds this loop (and so, through the full queue, the devices) until it is back.
+            StoreRetry.Run(() =>
+            {
+                try
+                {
+                    ProcessBatch(batch);
+                }
+                catch
+                {
+                    // The batch may be half applied in memory only: the retry starts from the stored states.
+                    _loaded = false;
+                    throw;
+                }
+            }, _logger, "shelter counts", _stopping);
         }
         catch (Exception ex)
         {
@@ -92,19 +102,11 @@ public sealed partial class ShelterCounter
         using (var connection = _database.Open())
         using (var transaction = connection.BeginTransaction())
         {
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT OR IGNORE INTO shelter_events (device_id, boot, seq, shelter_id, entrance_id, source, ts, people_in, people_out, applied)
-                VALUES ($d, $b, $s, $sh, $e, $src, $ts, $i, $o, $a)
-                """;
-            var p = InsertParameters.Select(n =>
-            {
-                var parameter = insert.CreateParameter();
-                parameter.ParameterName = n;
-                insert.Parameters.Add(parameter);
-                return parameter;
-            }).ToArray();
+            using var insert = new BatchStatement(connection, transaction, """
+                INSERT INTO shelter_events (device_id, boot, seq, shelter_id, entrance_id, source, ts, people_in, people_out, applied)
+                VALUES (@d, @b, @s, @sh, @e, @src, @ts, @i, @o, @a)
+                ON CONFLICT DO NOTHING
+                """, "d", "b", "s", "sh", "e", "src", "ts", "i", "o", "a");
             foreach (var work in batch)
             {
                 switch (work)
@@ -113,17 +115,7 @@ public sealed partial class ShelterCounter
                         var fusion = StateOf(e.ShelterId).Entrance(e.EntranceId);
                         var primary = entrance.Sources[0].Key;
                         var counts = fusion.Responsible(e.Ts, primary) == e.Source;
-                        p[0].Value = e.DeviceId;
-                        p[1].Value = e.Boot;
-                        p[2].Value = e.Seq;
-                        p[3].Value = e.ShelterId;
-                        p[4].Value = e.EntranceId;
-                        p[5].Value = e.Source;
-                        p[6].Value = e.Ts;
-                        p[7].Value = e.PeopleIn;
-                        p[8].Value = e.PeopleOut;
-                        p[9].Value = counts ? 1 : 0;
-                        if (insert.ExecuteNonQuery() == 0)
+                        if (insert.Execute(e.DeviceId, e.Boot, e.Seq, e.ShelterId, e.EntranceId, e.Source, e.Ts, e.PeopleIn, e.PeopleOut, counts ? 1 : 0) == 0)
                         {
                             duplicates++;
                             continue;
@@ -204,13 +196,10 @@ public sealed partial class ShelterCounter
         }
     }
 
-    private void SaveStates(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<string> shelterIds, DateTimeOffset now)
+    private void SaveStates(DbConnection connection, DbTransaction transaction, IEnumerable<string> shelterIds, DateTimeOffset now)
     {
-        using var save = connection.CreateCommand();
-        save.Transaction = transaction;
-        save.CommandText = "INSERT INTO shelter_state (shelter_id, body) VALUES ($id, $b) ON CONFLICT(shelter_id) DO UPDATE SET body = $b";
-        var id = save.Parameters.Add("$id", SqliteType.Text);
-        var body = save.Parameters.Add("$b", SqliteType.Text);
+        using var save = new BatchStatement(connection, transaction,
+            "INSERT INTO shelter_state (shelter_id, body) VALUES (@id, @body) ON CONFLICT (shelter_id) DO UPDATE SET body = excluded.body", "id", "body");
         foreach (var shelterId in shelterIds)
         {
             if (!_states.TryGetValue(shelterId, out var state))
@@ -219,43 +208,26 @@ public sealed partial class ShelterCounter
             }
 
             state.UpdatedAt = now;
-            id.Value = shelterId;
-            body.Value = JsonSerializer.Serialize(state, ShelterRegistry.Json);
-            save.ExecuteNonQuery();
+            save.Execute(shelterId, JsonSerializer.Serialize(state, ShelterRegistry.Json));
         }
     }
 
     /// <summary>Counts now what a fallback saw in its new span before it was switched on.</summary>
-    private static (long In, long Out) ApplyRetroactively(SqliteConnection connection, SqliteTransaction transaction, string shelterId, string entranceId, FallbackSpan span)
+    private static (long In, long Out) ApplyRetroactively(DbConnection connection, DbTransaction transaction, string shelterId, string entranceId, FallbackSpan span)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        var filter = new { shelterId, entranceId, source = span.Source, from = span.FromMs };
+        var sums = connection.QuerySingle<(long In, long Out)>("""
             SELECT COALESCE(SUM(people_in), 0), COALESCE(SUM(people_out), 0) FROM shelter_events
-            WHERE shelter_id = $s AND entrance_id = $e AND source = $src AND ts >= $from AND applied = 0;
-            """;
-        command.Parameters.AddWithValue("$s", shelterId);
-        command.Parameters.AddWithValue("$e", entranceId);
-        command.Parameters.AddWithValue("$src", span.Source);
-        command.Parameters.AddWithValue("$from", span.FromMs);
-        (long In, long Out) sums;
-        using (var reader = command.ExecuteReader())
-        {
-            reader.Read();
-            sums = (reader.GetInt64(0), reader.GetInt64(1));
-        }
-
-        command.CommandText = "UPDATE shelter_events SET applied = 1 WHERE shelter_id = $s AND entrance_id = $e AND source = $src AND ts >= $from AND applied = 0";
-        command.ExecuteNonQuery();
+            WHERE shelter_id = @shelterId AND entrance_id = @entranceId AND source = @source AND ts >= @from AND applied = 0
+            """, filter, transaction);
+        connection.Execute("UPDATE shelter_events SET applied = 1 WHERE shelter_id = @shelterId AND entrance_id = @entranceId AND source = @source AND ts >= @from AND applied = 0",
+            filter, transaction);
         return sums;
     }
 
     private void DeleteOldEvents(DateTimeOffset now)
     {
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM shelter_events WHERE ts < $cutoff";
-        command.Parameters.AddWithValue("$cutoff", (now - _options.EventRetention).ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
+        connection.Execute("DELETE FROM shelter_events WHERE ts < @cutoff", new { cutoff = (now - _options.EventRetention).ToUnixTimeMilliseconds() });
     }
 }

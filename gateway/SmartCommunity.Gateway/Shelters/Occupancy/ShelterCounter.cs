@@ -26,7 +26,7 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
 
     private readonly ShelterRegistry _shelters;
     private readonly DeviceRegistry _devices;
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly IAlertService _alerts;
     private readonly IPointWriter _points;
     private readonly LiveHub _live;
@@ -35,6 +35,7 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
     private readonly SheltersOptions _options;
     private readonly RateLimitedLog _log;
     private readonly ILogger<ShelterCounter> _logger;
+    private CancellationToken _stopping;
     private readonly Channel<CountingWork> _queue;
     private readonly ConcurrentDictionary<string, ShelterOccupancy> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastDeviceTs = new(StringComparer.Ordinal);
@@ -44,7 +45,7 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
     private DateTimeOffset _nextRetention;
     private bool _loaded;
 
-    public ShelterCounter(ShelterRegistry shelters, DeviceRegistry devices, SqliteDatabase database, IAlertService alerts, IPointWriter points, LiveHub live,
+    public ShelterCounter(ShelterRegistry shelters, DeviceRegistry devices, Database database, IAlertService alerts, IPointWriter points, LiveHub live,
         ShelterMetrics metrics, TimeProvider time, IOptions<SheltersOptions> options, ILogger<ShelterCounter> logger)
     {
         _shelters = shelters;
@@ -136,6 +137,7 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        _stopping = stoppingToken;
         LoadStates();
         using var timer = new PeriodicTimer(_options.Tick, _time);
         var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();

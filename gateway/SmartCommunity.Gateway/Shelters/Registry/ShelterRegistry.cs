@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using System.Data.Common;
 using System.Text.Json;
+using Dapper;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 
 namespace SmartCommunity.Gateway.Shelters;
@@ -8,10 +10,10 @@ namespace SmartCommunity.Gateway.Shelters;
 public sealed record ShelterAuditEntry(long Id, string ShelterId, DateTimeOffset At, string Actor, string Action, string? Detail);
 
 /// <summary>
-/// Shelters in SQLite and in memory. Readers (ingest threads, the counting loop) see an immutable index with the
+/// Shelters in the database and in memory. Readers (ingest threads, the counting loop) see an immutable index with the
 /// lookups by door unit and by camera line; writers replace it. Loaded lazily on first use (after migration).
 /// </summary>
-public sealed class ShelterRegistry(SqliteDatabase database, TimeProvider time)
+public sealed class ShelterRegistry(Database database, TimeProvider time)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _write = new();
@@ -31,13 +33,10 @@ public sealed class ShelterRegistry(SqliteDatabase database, TimeProvider time)
         {
             using var connection = database.Open();
             using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT INTO shelters (id, body, updated_at) VALUES ($id, $b, $t) ON CONFLICT(id) DO UPDATE SET body = $b, updated_at = $t";
-            command.Parameters.AddWithValue("$id", shelter.Id);
-            command.Parameters.AddWithValue("$b", JsonSerializer.Serialize(shelter, Json));
-            command.Parameters.AddWithValue("$t", time.GetUtcNow().ToString("O"));
-            command.ExecuteNonQuery();
+            connection.Execute("""
+                INSERT INTO shelters (id, body, updated_at) VALUES (@id, @body, @at)
+                ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+                """, new { id = shelter.Id, body = JsonSerializer.Serialize(shelter, Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
             Audit(connection, transaction, shelter.Id, actor, "saved", $"capacity {shelter.Capacity}, {shelter.Entrances.Count} entrances");
             transaction.Commit();
             Volatile.Write(ref _index, new ShelterIndex(Index.ById.Values.Where(s => s.Id != shelter.Id).Append(shelter)));
@@ -61,13 +60,8 @@ public sealed class ShelterRegistry(SqliteDatabase database, TimeProvider time)
             changed = shelter with { Open = open, OpenChangedAt = now, OpenChangedBy = actor };
             using var connection = database.Open();
             using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "UPDATE shelters SET body = $b, updated_at = $t WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$b", JsonSerializer.Serialize(changed, Json));
-            command.Parameters.AddWithValue("$t", now.ToString("O"));
-            command.ExecuteNonQuery();
+            connection.Execute("UPDATE shelters SET body = @body, updated_at = @at WHERE id = @id",
+                new { id, body = JsonSerializer.Serialize(changed, Json), at = now.ToUnixTimeMilliseconds() }, transaction);
             Audit(connection, transaction, id, actor, open ? "opened" : "closed", note);
             transaction.Commit();
             Volatile.Write(ref _index, new ShelterIndex(Index.ById.Values.Where(s => s.Id != id).Append(changed)));
@@ -83,11 +77,7 @@ public sealed class ShelterRegistry(SqliteDatabase database, TimeProvider time)
         {
             using var connection = database.Open();
             using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM shelters WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            if (command.ExecuteNonQuery() == 0)
+            if (connection.Execute("DELETE FROM shelters WHERE id = @id", new { id }, transaction) == 0)
             {
                 return false;
             }
@@ -102,35 +92,17 @@ public sealed class ShelterRegistry(SqliteDatabase database, TimeProvider time)
     }
 
     /// <summary>Writes an audit line inside the caller's transaction (the counting loop records headcounts this way).</summary>
-    internal void Audit(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string shelterId, string actor, string action, string? detail)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO shelter_audit (shelter_id, at, actor, action, detail) VALUES ($s, $t, $a, $x, $d)";
-        command.Parameters.AddWithValue("$s", shelterId);
-        command.Parameters.AddWithValue("$t", time.GetUtcNow().ToString("O"));
-        command.Parameters.AddWithValue("$a", actor);
-        command.Parameters.AddWithValue("$x", action);
-        command.Parameters.AddWithValue("$d", (object?)detail ?? DBNull.Value);
-        command.ExecuteNonQuery();
-    }
+    internal void Audit(DbConnection connection, DbTransaction transaction, string shelterId, string actor, string action, string? detail) =>
+        connection.Execute("INSERT INTO shelter_audit (shelter_id, at, actor, action, detail) VALUES (@shelterId, @at, @actor, @action, @detail)",
+            new { shelterId, at = time.GetUtcNow().ToUnixTimeMilliseconds(), actor, action, detail }, transaction);
 
     public IReadOnlyList<ShelterAuditEntry> AuditTrail(string shelterId, int limit)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, at, actor, action, detail FROM shelter_audit WHERE shelter_id = $s ORDER BY id DESC LIMIT $n";
-        command.Parameters.AddWithValue("$s", shelterId);
-        command.Parameters.AddWithValue("$n", limit);
-        using var reader = command.ExecuteReader();
-        var list = new List<ShelterAuditEntry>();
-        while (reader.Read())
-        {
-            list.Add(new ShelterAuditEntry(reader.GetInt64(0), shelterId, DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture),
-                reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        }
-
-        return list;
+        return connection.Query<(long Id, long At, string Actor, string Action, string? Detail)>(
+                "SELECT id, at, actor, action, detail FROM shelter_audit WHERE shelter_id = @shelterId ORDER BY id DESC LIMIT @limit", new { shelterId, limit })
+            .Select(r => new ShelterAuditEntry(r.Id, shelterId, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.Actor, r.Action, r.Detail))
+            .ToList();
     }
 
     private ShelterIndex Load()
@@ -144,12 +116,9 @@ public sealed class ShelterRegistry(SqliteDatabase database, TimeProvider time)
 
             var shelters = new List<Shelter>();
             using var connection = database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT body FROM shelters";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            foreach (var body in connection.Query<string>("SELECT body FROM shelters"))
             {
-                if (JsonSerializer.Deserialize<Shelter>(reader.GetString(0), Json) is { } shelter)
+                if (JsonSerializer.Deserialize<Shelter>(body, Json) is { } shelter)
                 {
                     shelters.Add(shelter);
                 }

@@ -10,13 +10,13 @@ internal sealed class ShelterSchema : ISchemaProvider
 {
     public IEnumerable<Migration> Migrations =>
     [
-        new("shelters", 1, """
+        new(40, "shelters", 1, """
             CREATE TABLE shelters (
                 id TEXT PRIMARY KEY,
                 body TEXT NOT NULL,
                 updated_at TEXT NOT NULL);
             CREATE TABLE shelter_audit (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id {identity},
                 shelter_id TEXT NOT NULL,
                 at TEXT NOT NULL,
                 actor TEXT NOT NULL,
@@ -28,18 +28,20 @@ internal sealed class ShelterSchema : ISchemaProvider
                 body TEXT NOT NULL);
             CREATE TABLE shelter_events (
                 device_id TEXT NOT NULL,
-                boot INTEGER NOT NULL,
-                seq INTEGER NOT NULL,
+                boot BIGINT NOT NULL,
+                seq BIGINT NOT NULL,
                 shelter_id TEXT NOT NULL,
                 entrance_id TEXT NOT NULL,
                 source TEXT NOT NULL,
-                ts INTEGER NOT NULL,
-                people_in INTEGER NOT NULL,
-                people_out INTEGER NOT NULL,
+                ts BIGINT NOT NULL,
+                people_in BIGINT NOT NULL,
+                people_out BIGINT NOT NULL,
                 applied INTEGER NOT NULL,
-                PRIMARY KEY (device_id, boot, seq)) WITHOUT ROWID;
+                PRIMARY KEY (device_id, boot, seq)) {without_rowid};
             CREATE INDEX ix_shelter_events_source ON shelter_events (shelter_id, entrance_id, source, ts);
             CREATE INDEX ix_shelter_events_ts ON shelter_events (ts);
             """),
+        // One time representation (Unix ms): these were ISO-8601 text.
+        TimestampMigration.ToUnixMs(110, "shelters", 2, ("shelters", "updated_at", false), ("shelter_audit", "at", false)),
     ];
 }

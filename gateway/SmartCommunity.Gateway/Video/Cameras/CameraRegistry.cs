@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Dapper;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Protocol.Messages;
@@ -8,12 +9,12 @@ using SmartCommunity.Protocol.Messages;
 namespace SmartCommunity.Gateway.Video.Cameras;
 
 /// <summary>
-/// Cameras in SQLite and in memory (an immutable snapshot readers take without locks). Each camera is also a
+/// Cameras in the database and in memory (an immutable snapshot readers take without locks). Each camera is also a
 /// device of kind <c>camera</c> with the same ID: a missing device is created (with a random secret an admin can
 /// rotate through the devices API), an existing one keeps its secret and attributes.
 /// Credentials are stored in their own columns and never leave through <see cref="CameraView"/>.
 /// </summary>
-public sealed class CameraRegistry(SqliteDatabase database, DeviceRegistry devices, TimeProvider time) : ICameraCatalog
+public sealed class CameraRegistry(Database database, DeviceRegistry devices, TimeProvider time) : ICameraCatalog
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _write = new();
@@ -39,17 +40,17 @@ public sealed class CameraRegistry(SqliteDatabase database, DeviceRegistry devic
             }
 
             using var connection = database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO video_cameras (id, body, username, password, updated_at) VALUES ($id, $b, $u, $p, $t)
-                ON CONFLICT(id) DO UPDATE SET body = $b, username = $u, password = $p, updated_at = $t
-                """;
-            command.Parameters.AddWithValue("$id", camera.Id);
-            command.Parameters.AddWithValue("$b", JsonSerializer.Serialize(camera with { Streams = camera.Streams with { Username = null, Password = null } }, Json));
-            command.Parameters.AddWithValue("$u", (object?)camera.Streams.Username ?? DBNull.Value);
-            command.Parameters.AddWithValue("$p", (object?)camera.Streams.Password ?? DBNull.Value);
-            command.Parameters.AddWithValue("$t", time.GetUtcNow().ToString("O"));
-            command.ExecuteNonQuery();
+            connection.Execute("""
+                INSERT INTO video_cameras (id, body, username, password, updated_at) VALUES (@Id, @Body, @Username, @Password, @UpdatedAt)
+                ON CONFLICT (id) DO UPDATE SET body = excluded.body, username = excluded.username, password = excluded.password, updated_at = excluded.updated_at
+                """, new
+            {
+                camera.Id,
+                Body = JsonSerializer.Serialize(camera with { Streams = camera.Streams with { Username = null, Password = null } }, Json),
+                camera.Streams.Username,
+                camera.Streams.Password,
+                UpdatedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            });
             Volatile.Write(ref _cameras, Snapshot.Values.Where(c => c.Id != camera.Id).Append(camera).ToFrozenDictionary(c => c.Id, StringComparer.Ordinal));
         }
 
@@ -63,10 +64,7 @@ public sealed class CameraRegistry(SqliteDatabase database, DeviceRegistry devic
         lock (_write)
         {
             using var connection = database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM video_cameras WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            if (command.ExecuteNonQuery() == 0)
+            if (connection.Execute("DELETE FROM video_cameras WHERE id = @id", new { id }) == 0)
             {
                 return false;
             }
@@ -109,21 +107,11 @@ public sealed class CameraRegistry(SqliteDatabase database, DeviceRegistry devic
 
             var cameras = new List<Camera>();
             using var connection = database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT body, username, password FROM video_cameras";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            foreach (var (body, username, password) in connection.Query<(string, string?, string?)>("SELECT body, username, password FROM video_cameras"))
             {
-                if (JsonSerializer.Deserialize<Camera>(reader.GetString(0), Json) is { } camera)
+                if (JsonSerializer.Deserialize<Camera>(body, Json) is { } camera)
                 {
-                    cameras.Add(camera with
-                    {
-                        Streams = camera.Streams with
-                        {
-                            Username = reader.IsDBNull(1) ? null : reader.GetString(1),
-                            Password = reader.IsDBNull(2) ? null : reader.GetString(2),
-                        },
-                    });
+                    cameras.Add(camera with { Streams = camera.Streams with { Username = username, Password = password } });
                 }
             }
 

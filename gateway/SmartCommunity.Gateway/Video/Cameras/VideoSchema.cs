@@ -10,7 +10,7 @@ internal sealed class VideoSchema : ISchemaProvider
 {
     public IEnumerable<Migration> Migrations =>
     [
-        new("video", 1, """
+        new(60, "video", 1, """
             CREATE TABLE video_cameras (
                 id TEXT PRIMARY KEY,
                 body TEXT NOT NULL,
@@ -18,11 +18,11 @@ internal sealed class VideoSchema : ISchemaProvider
                 password TEXT,
                 updated_at TEXT NOT NULL);
             CREATE TABLE video_segments (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id {identity},
                 camera_id TEXT NOT NULL,
-                start_ms INTEGER NOT NULL,
-                end_ms INTEGER NOT NULL,
-                size INTEGER NOT NULL,
+                start_ms BIGINT NOT NULL,
+                end_ms BIGINT NOT NULL,
+                size BIGINT NOT NULL,
                 path TEXT NOT NULL UNIQUE,
                 run TEXT NOT NULL,
                 motion INTEGER NOT NULL DEFAULT 0,
@@ -32,39 +32,41 @@ internal sealed class VideoSchema : ISchemaProvider
             CREATE INDEX video_segments_camera_start ON video_segments (camera_id, start_ms);
             CREATE INDEX video_segments_camera_end ON video_segments (camera_id, end_ms);
             CREATE TABLE video_events (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id {identity},
                 camera_id TEXT NOT NULL,
-                ts_ms INTEGER NOT NULL,
+                ts_ms BIGINT NOT NULL,
                 type TEXT NOT NULL,
                 zone TEXT,
                 line TEXT,
                 direction TEXT,
-                track INTEGER,
+                track BIGINT,
                 label TEXT,
                 snapshot TEXT);
             CREATE INDEX video_events_camera_ts ON video_events (camera_id, ts_ms);
             CREATE TABLE video_clips (
                 id TEXT PRIMARY KEY,
                 camera_id TEXT NOT NULL,
-                from_ms INTEGER NOT NULL,
-                to_ms INTEGER NOT NULL,
+                from_ms BIGINT NOT NULL,
+                to_ms BIGINT NOT NULL,
                 alert_id TEXT,
                 state TEXT NOT NULL,
                 path TEXT,
-                size INTEGER,
-                duration_ms INTEGER,
+                size BIGINT,
+                duration_ms BIGINT,
                 error TEXT,
                 requested_by TEXT NOT NULL,
                 requested_at TEXT NOT NULL,
                 finished_at TEXT);
             """),
-        new("video", 2, "CREATE INDEX video_segments_camera_run ON video_segments (camera_id, run, end_ms);"),
+        new(61, "video", 2, "CREATE INDEX video_segments_camera_run ON video_segments (camera_id, run, end_ms);"),
         // Camera events are replayed from the ingest journal after a crash: the same event must be stored once.
-        new("video", 3, """
+        new(62, "video", 3, """
             DELETE FROM video_events WHERE id NOT IN (
                 SELECT MIN(id) FROM video_events GROUP BY camera_id, ts_ms, type, zone, line, direction, track);
             CREATE UNIQUE INDEX video_events_once ON video_events (
                 camera_id, ts_ms, type, COALESCE(zone, ''), COALESCE(line, ''), COALESCE(direction, ''), COALESCE(track, -1));
             """),
+        // One time representation (Unix ms): these were ISO-8601 text.
+        TimestampMigration.ToUnixMs(120, "video", 4, ("video_cameras", "updated_at", false), ("video_clips", "requested_at", false), ("video_clips", "finished_at", true)),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Dapper;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gateway.Ingest;
@@ -18,10 +19,11 @@ public sealed record CameraEvent(long Id, string CameraId, DateTimeOffset At, st
 /// <c>sc_video_events_dropped_total</c> counts it — the event itself still reaches every other handler); one
 /// writer stores them in batches.
 /// </summary>
-public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segments, VideoMetrics metrics, ILogger<CameraEventIndex> logger) : BackgroundService, IDeviceMessageHandler, IDurableEffects
+public sealed class CameraEventIndex(Database database, SegmentIndex segments, VideoMetrics metrics, ILogger<CameraEventIndex> logger) : BackgroundService, IDeviceMessageHandler, IDurableEffects
 {
     // Camera events and flush markers (a TaskCompletionSource completed once everything before it is stored).
     private bool _failedSinceFlush;
+    private CancellationToken _stopping;
     private readonly Channel<object> _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     void IDeviceMessageHandler.OnEvent(DeviceRuntime device, EventMessage message, long receivedTimestamp)
@@ -51,36 +53,21 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
 
     public List<CameraEvent> List(IReadOnlyCollection<string> cameraIds, long fromMs, long toMs, string? type, int limit)
     {
+        var parameters = new DynamicParameters(new { fromMs, toMs, type, limit });
+        var names = cameraIds.Select((id, i) => { parameters.Add("c" + i, id); return "@c" + i; }).ToList();
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        var names = cameraIds.Select((id, i) => (Id: id, Name: "$c" + i)).ToList();
-        command.CommandText = $"""
+        return connection.Query<EventRow>($"""
             SELECT id, camera_id, ts_ms, type, zone, line, direction, track, label, snapshot FROM video_events
-            WHERE camera_id IN ({string.Join(",", names.Select(n => n.Name))}) AND ts_ms >= $f AND ts_ms < $t AND ($type IS NULL OR type = $type)
-            ORDER BY ts_ms DESC LIMIT $l
-            """;
-        foreach (var (id, name) in names)
-        {
-            command.Parameters.AddWithValue(name, id);
-        }
-
-        command.Parameters.AddWithValue("$f", fromMs);
-        command.Parameters.AddWithValue("$t", toMs);
-        command.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
-        command.Parameters.AddWithValue("$l", limit);
-        using var reader = command.ExecuteReader();
-        var list = new List<CameraEvent>();
-        while (reader.Read())
-        {
-            list.Add(new CameraEvent(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3),
-                Text(reader, 4), Text(reader, 5), Text(reader, 6), reader.IsDBNull(7) ? null : reader.GetInt64(7), Text(reader, 8), Text(reader, 9)));
-        }
-
-        return list;
+            WHERE camera_id IN ({(names.Count == 0 ? "NULL" : string.Join(",", names))}) AND ts_ms >= @fromMs AND ts_ms < @toMs AND (@type IS NULL OR type = @type)
+            ORDER BY ts_ms DESC LIMIT @limit
+            """, parameters)
+            .Select(r => new CameraEvent(r.Id, r.CameraId, DateTimeOffset.FromUnixTimeMilliseconds(r.TsMs), r.Type, r.Zone, r.Line, r.Direction, r.Track, r.Label, r.Snapshot))
+            .ToList();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         var batch = new List<object>();
         try
         {
@@ -135,31 +122,25 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
 
         try
         {
-            using (var connection = database.Open())
-            using (var transaction = connection.BeginTransaction())
+            // An unreachable database holds this loop (and so, through the full queue, the cameras) until it is back.
+            StoreRetry.Run(() =>
             {
-                foreach (var e in batch)
+                using (var connection = database.Open())
+                using (var transaction = connection.BeginTransaction())
                 {
-                    using var command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = """
-                        INSERT OR IGNORE INTO video_events (camera_id, ts_ms, type, zone, line, direction, track, label, snapshot)
-                        VALUES ($c, $ts, $type, $z, $l, $d, $tr, $lb, $s)
-                        """;
-                    command.Parameters.AddWithValue("$c", e.CameraId);
-                    command.Parameters.AddWithValue("$ts", e.At.ToUnixTimeMilliseconds());
-                    command.Parameters.AddWithValue("$type", e.Type);
-                    command.Parameters.AddWithValue("$z", (object?)e.Zone ?? DBNull.Value);
-                    command.Parameters.AddWithValue("$l", (object?)e.Line ?? DBNull.Value);
-                    command.Parameters.AddWithValue("$d", (object?)e.Direction ?? DBNull.Value);
-                    command.Parameters.AddWithValue("$tr", (object?)e.Track ?? DBNull.Value);
-                    command.Parameters.AddWithValue("$lb", (object?)e.Label ?? DBNull.Value);
-                    command.Parameters.AddWithValue("$s", (object?)e.Snapshot ?? DBNull.Value);
-                    command.ExecuteNonQuery();
-                }
+                    using var insert = new BatchStatement(connection, transaction, """
+                        INSERT INTO video_events (camera_id, ts_ms, type, zone, line, direction, track, label, snapshot)
+                        VALUES (@c, @ts, @type, @z, @l, @d, @tr, @lb, @s)
+                        ON CONFLICT DO NOTHING
+                        """, "c", "ts", "type", "z", "l", "d", "tr", "lb", "s");
+                    foreach (var e in batch)
+                    {
+                        insert.Execute(e.CameraId, e.At.ToUnixTimeMilliseconds(), e.Type, e.Zone, e.Line, e.Direction, e.Track, e.Label, e.Snapshot);
+                    }
 
-                transaction.Commit();
-            }
+                    transaction.Commit();
+                }
+            }, logger, "camera events", _stopping);
 
             foreach (var e in batch)
             {
@@ -174,7 +155,7 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
             metrics.EventsIndexed.Add(batch.Count);
             return true;
         }
-        catch (SqliteException ex)
+        catch (DbException ex)
         {
             metrics.EventsDropped.Add(batch.Count);
             logger.LogError(ex, "{Count} camera events could not be bookmarked", batch.Count);
@@ -186,12 +167,21 @@ public sealed class CameraEventIndex(SqliteDatabase database, SegmentIndex segme
     private long? MotionStartBefore(string cameraId, long ts)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MAX(ts_ms) FROM video_events WHERE camera_id = $c AND type = 'motion_start' AND ts_ms <= $ts AND ts_ms > $ts - 3600000";
-        command.Parameters.AddWithValue("$c", cameraId);
-        command.Parameters.AddWithValue("$ts", ts);
-        return command.ExecuteScalar() is long start ? start : null;
+        return connection.ExecuteScalar<long?>(
+            "SELECT MAX(ts_ms) FROM video_events WHERE camera_id = @cameraId AND type = 'motion_start' AND ts_ms <= @ts AND ts_ms > @ts - 3600000", new { cameraId, ts });
     }
 
-    private static string? Text(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+    private sealed class EventRow
+    {
+        public long Id { get; init; }
+        public string CameraId { get; init; } = "";
+        public long TsMs { get; init; }
+        public string Type { get; init; } = "";
+        public string? Zone { get; init; }
+        public string? Line { get; init; }
+        public string? Direction { get; init; }
+        public long? Track { get; init; }
+        public string? Label { get; init; }
+        public string? Snapshot { get; init; }
+    }
 }

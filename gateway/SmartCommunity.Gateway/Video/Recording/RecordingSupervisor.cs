@@ -134,7 +134,7 @@ public sealed class RecordingSupervisor(
                 {
                     await recorder.RunAsync(stop.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception or Microsoft.Data.Sqlite.SqliteException)
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception or System.Data.Common.DbException)
                 {
                     _logger.LogError(ex, "Recorder of camera {Camera} failed", cameraId);
                     status.Update(cameraId, s => s with { Online = false, Since = s.Online == false ? s.Since : time.GetUtcNow(), Recorder = "failed", LastError = ex.Message });

@@ -180,7 +180,7 @@ public sealed partial class DischargeScheduler(
             {
                 RunDue();
             }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
             {
                 logger.LogError(ex, "Discharge schedule tick failed; it runs again on the next tick");
             }

@@ -1,15 +1,16 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using Dapper;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 
 namespace SmartCommunity.Gateway.WaterSafety.Spots;
 
 /// <summary>
-/// Hazardous spots in SQLite and in memory. Readers (ingest threads) see an immutable snapshot with lookups by
+/// Hazardous spots in the database and in memory. Readers (ingest threads) see an immutable snapshot with lookups by
 /// level station and camera; writers replace it. Loaded lazily on first use, which is after the start-up
 /// migration because the seed (applied after migration) or a request is the first user.
 /// </summary>
-public sealed class SpotRegistry(SqliteDatabase database, TimeProvider time)
+public sealed class SpotRegistry(Database database, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock _write = new();
@@ -27,12 +28,10 @@ public sealed class SpotRegistry(SqliteDatabase database, TimeProvider time)
         lock (_write)
         {
             using var connection = database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "INSERT INTO water_spots (id, body, updated_at) VALUES ($id, $b, $t) ON CONFLICT(id) DO UPDATE SET body = $b, updated_at = $t";
-            command.Parameters.AddWithValue("$id", spot.Id);
-            command.Parameters.AddWithValue("$b", JsonSerializer.Serialize(spot, Json));
-            command.Parameters.AddWithValue("$t", time.GetUtcNow().ToString("O"));
-            command.ExecuteNonQuery();
+            connection.Execute("""
+                INSERT INTO water_spots (id, body, updated_at) VALUES (@id, @body, @at)
+                ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+                """, new { id = spot.Id, body = JsonSerializer.Serialize(spot, Json), at = time.GetUtcNow().ToUnixTimeMilliseconds() });
             var all = Index.ById.Values.Where(s => s.Id != spot.Id).Append(spot);
             Volatile.Write(ref _index, new SpotIndex(all));
         }
@@ -45,10 +44,7 @@ public sealed class SpotRegistry(SqliteDatabase database, TimeProvider time)
         lock (_write)
         {
             using var connection = database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM water_spots WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            if (command.ExecuteNonQuery() == 0)
+            if (connection.Execute("DELETE FROM water_spots WHERE id = @id", new { id }) == 0)
             {
                 return false;
             }
@@ -71,12 +67,9 @@ public sealed class SpotRegistry(SqliteDatabase database, TimeProvider time)
 
             var spots = new List<HazardousSpot>();
             using var connection = database.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT body FROM water_spots";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            foreach (var body in connection.Query<string>("SELECT body FROM water_spots"))
             {
-                if (JsonSerializer.Deserialize<HazardousSpot>(reader.GetString(0), Json) is { } spot)
+                if (JsonSerializer.Deserialize<HazardousSpot>(body, Json) is { } spot)
                 {
                     spots.Add(spot);
                 }

@@ -7,13 +7,13 @@ internal sealed class SpotSchema : ISchemaProvider
 {
     public IEnumerable<Migration> Migrations =>
     [
-        new("water_safety", 1, """
+        new(70, "water_safety", 1, """
             CREATE TABLE water_spots (
                 id TEXT PRIMARY KEY,
                 body TEXT NOT NULL,
                 updated_at TEXT NOT NULL);
             """),
-        new("water_safety", 2, """
+        new(71, "water_safety", 2, """
             CREATE TABLE water_reservoirs (
                 id TEXT PRIMARY KEY,
                 body TEXT NOT NULL);
@@ -22,5 +22,7 @@ internal sealed class SpotSchema : ISchemaProvider
                 state TEXT NOT NULL,
                 body TEXT NOT NULL);
             """),
+        // One time representation (Unix ms): updated_at was ISO-8601 text.
+        TimestampMigration.ToUnixMs(130, "water_safety", 3, ("water_spots", "updated_at", false)),
     ];
 }
