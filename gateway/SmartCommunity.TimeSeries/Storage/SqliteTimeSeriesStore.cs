@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SmartCommunity.Storage;
 using SmartCommunity.TimeSeries.Points;
 
 namespace SmartCommunity.TimeSeries.Storage;
@@ -49,29 +51,8 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = options.DatabasePath, Pooling = true }.ToString();
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
-        Execute(_writer, """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
-            CREATE TABLE IF NOT EXISTS series (
-                id INTEGER PRIMARY KEY,
-                measurement TEXT NOT NULL,
-                field TEXT NOT NULL,
-                tags TEXT NOT NULL,
-                UNIQUE (measurement, field, tags));
-            CREATE TABLE IF NOT EXISTS raw (
-                series_id INTEGER NOT NULL,
-                ts INTEGER NOT NULL,
-                value REAL NOT NULL,
-                PRIMARY KEY (series_id, ts)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS rollup (
-                series_id INTEGER NOT NULL,
-                level_ms INTEGER NOT NULL,
-                ts INTEGER NOT NULL,
-                mn REAL NOT NULL, mx REAL NOT NULL, sm REAL NOT NULL, cnt INTEGER NOT NULL,
-                last REAL NOT NULL, last_ts INTEGER NOT NULL,
-                PRIMARY KEY (series_id, level_ms, ts)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-            """);
+        _writer.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+        SchemaMigrator.Apply(_writer, SqlDialect.Sqlite, TimeSeriesSchema.Steps, _time.GetUtcNow().ToUnixTimeMilliseconds());
         _maintenance = options.MaintenanceInterval > TimeSpan.Zero ? Task.Run(MaintenanceLoopAsync) : Task.CompletedTask;
     }
 
@@ -82,13 +63,8 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
         try
         {
             using var tx = _writer.BeginTransaction();
-            using var insert = _writer.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = "INSERT OR REPLACE INTO raw (series_id, ts, value) VALUES ($s, $t, $v)";
-            var s = insert.Parameters.Add("$s", SqliteType.Integer);
-            var t = insert.Parameters.Add("$t", SqliteType.Integer);
-            var v = insert.Parameters.Add("$v", SqliteType.Real);
-            insert.Prepare();
+            // The hot path: one statement, reused for every value of the batch, in one transaction.
+            using var insert = new BatchStatement(_writer, tx, "INSERT OR REPLACE INTO raw (series_id, ts, value) VALUES (@s, @t, @v)", "s", "t", "v");
             foreach (var point in points)
             {
                 point.Validate();
@@ -101,10 +77,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
                         continue;
                     }
 
-                    s.Value = SeriesId(tx, point.Measurement, field, tags);
-                    t.Value = ts;
-                    v.Value = number;
-                    insert.ExecuteNonQuery();
+                    insert.Execute(SeriesId(tx, point.Measurement, field, tags), ts, number);
                 }
             }
 
@@ -141,7 +114,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
         var rawFrom = Math.Max(from, floors[RawFloorKey]);
         if (rawFrom < upper)
         {
-            Accumulate(connection, buckets, interval, $"SELECT ts, value, value, value, 1, value, ts FROM raw WHERE series_id IN ({idList}) AND ts >= $from AND ts < $to", rawFrom, upper);
+            Accumulate(connection, buckets, interval, $"SELECT ts, value, value, value, 1, value, ts FROM raw WHERE series_id IN ({idList}) AND ts >= @from AND ts < @to", rawFrom, upper);
         }
 
         upper = Math.Min(upper, floors[RawFloorKey]);
@@ -151,7 +124,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
             var levelFrom = Math.Max(from, levelFloor);
             if (levelFrom < upper)
             {
-                Accumulate(connection, buckets, interval, $"SELECT ts, mn, mx, sm, cnt, last, last_ts FROM rollup WHERE level_ms = {_levelMs[k]} AND series_id IN ({idList}) AND ts >= $from AND ts < $to", levelFrom, upper);
+                Accumulate(connection, buckets, interval, $"SELECT ts, mn, mx, sm, cnt, last, last_ts FROM rollup WHERE level_ms = {_levelMs[k]} AND series_id IN ({idList}) AND ts >= @from AND ts < @to", levelFrom, upper);
             }
 
             upper = Math.Min(upper, levelFloor);
@@ -217,7 +190,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
             var rawFloor = _levelMs.Length == 0 ? rawCutoff : Math.Min(FloorTo(rawCutoff, _levelMs[0]), watermarks[0]);
             if (rawFloor > GetMeta(tx, RawFloorKey, long.MinValue))
             {
-                Execute(tx, "DELETE FROM raw WHERE ts < $floor", rawFloor);
+                Execute(tx, "DELETE FROM raw WHERE ts < @floor", rawFloor);
                 SetMeta(tx, RawFloorKey, rawFloor);
             }
 
@@ -227,7 +200,7 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
                 var floor = k + 1 < _levelMs.Length ? Math.Min(FloorTo(cutoff, _levelMs[k + 1]), watermarks[k + 1]) : FloorTo(cutoff, _levelMs[k]);
                 if (floor > GetMeta(tx, LevelFloorKey(k), long.MinValue))
                 {
-                    Execute(tx, $"DELETE FROM rollup WHERE level_ms = {_levelMs[k]} AND ts < $floor", floor);
+                    Execute(tx, $"DELETE FROM rollup WHERE level_ms = {_levelMs[k]} AND ts < @floor", floor);
                     SetMeta(tx, LevelFloorKey(k), floor);
                 }
             }
@@ -291,11 +264,9 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
         var iv = _levelMs[level];
         // Source rows as (series, ts, min, max, sum, count, last, last_ts): raw points are one-point partials.
         var source = level == 0
-            ? "SELECT series_id, ts, value AS mn, value AS mx, value AS sm, 1 AS cnt, value AS last, ts AS last_ts FROM raw WHERE ts >= $start AND ts < $end"
-            : $"SELECT series_id, ts, mn, mx, sm, cnt, last, last_ts FROM rollup WHERE level_ms = {_levelMs[level - 1]} AND ts >= $start AND ts < $end";
-        using var cmd = tx.Connection!.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = $"""
+            ? "SELECT series_id, ts, value AS mn, value AS mx, value AS sm, 1 AS cnt, value AS last, ts AS last_ts FROM raw WHERE ts >= @start AND ts < @end"
+            : $"SELECT series_id, ts, mn, mx, sm, cnt, last, last_ts FROM rollup WHERE level_ms = {_levelMs[level - 1]} AND ts >= @start AND ts < @end";
+        tx.Connection!.Execute($"""
             INSERT OR REPLACE INTO rollup (series_id, level_ms, ts, mn, mx, sm, cnt, last, last_ts)
             SELECT series_id, {iv}, b, MIN(mn), MAX(mx), SUM(sm), SUM(cnt), MAX(lv), MAX(last_ts)
             FROM (SELECT series_id, mn, mx, sm, cnt, last_ts, (ts - (ts % {iv}) - (CASE WHEN ts % {iv} < 0 THEN {iv} ELSE 0 END)) AS b,
@@ -303,41 +274,28 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
                                                 ORDER BY last_ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS lv
                   FROM ({source}))
             GROUP BY series_id, b
-            """;
-        cmd.Parameters.AddWithValue("$start", start);
-        cmd.Parameters.AddWithValue("$end", end);
-        cmd.ExecuteNonQuery();
+            """, new { start, end }, tx);
     }
 
     private static void Accumulate(SqliteConnection connection, SortedDictionary<long, Partial> buckets, long interval, string sql, long from, long to)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Parameters.AddWithValue("$from", from);
-        cmd.Parameters.AddWithValue("$to", to);
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        foreach (var row in connection.Query<(long Ts, double Min, double Max, double Sum, long Count, double Last, long LastTs)>(sql, new { from, to }))
         {
-            var bucket = FloorTo(reader.GetInt64(0), interval);
-            var row = new Partial(reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetDouble(5), reader.GetInt64(6));
-            buckets[bucket] = buckets.TryGetValue(bucket, out var existing) ? existing.Merge(row) : row;
+            var bucket = FloorTo(row.Ts, interval);
+            var partial = new Partial(row.Min, row.Max, row.Sum, row.Count, row.Last, row.LastTs);
+            buckets[bucket] = buckets.TryGetValue(bucket, out var existing) ? existing.Merge(partial) : partial;
         }
     }
 
     private static List<long> MatchingSeries(SqliteConnection connection, SeriesQuery query)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT id, tags FROM series WHERE measurement = $m AND field = $f";
-        cmd.Parameters.AddWithValue("$m", query.Measurement);
-        cmd.Parameters.AddWithValue("$f", query.Field);
-        using var reader = cmd.ExecuteReader();
         var ids = new List<long>();
-        while (reader.Read())
+        foreach (var (id, tagsJson) in connection.Query<(long, string)>("SELECT id, tags FROM series WHERE measurement = @Measurement AND field = @Field", new { query.Measurement, query.Field }))
         {
-            var tags = JsonSerializer.Deserialize<string[][]>(reader.GetString(1)) ?? [];
+            var tags = JsonSerializer.Deserialize<string[][]>(tagsJson) ?? [];
             if (query.Matches(tags.Where(t => t.Length == 2).Select(t => (t[0], t[1]))))
             {
-                ids.Add(reader.GetInt64(0));
+                ids.Add(id);
             }
         }
 
@@ -352,14 +310,11 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
             floors[LevelFloorKey(k)] = long.MinValue;
         }
 
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT key, value FROM meta WHERE key LIKE 'floor:%'";
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        foreach (var (key, value) in connection.Query<(string, long)>("SELECT key, value FROM meta WHERE key LIKE 'floor:%'"))
         {
-            if (floors.ContainsKey(reader.GetString(0)))
+            if (floors.ContainsKey(key))
             {
-                floors[reader.GetString(0)] = reader.GetInt64(1);
+                floors[key] = value;
             }
         }
 
@@ -374,16 +329,10 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
             return id;
         }
 
-        using var cmd = _writer.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            INSERT INTO series (measurement, field, tags) VALUES ($m, $f, $t) ON CONFLICT DO NOTHING;
-            SELECT id FROM series WHERE measurement = $m AND field = $f AND tags = $t;
-            """;
-        cmd.Parameters.AddWithValue("$m", measurement);
-        cmd.Parameters.AddWithValue("$f", field);
-        cmd.Parameters.AddWithValue("$t", tags);
-        id = (long)cmd.ExecuteScalar()!;
+        id = _writer.ExecuteScalar<long>("""
+            INSERT INTO series (measurement, field, tags) VALUES (@measurement, @field, @tags) ON CONFLICT DO NOTHING;
+            SELECT id FROM series WHERE measurement = @measurement AND field = @field AND tags = @tags;
+            """, new { measurement, field, tags }, tx);
         _seriesIds[key] = id;
         return id;
     }
@@ -398,40 +347,13 @@ public sealed class SqliteTimeSeriesStore : ITimeSeriesStore, IAsyncDisposable
 
     private string LevelFloorKey(int level) => "floor:" + _levelMs[level].ToString(CultureInfo.InvariantCulture);
 
-    private static long GetMeta(SqliteTransaction tx, string key, long fallback)
-    {
-        using var cmd = tx.Connection!.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "SELECT value FROM meta WHERE key = $k";
-        cmd.Parameters.AddWithValue("$k", key);
-        return cmd.ExecuteScalar() is long v ? v : fallback;
-    }
+    private static long GetMeta(SqliteTransaction tx, string key, long fallback) =>
+        tx.Connection!.ExecuteScalar<long?>("SELECT value FROM meta WHERE key = @key", new { key }, tx) ?? fallback;
 
-    private static void SetMeta(SqliteTransaction tx, string key, long value)
-    {
-        using var cmd = tx.Connection!.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "INSERT OR REPLACE INTO meta (key, value) VALUES ($k, $v)";
-        cmd.Parameters.AddWithValue("$k", key);
-        cmd.Parameters.AddWithValue("$v", value);
-        cmd.ExecuteNonQuery();
-    }
+    private static void SetMeta(SqliteTransaction tx, string key, long value) =>
+        tx.Connection!.Execute("INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)", new { key, value }, tx);
 
-    private static void Execute(SqliteTransaction tx, string sql, long floor)
-    {
-        using var cmd = tx.Connection!.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        cmd.Parameters.AddWithValue("$floor", floor);
-        cmd.ExecuteNonQuery();
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
+    private static void Execute(SqliteTransaction tx, string sql, long floor) => tx.Connection!.Execute(sql, new { floor }, tx);
 
     private readonly record struct Partial(double Min, double Max, double Sum, long Count, double Last, long LastTs)
     {

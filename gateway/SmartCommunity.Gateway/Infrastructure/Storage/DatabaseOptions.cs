@@ -2,15 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SmartCommunity.Gateway.Infrastructure.Storage;
 
-public enum DatabaseProvider
-{
-    /// <summary>Embedded: one file under <c>Storage:DataDirectory</c>, nothing to set up.</summary>
-    Sqlite,
-
-    /// <summary>A PostgreSQL server (Debian's <c>postgresql-15</c> is the tested one).</summary>
-    PostgreSql,
-}
-
 /// <summary>Which database engine holds the gateway's state. Section <c>Database</c>.</summary>
 public sealed class DatabaseOptions : IValidatableObject
 {

@@ -215,9 +215,10 @@ public sealed partial class ShelterCounter
     /// <summary>Counts now what a fallback saw in its new span before it was switched on.</summary>
     private static (long In, long Out) ApplyRetroactively(DbConnection connection, DbTransaction transaction, string shelterId, string entranceId, FallbackSpan span)
     {
+        // SUM of a BIGINT is NUMERIC in PostgreSQL: cast back so both engines answer a long.
         var filter = new { shelterId, entranceId, source = span.Source, from = span.FromMs };
         var sums = connection.QuerySingle<(long In, long Out)>("""
-            SELECT COALESCE(SUM(people_in), 0), COALESCE(SUM(people_out), 0) FROM shelter_events
+            SELECT CAST(COALESCE(SUM(people_in), 0) AS BIGINT), CAST(COALESCE(SUM(people_out), 0) AS BIGINT) FROM shelter_events
             WHERE shelter_id = @shelterId AND entrance_id = @entranceId AND source = @source AND ts >= @from AND applied = 0
             """, filter, transaction);
         connection.Execute("UPDATE shelter_events SET applied = 1 WHERE shelter_id = @shelterId AND entrance_id = @entranceId AND source = @source AND ts >= @from AND applied = 0",

@@ -70,7 +70,7 @@ public sealed class SegmentIndex(Database database)
     public long TotalBytes()
     {
         using var connection = database.Open();
-        return connection.ExecuteScalar<long>("SELECT COALESCE(SUM(size), 0) FROM video_segments");
+        return connection.ExecuteScalar<long>("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM video_segments");
     }
 
     public void Delete(long id)

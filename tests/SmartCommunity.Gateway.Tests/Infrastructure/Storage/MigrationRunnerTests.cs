@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SmartCommunity.Gateway.Infrastructure.Storage;
+using SmartCommunity.Storage;
 using SmartCommunity.Testing;
 
 namespace SmartCommunity.Gateway.Tests.Infrastructure.Storage;

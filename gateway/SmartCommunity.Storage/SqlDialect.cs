@@ -2,7 +2,16 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace SmartCommunity.Gateway.Infrastructure.Storage;
+namespace SmartCommunity.Storage;
+
+public enum DatabaseProvider
+{
+    /// <summary>Embedded: one file, nothing to set up.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server (Debian's <c>postgresql-15</c> is the tested one).</summary>
+    PostgreSql,
+}
 
 /// <summary>
 /// The few places where SQLite and PostgreSQL differ. Everything else is written once: both understand

@@ -1,4 +1,4 @@
-namespace SmartCommunity.Gateway.Infrastructure.Storage;
+namespace SmartCommunity.Storage;
 
 /// <summary>
 /// Moves columns that held ISO-8601 text (<c>DateTimeOffset.ToString("O")</c>) to the one time representation of

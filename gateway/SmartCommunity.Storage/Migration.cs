@@ -1,9 +1,9 @@
-namespace SmartCommunity.Gateway.Infrastructure.Storage;
+namespace SmartCommunity.Storage;
 
 /// <summary>
 /// One schema step of one feature. <see cref="Order"/> is the step's place among every feature's steps: the
 /// runner applies them by it, so a step may rely on any step with a lower number (a foreign key to another
-/// feature's table, a data move between features). Take the next free number in docs/architecture.md's list.
+/// feature's table, a data move between features). Take the next free number in docs/architecture.md's list (the time-series store's own file has its own list).
 /// (<see cref="Feature"/>, <see cref="Version"/>) names the step in <c>schema_migrations</c>; applied steps
 /// never run twice. <see cref="Sql"/> goes through <see cref="SqlDialect.Schema"/>.
 /// </summary>

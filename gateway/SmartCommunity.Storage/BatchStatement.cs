@@ -1,12 +1,12 @@
 using System.Data.Common;
 
-namespace SmartCommunity.Gateway.Infrastructure.Storage;
+namespace SmartCommunity.Storage;
 
 /// <summary>
 /// One statement run for every row of a hot-path batch (door events, camera events, shelter counts, alerts) inside
 /// the batch's one transaction, on one command that is prepared once: Microsoft.Data.Sqlite compiles a command's
 /// text on its first run and keeps the statement while the text stays the same, and Npgsql prepares a statement
-/// on the server once it has run a few times (<c>Max Auto Prepare</c>, set by <see cref="Database"/>). This is the persistence layer's one exception to
+/// on the server once it has run a few times (<c>Max Auto Prepare</c>, which the gateway's <c>Database</c> sets). This is the persistence layer's one exception to
 /// "everything through Dapper": Dapper builds a command per call and cannot say which rows of a multi-row execute
 /// were inserted and which were ignored as repeats, which the door log and camera index need row by row.
 /// </summary>

@@ -1,4 +1,6 @@
-namespace SmartCommunity.Gateway.Infrastructure.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace SmartCommunity.Storage;
 
 /// <summary>
 /// How a hot-path writer waits out an unreachable database (server stopped, network gone, SQLite busy or disk
