@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dapper;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Infrastructure.Storage;
@@ -15,12 +16,12 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// </summary>
 public sealed class SipCredentialStore
 {
-    private readonly SqliteDatabase _database;
+    private readonly Database _database;
     private readonly string _realm;
     private readonly ILogger<SipCredentialStore> _logger;
     private readonly ConcurrentDictionary<string, string> _ha1 = new(StringComparer.Ordinal);
 
-    public SipCredentialStore(SqliteDatabase database, DeviceRegistry devices, IOptions<Gb28181Options> options, ILogger<SipCredentialStore> logger)
+    public SipCredentialStore(Database database, DeviceRegistry devices, IOptions<Gb28181Options> options, ILogger<SipCredentialStore> logger)
     {
         _database = database;
         _realm = options.Value.EffectiveRealm;
@@ -40,15 +41,12 @@ public sealed class SipCredentialStore
     public void Load()
     {
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT device_id, realm, ha1 FROM gb28181_credentials";
-        using var reader = command.ExecuteReader();
         var otherRealm = 0;
-        while (reader.Read())
+        foreach (var (deviceId, realm, ha1) in connection.Query<(string, string, string)>("SELECT device_id, realm, ha1 FROM gb28181_credentials"))
         {
-            if (reader.GetString(1) == _realm)
+            if (realm == _realm)
             {
-                _ha1[reader.GetString(0)] = reader.GetString(2);
+                _ha1[deviceId] = ha1;
             }
             else
             {
@@ -71,15 +69,10 @@ public sealed class SipCredentialStore
 
         var ha1 = DigestAuthenticator.Ha1(deviceId, _realm, secret);
         using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO gb28181_credentials (device_id, realm, ha1) VALUES ($id, $realm, $ha1)
-            ON CONFLICT(device_id) DO UPDATE SET realm = $realm, ha1 = $ha1
-            """;
-        command.Parameters.AddWithValue("$id", deviceId);
-        command.Parameters.AddWithValue("$realm", _realm);
-        command.Parameters.AddWithValue("$ha1", ha1);
-        command.ExecuteNonQuery();
+        connection.Execute("""
+            INSERT INTO gb28181_credentials (device_id, realm, ha1) VALUES (@deviceId, @realm, @ha1)
+            ON CONFLICT (device_id) DO UPDATE SET realm = excluded.realm, ha1 = excluded.ha1
+            """, new { deviceId, realm = _realm, ha1 });
         _ha1[deviceId] = ha1;
     }
 }
@@ -88,7 +81,7 @@ internal sealed class Gb28181Schema : ISchemaProvider
 {
     public IEnumerable<Migration> Migrations =>
     [
-        new("gb28181", 1, """
+        new(140, "gb28181", 1, """
             CREATE TABLE gb28181_credentials (
                 device_id TEXT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
                 realm TEXT NOT NULL,
