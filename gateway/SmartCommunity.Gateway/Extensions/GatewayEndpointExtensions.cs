@@ -20,7 +20,9 @@ public static class GatewayEndpointExtensions
     public static WebApplication MapGatewayEndpoints(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/api/reference").AllowAnonymous();
+        // Offline networks (视频专网) have no internet: Scalar's own fonts come from fonts.scalar.com, so they are
+        // turned off and the page uses the system's fonts; its script is served by the gateway itself.
+        app.MapScalarApiReference("/api/reference", options => options.DefaultFonts = false).AllowAnonymous();
         app.MapOperationsApi();
         app.MapAuthApi();
         app.MapGridApi();

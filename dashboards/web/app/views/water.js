@@ -23,8 +23,9 @@ export function mountWater(root, { live, me }) {
 
   async function loadSpots() {
     try {
-      const spots = await api('/api/water/spots');
-      spotNames = new Map(spots.map(v => [v.spot.id, name(v.spot.name)]));
+      // Community cells along a reach are places of a notice too: their names, never their IDs.
+      const [spots, cells] = await Promise.all([api('/api/water/spots'), api('/api/grid/cells').catch(() => [])]);
+      spotNames = new Map([...cells.map(c => [c.id, name(c.name)]), ...spots.map(v => [v.spot.id, name(v.spot.name)])]);
       fill(spotsBox, spots.length ? spots.map(spotCard) : h('p', { class: 'empty' }, '—'));
     } catch (error) {
       fill(spotsBox, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message));
@@ -52,7 +53,7 @@ export function mountWater(root, { live, me }) {
         h('h3', {}, name(r.name)),
         r.reaches.map(reach => h('div', {}, h('h4', {}, `${t('reach')}: ${name(reach.name)}`),
           h('ul', {}, [...reach.spots.map(s => ({ label: spotNames.get(s.spotId) ?? s.spotId, bands: s.bands })),
-            ...(reach.communities ?? []).map(c => ({ label: c.communityId, bands: c.bands }))].map(p => h('li', {}, `${p.label}: `,
+            ...(reach.communities ?? []).map(c => ({ label: spotNames.get(c.communityId) ?? c.communityId, bands: c.bands }))].map(p => h('li', {}, `${p.label}: `,
             p.bands.map(b => `≤ ${b.maxFlowM3s} m³/s → ${b.travelMinutes} min`).join(' · ')))))))));
       renderForm();
     } catch (error) {
@@ -127,7 +128,7 @@ export function mountWater(root, { live, me }) {
       h('thead', {}, h('tr', {}, [t('spot'), t('arrivesAt'), t('passedAt'), t('warnings')].map(x => h('th', { scope: 'col' }, x)))),
       // Places are spots or (kind "community") community cells along the reach.
       h('tbody', {}, notice.spots.map(s => h('tr', { 'data-testid': 'schedule-row', 'data-spot-id': s.spotId || s.communityId, 'data-kind': s.kind },
-        h('th', { scope: 'row' }, spotNames.get(s.spotId) ?? (s.spotId || s.communityId)),
+        h('th', { scope: 'row' }, spotNames.get(s.spotId || s.communityId) ?? (s.spotId || s.communityId)),
         h('td', {}, timeEl(s.arrivesAt)),
         h('td', {}, timeEl(s.passedAt)),
         h('td', {}, h('ul', {}, s.steps.map(step => h('li', { 'data-step': step.name },
