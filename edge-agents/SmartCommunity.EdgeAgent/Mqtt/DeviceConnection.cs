@@ -8,6 +8,7 @@ using SmartCommunity.EdgeAgent.Diagnostics;
 using SmartCommunity.EdgeAgent.Queue;
 using SmartCommunity.Protocol.Messages;
 using SmartCommunity.Protocol.Topics;
+using SmartCommunity.Resilience;
 
 namespace SmartCommunity.EdgeAgent.Mqtt;
 
@@ -75,8 +76,10 @@ public sealed class DeviceConnection
             return Task.CompletedTask;
         };
 
-        var backoff = new ReconnectBackoff(
-            TimeSpan.FromSeconds(_broker.ReconnectInitialDelaySeconds), TimeSpan.FromSeconds(_broker.ReconnectMaxDelaySeconds), new Random());
+        // The counter, not a Polly retry: whether the backoff starts over is known only when a connection ends
+        // (it lasted StableConnection or not), long after the connect call succeeded.
+        var backoff = new BackoffCounter(new Backoff(
+            TimeSpan.FromSeconds(_broker.ReconnectInitialDelaySeconds), TimeSpan.FromSeconds(_broker.ReconnectMaxDelaySeconds)));
         var everConnected = false;
         var failedAttempts = 0;
         while (!cancellationToken.IsCancellationRequested)

@@ -158,10 +158,11 @@ public sealed class WebhookOptions
     [Range(1, 50)]
     public int Attempts { get; set; } = 6;
 
-    /// <summary>Wait after the first failure; doubles per attempt (±20 % jitter). Default 2 s.</summary>
+    /// <summary>Backoff step after the first failure; doubles per attempt, each wait is half to all of its step
+    /// (<see cref="SmartCommunity.Resilience.Backoff"/>). Default 2 s.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Longest wait between attempts. Default 2 min.</summary>
+    /// <summary>Largest backoff step between attempts. Default 2 min.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Timeout of one HTTP attempt. Default 10 s.</summary>

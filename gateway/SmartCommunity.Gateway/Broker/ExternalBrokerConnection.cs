@@ -6,6 +6,7 @@ using MQTTnet.Protocol;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Protocol.Topics;
 using SmartCommunity.Protocol.Validation;
+using SmartCommunity.Resilience;
 
 namespace SmartCommunity.Gateway.Broker;
 
@@ -14,7 +15,7 @@ namespace SmartCommunity.Gateway.Broker;
 /// with a shared subscription (<c>$share/{group}/…</c>, MQTT 5 §4.8.2) so several gateways split the load.
 /// The broker enforces authentication and the ACL (see <c>deploy/mosquitto/</c> and
 /// <c>GET /api/admin/broker/mosquitto/*</c>); this side still refuses unknown devices and bad payloads.
-/// Reconnects with exponential backoff (1 s doubling to 30 s) and resubscribes.
+/// Reconnects with the project's <see cref="Backoff"/> (steps of 1 s doubling to 30 s) and resubscribes.
 /// </summary>
 public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
 {
@@ -25,6 +26,9 @@ public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
     private readonly ILogger<ExternalBrokerConnection> _logger;
     private readonly IMqttClient _client;
     private readonly SemaphoreSlim _disconnected = new(0);
+
+    /// <summary>1 s doubling to 30 s, as before the one policy; the jitter is <see cref="Backoff"/>'s.</summary>
+    internal static readonly Backoff ReconnectBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
 
     public ExternalBrokerConnection(IOptions<BrokerOptions> options, IngestPipeline pipeline, BrokerMetrics metrics, TimeProvider time, ILogger<ExternalBrokerConnection> logger)
     {
@@ -72,45 +76,37 @@ public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
+        // Each connection is tried until it succeeds (or the gateway stops); a lost connection starts a new series.
+        var connect = Retry.Pipeline<bool>(ReconnectBackoff, int.MaxValue, outcome => outcome.Exception is not null, _time,
+            (_, outcome, wait) => _logger.LogWarning("Cannot connect to the external broker {Host}:{Port}: {Error}; retrying in {Delay}",
+                _options.Host, _options.ExternalPort, outcome.Exception?.Message, wait));
         var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ConnectAndSubscribeAsync(stoppingToken);
+                await connect.ExecuteAsync(async token =>
+                {
+                    while (_disconnected.CurrentCount > 0)
+                    {
+                        await _disconnected.WaitAsync(CancellationToken.None); // Forget stale signals from failed attempts.
+                    }
+
+                    await ConnectAndSubscribeAsync(token);
+                    return true;
+                }, stoppingToken);
                 if (!first)
                 {
                     _metrics.ExternalReconnects.Inc();
                 }
 
                 first = false;
-                delay = TimeSpan.FromSeconds(1);
                 await _disconnected.WaitAsync(stoppingToken);
                 _logger.LogWarning("Lost the connection to the external broker {Host}:{Port}", _options.Host, _options.ExternalPort);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning("Cannot connect to the external broker {Host}:{Port}: {Error}; retrying in {Delay}", _options.Host, _options.ExternalPort, ex.Message, delay);
-                try
-                {
-                    await Task.Delay(delay, _time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-
-            while (_disconnected.CurrentCount > 0)
-            {
-                await _disconnected.WaitAsync(CancellationToken.None); // Forget stale signals from failed attempts.
             }
         }
 

@@ -29,7 +29,8 @@ public sealed class VideoOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First wait before restarting a failed recorder; doubles per failure up to <see cref="RestartBackoffMax"/>. Default 1 s.</summary>
+    /// <summary>First backoff step before restarting a recorder; doubles per failed run up to <see cref="RestartBackoffMax"/>,
+    /// each wait half to all of its step (<see cref="SmartCommunity.Resilience.Backoff"/>). Default 1 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan RestartBackoffMin { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -355,21 +355,12 @@ public sealed partial class InfluxWriter
         _nextAttemptAt = _time.GetUtcNow();
     }
 
-    /// <summary>Exponential backoff with "equal jitter": half the step fixed, half random, so many gateways do not retry in step.</summary>
+    /// <summary>The project's <see cref="Resilience.Backoff"/> from <c>RetryInitialDelay</c> to <c>RetryMaxDelay</c>, never
+    /// shorter than the server's <c>Retry-After</c> (itself capped at <c>RetryMaxDelay</c>).</summary>
     internal TimeSpan Backoff(int failures, TimeSpan? retryAfter)
     {
-        var initial = _options.RetryInitialDelay.TotalMilliseconds;
-        var max = _options.RetryMaxDelay.TotalMilliseconds;
-        var step = Math.Min(max, initial * Math.Pow(2, Math.Min(failures - 1, 30)));
-#pragma warning disable CA5394 // Jitter spreads retries in time; it protects nothing, so a predictable generator is fine.
-        var ms = (step / 2) + (Random.Shared.NextDouble() * step / 2);
-#pragma warning restore CA5394
-        if (retryAfter is { } hint)
-        {
-            ms = Math.Max(ms, Math.Min(hint.TotalMilliseconds, max));
-        }
-
-        return TimeSpan.FromMilliseconds(ms);
+        var delay = new Resilience.Backoff(_options.RetryInitialDelay, _options.RetryMaxDelay).Delay(failures);
+        return retryAfter is { } hint && hint > delay ? (hint < _options.RetryMaxDelay ? hint : _options.RetryMaxDelay) : delay;
     }
 
     private void SpoolOrStall(ReadOnlySpan<byte> bytes, int lines, Durability durability)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenCvSharp;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+using SmartCommunity.Resilience;
 using SmartCommunity.Vision.Detection;
 using SmartCommunity.Vision.Events;
 using SmartCommunity.Vision.Frames;
@@ -156,10 +157,12 @@ public sealed partial class CameraPipeline : IDisposable
         return true;
     }
 
-    /// <summary>Runs the source until cancelled, restarting it with backoff when it fails (or ends, if configured).</summary>
+    /// <summary>Runs the source until cancelled, restarting it after the project's <see cref="Backoff"/> when it fails
+    /// (or ends, if configured).</summary>
     public async Task RunSourceAsync(CancellationToken cancellationToken)
     {
-        var delay = _options.RestartDelay;
+        var backoff = new BackoffCounter(new Backoff(_options.RestartDelay, _options.MaxRestartDelay));
+        FrameSourceException? failure = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -174,7 +177,7 @@ public sealed partial class CameraPipeline : IDisposable
                         }
 
                         Enqueue(frame);
-                        delay = _options.RestartDelay;
+                        backoff.Reset(); // Frames came: the source works, the next failure starts from the first step.
                     }
 
                     if (!_options.RestartAtEndOfStream)
@@ -184,7 +187,14 @@ public sealed partial class CameraPipeline : IDisposable
                 }
                 catch (FrameSourceException ex)
                 {
-                    LogSourceFailed(_logger, CameraId, ex.Stop.Reason, ex.Stop.Detail, delay.TotalSeconds);
+                    failure = ex;
+                }
+
+                var delay = backoff.Next();
+                if (failure is not null)
+                {
+                    LogSourceFailed(_logger, CameraId, failure.Stop.Reason, failure.Stop.Detail, delay.TotalSeconds);
+                    failure = null;
                 }
 
                 Interlocked.Increment(ref _restarts);
@@ -195,7 +205,6 @@ public sealed partial class CameraPipeline : IDisposable
                 }
 
                 await wait.ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRestartDelay.Ticks));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

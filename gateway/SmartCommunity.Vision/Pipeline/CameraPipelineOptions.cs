@@ -33,10 +33,11 @@ public sealed class CameraPipelineOptions
     /// analyse a file once.</summary>
     public bool RestartAtEndOfStream { get; init; } = true;
 
-    /// <summary>First wait before restarting a failed source; doubles up to <see cref="MaxRestartDelay"/>. Default 2 s.</summary>
+    /// <summary>First backoff step before restarting a failed source; doubles up to <see cref="MaxRestartDelay"/>, each
+    /// wait half to all of its step (<see cref="SmartCommunity.Resilience.Backoff"/>). Default 2 s.</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Longest wait between restarts. Default 60 s.</summary>
+    /// <summary>Largest backoff step between restarts. Default 60 s.</summary>
     public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromSeconds(60);
 
     internal void Validate()

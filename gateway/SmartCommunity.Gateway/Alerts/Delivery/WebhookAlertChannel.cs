@@ -1,12 +1,13 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Alerts.Engine;
+using SmartCommunity.Resilience;
 
 namespace SmartCommunity.Gateway.Alerts.Delivery;
 
 /// <summary>
 /// POSTs <see cref="WebhookPayload"/> as JSON to the person's <c>WebhookUrl</c> (an IM robot, a paging service).
-/// Any 2xx is delivered; other answers and network errors are retried with exponential backoff and jitter up to
+/// Any 2xx is delivered; other answers and network errors are retried with the project's <see cref="Backoff"/> up to
 /// <see cref="WebhookOptions.Attempts"/>; each failed attempt is recorded in the history as <c>retrying</c>.
 /// </summary>
 internal sealed class WebhookAlertChannel(IHttpClientFactory clients, TimeProvider time, IOptions<AlertsOptions> options) : IAlertChannel
@@ -26,47 +27,33 @@ internal sealed class WebhookAlertChannel(IHttpClientFactory clients, TimeProvid
     {
         var client = clients.CreateClient(ClientName);
         var body = new WebhookPayload(notification.Id, notification.Person.Id, notification.Reason, notification.Alert);
-        string detail = "";
-        for (var attempt = 1; attempt <= _options.Attempts; attempt++)
+        var attempts = 0;
+        var retry = Retry.Pipeline<string?>(new Backoff(_options.InitialBackoff, _options.MaxBackoff), _options.Attempts,
+            retryOn: outcome => outcome.Result is not null, time,
+            onRetry: (attempt, outcome, _) => report("retrying", $"attempt {attempt}: {outcome.Result}"));
+        // An attempt answers null when delivered, else why it failed (it never throws but for the caller's cancellation).
+        var failure = await retry.ExecuteAsync(async token =>
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempts++;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(_options.Timeout);
             try
             {
                 using var response = await client.PostAsJsonAsync(notification.Person.WebhookUrl, body, AlertsJsonContext.Default.WebhookPayload, timeout.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return ("delivered", attempt == 1 ? null : $"attempt {attempt}");
-                }
-
-                detail = $"HTTP {(int)response.StatusCode}";
+                return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
             }
             catch (HttpRequestException ex)
             {
-                detail = ex.HttpRequestError.ToString();
+                return ex.HttpRequestError.ToString();
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
             {
-                detail = "timeout";
+                return "timeout";
             }
+        }, cancellationToken).ConfigureAwait(false);
 
-            if (attempt < _options.Attempts)
-            {
-                report("retrying", $"attempt {attempt}: {detail}");
-                await Task.Delay(Backoff(attempt), time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return ("failed", $"gave up after {_options.Attempts} attempts: {detail}");
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var raw = _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        // ±20 % jitter so many failing hooks do not retry in lockstep.
-#pragma warning disable CA5394 // Jitter, not security.
-        var jittered = Math.Min(raw, _options.MaxBackoff.TotalMilliseconds) * (0.8 + (Random.Shared.NextDouble() * 0.4));
-#pragma warning restore CA5394
-        return TimeSpan.FromMilliseconds(jittered);
+        return failure is null
+            ? ("delivered", attempts == 1 ? null : $"attempt {attempts}")
+            : ("failed", $"gave up after {attempts} attempts: {failure}");
     }
 }

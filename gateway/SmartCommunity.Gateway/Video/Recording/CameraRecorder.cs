@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Resilience;
 
 namespace SmartCommunity.Gateway.Video.Recording;
 
@@ -9,7 +10,8 @@ namespace SmartCommunity.Gateway.Video.Recording;
 /// Records one camera's main stream: ffmpeg's segment muxer with <c>-c copy</c> into MPEG-TS files, the list of
 /// closed segments read from ffmpeg's stdout (CSV, one line per closed file) and indexed as they come. A run ends
 /// when ffmpeg exits or stalls (no segment within <see cref="VideoOptions.StallTimeout"/>): the half-written file is
-/// repaired, the camera marked offline, and the next run starts after a backoff that doubles up to its maximum.
+/// repaired, the camera marked offline, and the next run starts after the project's <see cref="Backoff"/> (steps
+/// doubling per failed run up to <see cref="VideoOptions.RestartBackoffMax"/>).
 /// </summary>
 public sealed class CameraRecorder(
     string cameraId,
@@ -30,7 +32,7 @@ public sealed class CameraRecorder(
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        var backoff = o.RestartBackoffMin;
+        var backoff = new BackoffCounter(new Backoff(o.RestartBackoffMin, o.RestartBackoffMax));
         var first = true;
         while (!stoppingToken.IsCancellationRequested && catalog.Find(cameraId) is { Recording.Enabled: true } camera)
         {
@@ -40,7 +42,7 @@ public sealed class CameraRecorder(
                 status.Update(cameraId, s => s with { Recorder = "waiting", Restarts = s.Restarts + 1 });
                 try
                 {
-                    await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(backoff.Next(), time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -50,7 +52,11 @@ public sealed class CameraRecorder(
 
             first = false;
             var segments = await RunOnceAsync(camera, stoppingToken).ConfigureAwait(false);
-            backoff = segments > 0 ? o.RestartBackoffMin : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, o.RestartBackoffMax.Ticks));
+            if (segments > 0)
+            {
+                // A run that closed a segment worked: the next restart waits the shortest step again.
+                backoff.Reset();
+            }
         }
 
         status.Update(cameraId, s => s with { Recorder = "off" });
