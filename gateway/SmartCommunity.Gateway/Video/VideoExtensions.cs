@@ -10,6 +10,7 @@ using SmartCommunity.Gateway.Video.LiveView;
 using SmartCommunity.Gateway.Video.Retention;
 using SmartCommunity.Gateway.Video.Recording;
 using SmartCommunity.Gateway.Video.Snapshots;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.Gateway.Video;
 
@@ -20,6 +21,9 @@ public static class VideoExtensions
     {
         builder.AddValidatedOptions<VideoOptions>(VideoOptions.Section);
         builder.Services.AddSingleton<VideoPaths>();
+        // The one ffmpeg process runner (SmartCommunity.Media): caps one-shot jobs, kills at the time limit, logs at Debug.
+        builder.Services.AddSingleton(sp => new MediaRunner(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<VideoOptions>>().Value.MaxToolJobs, sp.GetRequiredService<ILogger<MediaRunner>>()));
         builder.Services.AddSingleton<ISchemaProvider, VideoSchema>();
         builder.Services.AddSingleton<CameraRegistry>();
         builder.Services.AddSingleton<ICameraCatalog>(sp => sp.GetRequiredService<CameraRegistry>());

@@ -86,6 +86,11 @@ public sealed class VideoOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan LiveStartTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>One-shot ffprobe/ffmpeg jobs (probes, snapshots, clips, repair) run at once; more wait their turn. Default 2 (the
+    /// recorders, one long-running ffmpeg per camera, are not counted).</summary>
+    [Range(1, 64)]
+    public int MaxToolJobs { get; set; } = 2;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (RestartBackoffMax < RestartBackoffMin)

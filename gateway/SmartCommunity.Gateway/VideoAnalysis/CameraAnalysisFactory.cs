@@ -8,6 +8,7 @@ using SmartCommunity.Vision.Lines;
 using SmartCommunity.Vision.Pipeline;
 using SmartCommunity.Vision.Sources;
 using SmartCommunity.Vision.Zones;
+using SmartCommunity.Media;
 
 namespace SmartCommunity.Gateway.VideoAnalysis;
 
@@ -30,8 +31,8 @@ internal static class CameraAnalysisFactory
             Lines = [.. camera.Lines.Select(l => Line(l, width, height))],
             // A file is a recording, not a camera: analysed once and whole (every frame, as fast as the workers go).
             // A live stream that ends is restarted, and when analysis falls behind its oldest frame is dropped.
-            RestartAtEndOfStream = FfmpegArguments.IsLive(camera.Streams.AnalysisUrl),
-            WaitWhenBehind = !FfmpegArguments.IsLive(camera.Streams.AnalysisUrl),
+            RestartAtEndOfStream = MediaUrl.IsLive(camera.Streams.AnalysisUrl),
+            WaitWhenBehind = !MediaUrl.IsLive(camera.Streams.AnalysisUrl),
             RestartDelay = options.RestartDelay,
             MaxRestartDelay = options.MaxRestartDelay,
         };
@@ -47,8 +48,10 @@ internal static class CameraAnalysisFactory
 
         return new FrameSourceOptions
         {
-            // Credentials go into the URL only here (the video feature's rule); logs and stop reasons mask them.
-            Url = StreamAddress.ForFfmpeg(camera.Streams.AnalysisUrl, camera.Streams),
+            // Credentials stay beside the URL: ffmpeg reads them from its stdin (the ffmpeg module's input list).
+            Url = camera.Streams.AnalysisUrl,
+            Username = camera.Streams.Username,
+            Password = camera.Streams.Password,
             Width = camera.Analysis.DetectWidth,
             Height = camera.Analysis.DetectHeight,
             Fps = fps,

@@ -7,6 +7,7 @@ using SmartCommunity.Gateway.Video.Snapshots;
 using SmartCommunity.Vision.Hosting;
 using SmartCommunity.Vision.Pipeline;
 using SmartCommunity.Vision.Sources;
+using SmartCommunity.Media;
 
 namespace SmartCommunity.Gateway.VideoAnalysis;
 
@@ -172,7 +173,7 @@ public sealed partial class VideoAnalysisService : BackgroundService
         var hosted = new HostedCamera(analysis, fingerprint!, _cameraMetrics.GetOrAdd(cameraId, _metrics.For), _time);
         _cameras[cameraId] = hosted;
         analysis.Start();
-        LogStarted(_logger, cameraId, FfmpegArguments.MaskCredentials(wanted.Streams.AnalysisUrl), wanted.Analysis.DetectFps,
+        LogStarted(_logger, cameraId, MediaUrl.MaskCredentials(wanted.Streams.AnalysisUrl), wanted.Analysis.DetectFps,
             wanted.Analysis.DetectWidth, wanted.Analysis.DetectHeight, wanted.Zones.Count, wanted.Lines.Count);
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCommunity.Vision.Frames;
+using SmartCommunity.Media;
 
 namespace SmartCommunity.Vision.Sources;
 
@@ -39,9 +40,9 @@ public sealed partial class FfmpegFrameSource : IFrameSource
         }
 
         LastStop = null;
-        using var run = new FfmpegRun(_options, _time, _logger);
+        using var run = new FramePipe(_options, _time, _logger);
         run.Start(pool);
-        using var cancel = cancellationToken.Register(static r => ((FfmpegRun)r!).Kill(FrameSourceStopReason.Cancelled), run);
+        using var cancel = cancellationToken.Register(static r => ((FramePipe)r!).Kill(FrameSourceStopReason.Cancelled), run);
         var completed = false;
         try
         {
@@ -64,7 +65,7 @@ public sealed partial class FfmpegFrameSource : IFrameSource
             }
 
             LastStop = await run.FinishAsync().ConfigureAwait(false);
-            LogStopped(_logger, FfmpegArguments.MaskCredentials(_options.Url), LastStop.Reason, LastStop.Frames, LastStop.Detail);
+            LogStopped(_logger, MediaUrl.MaskCredentials(_options.Url), LastStop.Reason, LastStop.Frames, LastStop.Detail);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -73,9 +74,6 @@ public sealed partial class FfmpegFrameSource : IFrameSource
             throw new FrameSourceException(LastStop);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Starting frame source: {CommandLine}")]
-    internal static partial void LogStarting(ILogger logger, string commandLine);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Frame source {Url} stopped: {Reason} after {Frames} frames. {Detail}")]
     internal static partial void LogStopped(ILogger logger, string url, FrameSourceStopReason reason, long frames, string detail);

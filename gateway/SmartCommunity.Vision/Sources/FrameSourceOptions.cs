@@ -5,8 +5,14 @@ namespace SmartCommunity.Vision.Sources;
 /// <summary>What to decode and how: a camera's sub stream, sampled at the detect rate and resolution.</summary>
 public sealed class FrameSourceOptions
 {
-    /// <summary>rtsp://, rtsps://, http(s):// or a file path / file:// URL.</summary>
+    /// <summary>rtsp://, rtsps://, http(s):// or a file path / file:// URL; without credentials (see <see cref="Username"/>).</summary>
     public required string Url { get; init; }
+
+    /// <summary>The camera's user name, if it needs one. Kept apart from the URL: ffmpeg reads both from its stdin, never its command line.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>The camera's password, if it needs one (see <see cref="Username"/>).</summary>
+    public string? Password { get; init; }
 
     /// <summary>Detect width in pixels. Default 640.</summary>
     public int Width { get; init; } = 640;

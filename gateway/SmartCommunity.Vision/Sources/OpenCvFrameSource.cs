@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using OpenCvSharp;
 using SmartCommunity.Vision.Frames;
+using SmartCommunity.Media;
 
 namespace SmartCommunity.Vision.Sources;
 
@@ -27,7 +28,7 @@ public sealed class OpenCvFrameSource(FrameSourceOptions options) : IFrameSource
         using var capture = new VideoCapture(_options.Url, VideoCaptureAPIs.FFMPEG);
         if (!capture.IsOpened())
         {
-            LastStop = new FrameSourceStop(FrameSourceStopReason.Failed, 0, null, $"OpenCV could not open {FfmpegArguments.MaskCredentials(_options.Url)}");
+            LastStop = new FrameSourceStop(FrameSourceStopReason.Failed, 0, null, $"OpenCV could not open {MediaUrl.MaskCredentials(_options.Url)}");
             throw new FrameSourceException(LastStop);
         }
 

@@ -34,7 +34,7 @@ public sealed class DecodeAnalyseBenchmark : IBenchmark
             // ffmpeg alone with our exact command line, writing the frames to /dev/null: splits our cost into
             // ffmpeg's share (filters, raw output) and ours (pipe reads, analysis).
             var sourceOptions = new FrameSourceOptions { Url = clip, DecoderThreads = 1 };
-            var devNull = FfmpegArguments.Build(sourceOptions).Select(a => a == "pipe:1" ? "/dev/null" : a).Append("-y");
+            var devNull = FfmpegArguments.Build(sourceOptions).Arguments.Select(a => a == "pipe:1" ? "/dev/null" : a).Append("-y");
             children = NativeMethods.ChildrenCpuTime();
             (_, elapsed) = await VisionBench.RunAsync("ffmpeg", devNull, cancellationToken);
             sameArgs = sameArgs.Best(new Speed(seconds / elapsed.TotalSeconds, seconds / (NativeMethods.ChildrenCpuTime() - children).TotalSeconds));

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using SmartCommunity.Gateway.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 using SmartCommunity.Gateway.Video.Recording;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.Gateway.Tests.Video;
 
@@ -11,6 +13,9 @@ namespace SmartCommunity.Gateway.Tests.Video;
 internal static class VideoTestBed
 {
     public const string Camera = TestCommunity.Camera;
+
+    /// <summary>The ffmpeg module's runner, for the tests' own ffprobe reads (not the gateway's: its cap is not theirs to use).</summary>
+    private static readonly MediaRunner Runner = new(4, NullLogger<MediaRunner>.Instance);
 
     public static Dictionary<string, string?> Settings(Dictionary<string, string?>? extra = null)
     {
@@ -49,14 +54,14 @@ internal static class VideoTestBed
     /// <summary>Duration in seconds as ffprobe reads it (the format's), with the tool's time limit.</summary>
     public static async Task<double> ProbeSecondsAsync(string file, params string[] extra)
     {
-        var result = await ToolRun.RunAsync("ffprobe", [.. extra, "-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", file], TimeSpan.FromSeconds(30), CancellationToken.None);
+        var result = await Runner.RunAsync(new MediaCommand("ffprobe", [.. extra, "-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", file]), TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.True(result.Succeeded, "ffprobe failed on " + file + ": " + result.Error);
         return double.Parse(Encoding.UTF8.GetString(result.Output).Trim(), CultureInfo.InvariantCulture);
     }
 
     public static async Task<JsonElement> ProbeFormatAsync(string file)
     {
-        var result = await ToolRun.RunAsync("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file], TimeSpan.FromSeconds(30), CancellationToken.None);
+        var result = await Runner.RunAsync(new MediaCommand("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file]), TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.True(result.Succeeded, "ffprobe failed on " + file + ": " + result.Error);
         return JsonDocument.Parse(result.Output).RootElement.Clone();
     }

@@ -1,3 +1,4 @@
+using SmartCommunity.Media;
 using SmartCommunity.Vision.Frames;
 using SmartCommunity.Vision.Sources;
 
@@ -8,20 +9,22 @@ public sealed class FfmpegArgumentsTests
     [Fact]
     public void An_rtsp_camera_is_read_over_tcp_sampled_to_5_fps_and_640x360_grey_raw_frames_on_stdout()
     {
-        var args = FfmpegArguments.Build(new FrameSourceOptions { Url = "rtsp://cam-7/sub" });
-        var line = string.Join(' ', args);
+        var command = FfmpegArguments.Build(new FrameSourceOptions { Url = "rtsp://cam-7/sub" });
+        var line = string.Join(' ', command.Arguments);
         Assert.Contains("-rtsp_transport tcp", line, StringComparison.Ordinal);
         Assert.Contains("-i rtsp://cam-7/sub", line, StringComparison.Ordinal);
         Assert.Contains("-vf fps=5,scale=640:360:flags=bilinear", line, StringComparison.Ordinal);
         Assert.EndsWith("-pix_fmt gray -f rawvideo pipe:1", line, StringComparison.Ordinal);
-        Assert.True(line.IndexOf("-rtsp_transport", StringComparison.Ordinal) < line.IndexOf("-i ", StringComparison.Ordinal), "input options go before -i");
+        Assert.True(line.IndexOf("-threads", StringComparison.Ordinal) < line.IndexOf("-i ", StringComparison.Ordinal), "input options go before -i");
     }
 
     [Fact]
     public void A_file_gets_no_network_options_and_yuv_when_asked_for_colour()
     {
-        var args = FfmpegArguments.Build(new FrameSourceOptions { Url = "/data/clip.mp4", PixelFormat = FramePixelFormat.Yuv420P, Fps = 2.5, Width = 320, Height = 180 });
-        var line = string.Join(' ', args);
+        var command = FfmpegArguments.Build(new FrameSourceOptions { Url = "/data/clip.mp4", PixelFormat = FramePixelFormat.Yuv420P, Fps = 2.5, Width = 320, Height = 180 });
+        var line = string.Join(' ', command.Arguments);
+        Assert.Null(command.StandardInput);
+        Assert.Contains("-i /data/clip.mp4", line, StringComparison.Ordinal);
         Assert.DoesNotContain("rtsp_transport", line, StringComparison.Ordinal);
         Assert.DoesNotContain("rw_timeout", line, StringComparison.Ordinal);
         Assert.Contains("fps=2.5,scale=320:180", line, StringComparison.Ordinal);
@@ -31,7 +34,7 @@ public sealed class FfmpegArgumentsTests
     [Fact]
     public void An_http_stream_gets_a_read_timeout_in_microseconds()
     {
-        var args = FfmpegArguments.Build(new FrameSourceOptions { Url = "http://cam/video.mjpg", StallTimeout = TimeSpan.FromSeconds(7) });
+        var args = FfmpegArguments.Build(new FrameSourceOptions { Url = "http://cam/video.mjpg", StallTimeout = TimeSpan.FromSeconds(7) }).Arguments;
         Assert.Equal("7000000", args[args.ToList().IndexOf("-rw_timeout") + 1]);
     }
 
@@ -41,14 +44,18 @@ public sealed class FfmpegArgumentsTests
     [InlineData("http://cam/snap.cgi?user=a&password=hunter2&x=1", "http://cam/snap.cgi?user=a&password=***&x=1")]
     [InlineData("rtsp://10.0.0.5/sub", "rtsp://10.0.0.5/sub")]
     public void Credentials_are_masked_for_logs(string url, string expected) =>
-        Assert.Equal(expected, FfmpegArguments.MaskCredentials(url));
+        Assert.Equal(expected, MediaUrl.MaskCredentials(url));
 
     [Fact]
-    public void The_logged_command_line_never_contains_the_password()
+    public void The_command_line_and_its_log_form_never_contain_the_password()
     {
-        var options = new FrameSourceOptions { Url = "rtsp://admin:s3cret@cam/sub" };
-        var line = FfmpegArguments.ToLogString("ffmpeg", FfmpegArguments.Build(options));
-        Assert.DoesNotContain("s3cret", line, StringComparison.Ordinal);
-        Assert.StartsWith("ffmpeg -hide_banner", line, StringComparison.Ordinal);
+        var command = FfmpegArguments.Build(new FrameSourceOptions { Url = "rtsp://cam/sub", Username = "admin", Password = "s3cret" });
+        Assert.DoesNotContain(command.Arguments, a => a.Contains("s3cret", StringComparison.Ordinal));
+        Assert.DoesNotContain("s3cret", command.ForLog(), StringComparison.Ordinal);
+        Assert.StartsWith("ffmpeg -hide_banner", command.ForLog(), StringComparison.Ordinal);
+        // With a password the URL and its options are in the input list on stdin, not on the command line.
+        Assert.Contains("-f concat -safe 0 -i pipe:0", string.Join(' ', command.Arguments), StringComparison.Ordinal);
+        Assert.Contains("file 'rtsp://admin:s3cret@cam/sub'", command.StandardInput, StringComparison.Ordinal);
+        Assert.Contains("option rtsp_transport 'tcp'", command.StandardInput, StringComparison.Ordinal);
     }
 }

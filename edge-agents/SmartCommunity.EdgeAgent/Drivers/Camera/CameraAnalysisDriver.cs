@@ -5,6 +5,7 @@ using SmartCommunity.Vision.Detection;
 using SmartCommunity.Vision.Hosting;
 using SmartCommunity.Vision.Pipeline;
 using SmartCommunity.Vision.Sources;
+using SmartCommunity.Media;
 
 namespace SmartCommunity.EdgeAgent.Drivers.Camera;
 
@@ -37,7 +38,7 @@ public sealed class CameraAnalysisDriver(ILoggerFactory loggers) : IDeviceDriver
             StartTimeout = TimeSpan.FromSeconds(settings.StartTimeoutSeconds),
             StallTimeout = TimeSpan.FromSeconds(settings.StallTimeoutSeconds),
         }, context.Time, loggers.CreateLogger<FfmpegFrameSource>());
-        var live = FfmpegArguments.IsLive(settings.Url);
+        var live = MediaUrl.IsLive(settings.Url);
         var pipeline = new CameraPipeline(
             new CameraPipelineOptions { CameraId = context.DeviceId, Zones = zones, Lines = lines, RestartAtEndOfStream = live, WaitWhenBehind = !live },
             source, CameraAnalysisSettings.NeedsDetector(zones, lines) ? new HogPersonDetector() : null, context.Time, loggers.CreateLogger<CameraPipeline>());
@@ -53,7 +54,7 @@ public sealed class CameraAnalysisDriver(ILoggerFactory loggers) : IDeviceDriver
         {
             analysis.Start();
             context.Logger.LogInformation("Device {DeviceId}: analysing {Url} at {Fps} fps, {Width}×{Height}, {Zones} zone(s), {Lines} line(s).",
-                context.DeviceId, FfmpegArguments.MaskCredentials(settings.Url), settings.DetectFps, settings.DetectWidth, settings.DetectHeight, zones.Length, lines.Length);
+                context.DeviceId, MediaUrl.MaskCredentials(settings.Url), settings.DetectFps, settings.DetectWidth, settings.DetectHeight, zones.Length, lines.Length);
             await Task.Delay(Timeout.InfiniteTimeSpan, context.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -8,6 +7,9 @@ using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Live;
 using SmartCommunity.Gateway.Video.Cameras;
 using SmartCommunity.Gateway.Video.Recording;
+using SmartCommunity.Media.Clips;
+using SmartCommunity.Media.Probing;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.Gateway.Video.Clips;
 
@@ -26,6 +28,7 @@ public sealed class ClipExporter(
     IDeviceBus bus,
     LiveHub live,
     VideoMetrics metrics,
+    MediaRunner runner,
     IOptions<VideoOptions> options,
     TimeProvider time,
     ILogger<ClipExporter> logger) : BackgroundService
@@ -85,19 +88,12 @@ public sealed class ClipExporter(
         var target = Path.Combine(paths.Clips, clip.Id + ".mp4");
         var temporary = target + ".part.mp4";
         var list = target + ".txt";
-        // Concat list syntax: file '...' with ' written as '\'' (ffmpeg-formats, "concat").
-        await File.WriteAllTextAsync(list, string.Concat(segments.Select(s => "file '" + s.File!.Replace("'", @"'\''", StringComparison.Ordinal) + "'\n")), stoppingToken);
-        var offset = Math.Max(0, clip.From.ToUnixTimeMilliseconds() - segments[0].Segment.StartMs) / 1000.0;
-        var length = (clip.To - clip.From).TotalSeconds;
-        ToolResult result;
+        await File.WriteAllTextAsync(list, ClipArguments.ConcatList(segments.Select(s => s.File!)), stoppingToken);
+        var offset = TimeSpan.FromMilliseconds(Math.Max(0, clip.From.ToUnixTimeMilliseconds() - segments[0].Segment.StartMs));
+        MediaResult result;
         try
         {
-            result = await ToolRun.RunAsync(o.FfmpegPath,
-            [
-                "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file",
-                "-ss", offset.ToString("0.###", CultureInfo.InvariantCulture), "-i", list,
-                "-t", length.ToString("0.###", CultureInfo.InvariantCulture), "-map", "0:v:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", temporary,
-            ], o.ToolTimeout * 30, stoppingToken);
+            result = await runner.RunAsync(ClipArguments.Build(o.FfmpegPath, list, offset, clip.To - clip.From, temporary), o.ToolTimeout * 30, stoppingToken);
         }
         finally
         {
@@ -128,7 +124,7 @@ public sealed class ClipExporter(
     }
 
     private async Task<long?> DurationMsAsync(string file, CancellationToken cancellationToken) =>
-        await ToolRun.DurationSecondsAsync(options.Value.FfprobePath, file, options.Value.ToolTimeout, cancellationToken) is { } seconds ? (long)(seconds * 1000) : null;
+        await runner.DurationAsync(options.Value.FfprobePath, file, options.Value.ToolTimeout, cancellationToken) is { } duration ? (long)duration.TotalMilliseconds : null;
 
     private async Task AnnounceAsync(Clip clip, long size, long durationMs, CancellationToken cancellationToken)
     {

@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Video.Cameras;
 using SmartCommunity.Resilience;
+using SmartCommunity.Media.Recording;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.Gateway.Video.Recording;
 
@@ -19,6 +20,7 @@ public sealed class CameraRecorder(
     SegmentIndex index,
     SegmentRepair repair,
     StreamProber prober,
+    MediaRunner runner,
     CameraStatusBoard status,
     VideoPaths paths,
     VideoMetrics metrics,
@@ -71,22 +73,20 @@ public sealed class CameraRecorder(
         var folder = Path.Combine(paths.CameraFootage(camera.Id), runDate);
         Directory.CreateDirectory(folder);
         status.Update(cameraId, s => s with { Recorder = "starting" });
-        var info = new ProcessStartInfo(o.FfmpegPath)
+        var command = RecordingArguments.Build(o.FfmpegPath, StreamAddress.Source(camera.Streams.MainUrl, camera.Streams), camera.Recording.SegmentSeconds, SegmentNames.Pattern(folder, run));
+        MediaProcess process;
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in Arguments(camera, SegmentNames.Pattern(folder, run)))
+            process = runner.Start(command);
+        }
+        catch (MediaToolMissingException ex)
         {
-            info.ArgumentList.Add(argument);
+            status.Update(cameraId, s => s with { Online = false, LastError = ex.Message });
+            logger.LogWarning("Recording of camera {Camera} cannot start: {Reason}", cameraId, ex.Message);
+            return 0;
         }
 
-        info.Environment["TZ"] = "UTC";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("ffmpeg did not start.");
-        process.StandardInput.Close();
-        var stderr = new StderrTail(process.StandardError);
+        using var owned = process;
         var clock = new SegmentClock();
         var count = 0;
         string? failure = null;
@@ -101,7 +101,7 @@ public sealed class CameraRecorder(
                 string? line;
                 try
                 {
-                    line = await process.StandardOutput.ReadLineAsync(wait.Token).ConfigureAwait(false);
+                    line = await process.StandardOutputReader.ReadLineAsync(wait.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -143,7 +143,7 @@ public sealed class CameraRecorder(
         }
         finally
         {
-            ToolRun.Kill(process);
+            process.Kill();
             using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
@@ -152,6 +152,16 @@ public sealed class CameraRecorder(
             catch (OperationCanceledException)
             {
                 logger.LogWarning("ffmpeg for camera {Camera} did not exit within 10 s of being killed", cameraId);
+            }
+
+            try
+            {
+                // Its last stderr lines explain the exit; they are read to their end once the process is gone.
+                await process.ErrorDrained.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // A child still holds stderr open; the lines read so far will do.
             }
         }
 
@@ -162,7 +172,7 @@ public sealed class CameraRecorder(
         await repair.RepairAsync(cameraId, run, CancellationToken.None).ConfigureAwait(false);
         if (!stoppingToken.IsCancellationRequested && !rollover)
         {
-            var reason = failure ?? "ffmpeg exited (" + (process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "?") + "): " + StreamAddress.Scrub(stderr.Text, camera.Streams);
+            var reason = failure ?? "ffmpeg exited (" + (process.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?") + "): " + StreamAddress.Scrub(process.ErrorTail(), camera.Streams);
             status.Update(cameraId, s => s.Online == false ? s with { LastError = reason } : s with { Online = false, Since = time.GetUtcNow(), LastError = reason });
             logger.LogWarning("Recording of camera {Camera} stopped after {Segments} segments: {Reason}", cameraId, count, reason);
         }
@@ -174,18 +184,15 @@ public sealed class CameraRecorder(
     private List<VideoSegment> OnSegmentClosed(Camera camera, string line, string folder, string run, SegmentClock clock)
     {
         var closedAt = time.GetUtcNow();
-        var parts = line.Split(',');
-        if (parts.Length != 3
-            || !SegmentNames.TryParse(parts[0], out var lineRun, out _) || lineRun != run
-            || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var start)
-            || !double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var end) || end <= start)
+        if (!RecordingArguments.TryParseListLine(line, out var name, out var start, out var end)
+            || !SegmentNames.TryParse(name, out var lineRun, out _) || lineRun != run)
         {
             // The file, if any, is picked up by the repair at the end of the run.
             metrics.BadSegmentLines.Inc();
             return [];
         }
 
-        return Index(camera, folder, clock.Add(parts[0], start, end, closedAt), closedAt);
+        return Index(camera, folder, clock.Add(name, start, end, closedAt), closedAt);
     }
 
     private List<VideoSegment> Index(Camera camera, string folder, List<(string Name, long StartMs, long EndMs)> placed, DateTimeOffset closedAt)
@@ -230,79 +237,6 @@ public sealed class CameraRecorder(
         catch (OperationCanceledException)
         {
             // Stopping.
-        }
-    }
-
-    private static List<string> Arguments(Camera camera, string pattern)
-    {
-        var url = camera.Streams.MainUrl;
-        var args = new List<string> { "-nostdin", "-hide_banner", "-loglevel", "warning" };
-        var scheme = new Uri(url).Scheme;
-        if (scheme is "rtsp" or "rtsps")
-        {
-            // TCP: no lost packets on a lossy link; the socket timeout (µs) makes a dead camera end the run.
-            args.AddRange(["-rtsp_transport", "tcp", "-timeout", "10000000"]);
-        }
-        else if (scheme is "http" or "https")
-        {
-            args.AddRange(["-rw_timeout", "10000000"]);
-        }
-        else
-        {
-            // A local clip (demo, tests) stands in for a live camera: read at its own rate, looped.
-            args.AddRange(["-re", "-stream_loop", "-1"]);
-        }
-
-        args.AddRange(["-protocol_whitelist", StreamAddress.ProtocolWhitelist(url), "-i", StreamAddress.ForFfmpeg(url, camera.Streams)]);
-        // Video only, stream copy: audio (G.711 on most cameras) does not go into MPEG-TS without re-encoding.
-        args.AddRange(["-map", "0:v:0", "-c", "copy", "-f", "segment", "-segment_time", camera.Recording.SegmentSeconds.ToString(CultureInfo.InvariantCulture),
-            // Every packet written through at once: a killed ffmpeg leaves a file playable up to its last frame.
-            "-segment_format", "mpegts", "-segment_format_options", "flush_packets=1", "-segment_list", "pipe:1", "-segment_list_type", "csv", pattern]);
-        return args;
-    }
-
-    /// <summary>Keeps the last few KB of ffmpeg's stderr for the status (scrubbed before it is shown).</summary>
-    private sealed class StderrTail
-    {
-        private readonly System.Text.StringBuilder _text = new();
-
-        public StderrTail(StreamReader reader) => _ = PumpAsync(reader);
-
-        public string Text
-        {
-            get
-            {
-                lock (_text)
-                {
-                    return _text.ToString().Trim();
-                }
-            }
-        }
-
-        private async Task PumpAsync(StreamReader reader)
-        {
-            try
-            {
-                while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
-                {
-                    lock (_text)
-                    {
-                        _text.AppendLine(line);
-                        if (_text.Length > 2000)
-                        {
-                            _text.Remove(0, _text.Length - 1000);
-                        }
-                    }
-                }
-            }
-            catch (IOException)
-            {
-                // The process is gone.
-            }
-            catch (ObjectDisposedException)
-            {
-                // The process was disposed while its stderr was still being read.
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.Gateway.Video.Recording;
 
@@ -14,6 +15,7 @@ public sealed class RecordingSupervisor(
     SegmentIndex index,
     SegmentRepair repair,
     StreamProber prober,
+    MediaRunner runner,
     CameraStatusBoard status,
     VideoPaths paths,
     VideoMetrics metrics,
@@ -123,7 +125,7 @@ public sealed class RecordingSupervisor(
             }
 
             var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-            var recorder = new CameraRecorder(cameraId, catalog, index, repair, prober, status, paths, metrics, options, time, loggers.CreateLogger<CameraRecorder>());
+            var recorder = new CameraRecorder(cameraId, catalog, index, repair, prober, runner, status, paths, metrics, options, time, loggers.CreateLogger<CameraRecorder>());
             recorder.SegmentIndexed += s => SegmentIndexed?.Invoke(s);
             // The new run waits for the old one to have repaired its last file, so they never race on the index.
             var previous = old.Run ?? Task.CompletedTask;

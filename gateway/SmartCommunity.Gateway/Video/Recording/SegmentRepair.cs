@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using SmartCommunity.Media.Probing;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.Gateway.Video.Recording;
 
@@ -8,7 +10,7 @@ namespace SmartCommunity.Gateway.Video.Recording;
 /// what ffprobe can read in it (MPEG-TS stays playable up to the last whole packet) or deletes it. The start is the
 /// end of the same run's previous segment when there is one, else the file's last write minus its length.
 /// </summary>
-public sealed class SegmentRepair(SegmentIndex index, VideoPaths paths, VideoMetrics metrics, IOptions<VideoOptions> options, ILogger<SegmentRepair> logger)
+public sealed class SegmentRepair(SegmentIndex index, VideoPaths paths, VideoMetrics metrics, MediaRunner runner, IOptions<VideoOptions> options, ILogger<SegmentRepair> logger)
 {
     /// <summary>Smallest playable length worth keeping; less is discarded (a file opened just before the kill).</summary>
     public const double MinSeconds = 0.2;
@@ -73,6 +75,6 @@ public sealed class SegmentRepair(SegmentIndex index, VideoPaths paths, VideoMet
             return null;
         }
 
-        return await ToolRun.DurationSecondsAsync(options.Value.FfprobePath, file, options.Value.ToolTimeout, cancellationToken).ConfigureAwait(false);
+        return (await runner.DurationAsync(options.Value.FfprobePath, file, options.Value.ToolTimeout, cancellationToken).ConfigureAwait(false))?.TotalSeconds;
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Video.Recording;
+using SmartCommunity.Media.Running;
+using SmartCommunity.Media.Snapshots;
 
 namespace SmartCommunity.Gateway.Video.Snapshots;
 
@@ -8,7 +10,7 @@ namespace SmartCommunity.Gateway.Video.Snapshots;
 /// The camera-wall picture of a camera nobody analyses: the first frame of its newest closed segment, decoded once
 /// by ffmpeg and kept beside the segment's ID, so repeated requests cost a file read.
 /// </summary>
-public sealed class LatestSnapshotSource(SegmentIndex index, VideoPaths paths, IOptions<VideoOptions> options)
+public sealed class LatestSnapshotSource(SegmentIndex index, VideoPaths paths, MediaRunner runner, IOptions<VideoOptions> options)
 {
     private readonly ConcurrentDictionary<string, long> _taken = new(StringComparer.Ordinal);
 
@@ -27,9 +29,7 @@ public sealed class LatestSnapshotSource(SegmentIndex index, VideoPaths paths, I
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temporary = target + "." + Guid.NewGuid().ToString("N") + ".part";
-        var result = await ToolRun.RunAsync(options.Value.FfmpegPath,
-            ["-nostdin", "-v", "error", "-i", source, "-frames:v", "1", "-q:v", "3", "-f", "mjpeg", "-y", temporary],
-            options.Value.ToolTimeout, cancellationToken);
+        var result = await runner.RunAsync(SnapshotArguments.FirstFrame(options.Value.FfmpegPath, source, temporary), options.Value.ToolTimeout, cancellationToken);
         if (!result.Succeeded || !File.Exists(temporary))
         {
             File.Delete(temporary);

@@ -1,18 +1,18 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Media.Running;
 using SmartCommunity.Vision.Frames;
 
 namespace SmartCommunity.Vision.Sources;
 
-/// <summary>One ffmpeg process and its watchdog.</summary>
-internal sealed class FfmpegRun : IDisposable
+/// <summary>One ffmpeg process (started and killed by the ffmpeg module's <see cref="MediaProcess"/>), the reader that cuts its
+/// stdout into frames, and its watchdog.</summary>
+internal sealed class FramePipe : IDisposable
 {
     private readonly FrameSourceOptions _options;
     private readonly ILogger _logger;
-    private readonly Process _process = new();
-    private readonly StderrTail _stderr = new();
+    private readonly Lock _gate = new();
+    private MediaProcess? _process;
     private readonly ITimer _watchdog;
     private readonly TimeProvider _time;
     // Synchronous continuations: the consumer's loop (the pipeline's enqueue) runs on the reader thread when it
@@ -25,54 +25,43 @@ internal sealed class FfmpegRun : IDisposable
     private Stream? _stdout;
     private long _frames;
     private int _partialBytes;
-    private bool _started;
 
     public DateTimeOffset StartedAt { get; private set; }
 
     public ChannelReader<Frame> Frames => _ready.Reader;
 
-    public FfmpegRun(FrameSourceOptions options, TimeProvider time, ILogger logger)
+    public FramePipe(FrameSourceOptions options, TimeProvider time, ILogger logger)
     {
         _options = options;
         _logger = logger;
         _time = time;
-        _watchdog = time.CreateTimer(static r => ((FfmpegRun)r!).OnWatchdog(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _watchdog = time.CreateTimer(static r => ((FramePipe)r!).OnWatchdog(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public void Start(FramePool pool)
     {
-        var args = FfmpegArguments.Build(_options);
-        var info = new ProcessStartInfo(_options.FfmpegPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        _process.StartInfo = info;
-        _process.ErrorDataReceived += (_, e) => _stderr.Add(e.Data);
-        FfmpegFrameSource.LogStarting(_logger, FfmpegArguments.ToLogString(_options.FfmpegPath, args));
+        var command = FfmpegArguments.Build(_options);
+        MediaProcess process;
         try
         {
-            _process.Start();
+            process = MediaProcess.Start(command, _logger);
         }
-        catch (Win32Exception ex)
+        catch (MediaToolMissingException ex)
         {
-            throw new FrameSourceException(
-                new FrameSourceStop(FrameSourceStopReason.DecoderMissing, 0, null, $"cannot start '{_options.FfmpegPath}': {ex.Message} (install the Debian package ffmpeg)"),
-                ex);
+            throw new FrameSourceException(new FrameSourceStop(FrameSourceStopReason.DecoderMissing, 0, null, ex.Message), ex);
         }
 
-        _started = true;
+        lock (_gate)
+        {
+            _process = process;
+            if (_killedFor is not null)
+            {
+                process.Kill(); // Killed (cancelled) while starting.
+            }
+        }
+
         StartedAt = _time.GetUtcNow();
-        _process.BeginErrorReadLine();
-        _stdout = _process.StandardOutput.BaseStream;
+        _stdout = process.StandardOutput;
         _watchdog.Change(_options.StartTimeout, Timeout.InfiniteTimeSpan);
         _reader = new Thread(() => ReadLoop(pool)) { IsBackground = true, Name = "ffmpeg-reader" };
         _reader.Start();
@@ -150,23 +139,11 @@ internal sealed class FfmpegRun : IDisposable
 
     public void Kill(FrameSourceStopReason reason)
     {
-        lock (_process)
+        lock (_gate)
         {
             _killedFor ??= reason;
             _stop.Cancel();
-            if (!_started)
-            {
-                return;
-            }
-
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already exited.
-            }
+            _process?.Kill();
         }
     }
 
@@ -183,21 +160,23 @@ internal sealed class FfmpegRun : IDisposable
         }
 
         _watchdog.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var process = _process!;
         using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             try
             {
-                await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                await process.ErrorDrained.WaitAsync(grace.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 Kill(FrameSourceStopReason.Stalled); // Should be rare: stdout closed but the process hangs on.
-                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
 
-        var exitCode = _process.ExitCode;
-        var stderr = _stderr.ToString();
+        var exitCode = process.ExitCode ?? -1;
+        var stderr = process.ErrorTail(" | ");
         var partial = _partialBytes > 0 ? $" (last frame cut short at {_partialBytes} bytes)" : "";
         return _killedFor switch
         {
@@ -221,7 +200,7 @@ internal sealed class FfmpegRun : IDisposable
         _watchdog.Dispose();
         Kill(FrameSourceStopReason.Cancelled);
         _reader?.Join();
-        _process.Dispose();
+        _process?.Dispose();
         _stop.Dispose();
     }
 }
