@@ -28,17 +28,18 @@ public static class InputArguments
     /// <summary>
     /// How to open <paramref name="source"/>. <paramref name="ioTimeout"/> ends a silent network stream (ffmpeg's
     /// socket timeout); <paramref name="loopFile"/> reads a local file at its own rate, looped (a clip standing in
-    /// for a camera); <paramref name="realtime"/> reads a file at its own rate once.
+    /// for a camera); <paramref name="realtime"/> reads a file at its own rate once; <paramref name="extraOptions"/> are
+    /// more options for opening the stream (<c>-key value</c>, or <c>option</c> lines in the list).
     /// </summary>
-    public static MediaInput Build(StreamSource source, TimeSpan ioTimeout, bool loopFile = false, bool realtime = false)
+    public static MediaInput Build(StreamSource source, TimeSpan ioTimeout, bool loopFile = false, bool realtime = false, IReadOnlyList<(string Key, string Value)>? extraOptions = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         var scheme = MediaUrl.SchemeOf(source.Url);
-        var options = scheme switch
+        (string, string)[]? options = scheme switch
         {
             // TCP: UDP loses packets on busy links and smears frames; the socket timeout (µs) ends a dead camera.
-            "rtsp" or "rtsps" => new (string, string)[] { ("rtsp_transport", "tcp"), ("timeout", Micros(ioTimeout)) },
-            "http" or "https" => [("rw_timeout", Micros(ioTimeout))],
+            "rtsp" or "rtsps" => [("rtsp_transport", "tcp"), ("timeout", Micros(ioTimeout)), .. extraOptions ?? []],
+            "http" or "https" => [("rw_timeout", Micros(ioTimeout)), .. extraOptions ?? []],
             _ => null,
         };
         // Only a stream with a secret goes through the list: measured, a stream through the concat demuxer that stalls
@@ -54,7 +55,7 @@ public static class InputArguments
         }
 
         var args = new List<string>();
-        foreach (var (key, value) in options ?? [])
+        foreach (var (key, value) in options ?? extraOptions ?? [])
         {
             args.AddRange(["-" + key, value]);
         }

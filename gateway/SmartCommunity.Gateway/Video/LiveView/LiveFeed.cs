@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Video.Cameras;
-using SmartCommunity.Gateway.Video.Recording;
+using SmartCommunity.Media.Live;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.Gateway.Video.LiveView;
 
@@ -92,36 +91,29 @@ public sealed class LiveFeed : IAsyncDisposable
     private async Task RunAsync(Camera camera, string url, VideoOptions options)
     {
         await Task.Yield();
-        var info = new ProcessStartInfo(options.FfmpegPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in Arguments(camera.Streams, url))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process? process = null;
+        MediaProcess? process = null;
         var error = "";
         try
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException("ffmpeg did not start.");
-            process.StandardInput.Close();
-            var stderr = process.StandardError.ReadToEndAsync(_stop.Token);
+            process = MediaProcess.Start(LiveArguments.Build(options.FfmpegPath, StreamAddress.Source(url, camera.Streams)), _logger);
             try
             {
-                await PumpAsync(process.StandardOutput.BaseStream).ConfigureAwait(false);
+                await PumpAsync(process.StandardOutput).ConfigureAwait(false);
             }
             finally
             {
-                ToolRun.Kill(process);
-                error = StreamAddress.Scrub(await stderr.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false), camera.Streams).Trim();
+                process.Kill();
+                try
+                {
+                    await process.ErrorDrained.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    error = StreamAddress.Scrub(process.ErrorTail(), camera.Streams).Trim();
+                }
             }
         }
-        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException or IOException or InvalidDataException or EndOfStreamException or System.ComponentModel.Win32Exception or InvalidOperationException)
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException or IOException or InvalidDataException or EndOfStreamException or MediaToolMissingException or InvalidOperationException)
         {
             error = exception is OperationCanceledException ? error : exception.Message;
         }
@@ -229,34 +221,6 @@ public sealed class LiveFeed : IAsyncDisposable
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// ffmpeg reading the camera with as little buffering as it allows, stream copy of the first video stream into
-    /// fragmented MP4 on stdout (empty moov, one fragment per frame, moof-relative offsets as MSE expects).
-    /// </summary>
-    internal static List<string> Arguments(CameraStreams streams, string url)
-    {
-        var args = new List<string> { "-nostdin", "-hide_banner", "-loglevel", "error" };
-        var scheme = new Uri(url).Scheme;
-        if (scheme is "rtsp" or "rtsps")
-        {
-            args.AddRange(["-rtsp_transport", "tcp", "-timeout", "10000000"]);
-        }
-        else if (scheme is "http" or "https")
-        {
-            args.AddRange(["-rw_timeout", "10000000"]);
-        }
-        else
-        {
-            // A local clip (demo, tests) stands in for a camera: read at its own rate, looped.
-            args.AddRange(["-re", "-stream_loop", "-1"]);
-        }
-
-        args.AddRange(["-fflags", "nobuffer", "-flags", "low_delay", "-analyzeduration", "1000000", "-probesize", "1000000",
-            "-protocol_whitelist", StreamAddress.ProtocolWhitelist(url), "-i", StreamAddress.ForFfmpeg(url, streams),
-            "-map", "0:v:0", "-c", "copy", "-f", "mp4", "-movflags", "empty_moov+default_base_moof+frag_every_frame", "-flush_packets", "1", "pipe:1"]);
-        return args;
     }
 
     private static string Tail(string text) => text.Length > 300 ? text[^300..] : text;
