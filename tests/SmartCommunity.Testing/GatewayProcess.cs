@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace SmartCommunity.Testing;
@@ -70,7 +71,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Broker__Port"] = mqttPort.ToString(CultureInfo.InvariantCulture),
             ["Broker__BindAddress"] = "127.0.0.1",
             ["Seed__File"] = seed,
-            ["Auth__InitialAdminPassword"] = "bench-admin-password",
+            ["Auth__InitialAdminPassword"] = AdminPassword,
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_gcServer"] = "0",
         };
@@ -100,6 +101,20 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>An HTTP client for the gateway's API (the caller signs in as it needs).</summary>
     public HttpClient Http => _http;
+
+    /// <summary>The first-run admin's password (the process gets it from its environment, never its command line).</summary>
+    public const string AdminPassword = "bench-admin-password";
+
+    /// <summary>A new API client signed in as the first-run admin; the caller disposes it.</summary>
+    public async Task<HttpClient> SignInAsAdminAsync()
+    {
+        var http = new HttpClient { BaseAddress = _http.BaseAddress };
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = AdminPassword });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
 
     public bool HasExited => _process.HasExited;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -100,7 +99,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged but never stored: " + string.Join(", ", missing.Take(40)));
 
-        using var http = await SignInAsync(gateway);
+        using var http = await gateway.SignInAsAdminAsync();
         // Occupancy counts each stored arrival exactly once, replays included. Units send arrivals only (and one
         // "forced" first), so it is the number of stored passages.
         var arrivals = stored.Count(e => e.Item2 > 1);
@@ -132,15 +131,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         return connection.Query<(string, long)>("SELECT device_id, seq FROM door_events").ToHashSet();
     }
 
-    private static async Task<HttpClient> SignInAsync(GatewayProcess gateway)
-    {
-        var http = new HttpClient { BaseAddress = gateway.Http.BaseAddress };
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = "bench-admin-password" });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
 
     private static async Task<long> OccupantsAsync(HttpClient http) =>
         (await http.GetFromJsonAsync<JsonElement>($"/api/shelters/{ShelterId}")).GetProperty("occupancy") is { ValueKind: JsonValueKind.Object } o ? o.GetProperty("occupants").GetInt64() : 0;

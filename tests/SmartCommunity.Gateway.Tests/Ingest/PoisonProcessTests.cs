@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FsCheck;
@@ -52,7 +51,7 @@ public sealed class PoisonProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
 
         // Everything a good unit had acknowledged is stored (the last batch may still be committing).
-        using var http = await SignInAsync(gateway);
+        using var http = await gateway.SignInAsAdminAsync();
         for (var i = 0; i < GoodUnits; i++)
         {
             var id = Good(i);
@@ -137,15 +136,6 @@ public sealed class PoisonProcessTests(ITestOutputHelper output) : IDisposable
         return events.EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()).ToHashSet();
     }
 
-    private static async Task<HttpClient> SignInAsync(GatewayProcess gateway)
-    {
-        var http = new HttpClient { BaseAddress = gateway.Http.BaseAddress };
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { username = "admin", password = "bench-admin-password" });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
 
     public void Dispose() => _work.Delete(recursive: true);
 }
