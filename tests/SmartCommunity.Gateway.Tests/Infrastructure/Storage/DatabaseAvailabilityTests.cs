@@ -50,7 +50,7 @@ public sealed class DatabaseAvailabilityTests : IDisposable
         Assert.Contains("Database:ConnectionString is required", output, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "Unfinished: the gateway closes this door unit's MQTT connection right after CONNECT in this setup (seen twice, cause not found yet); the start-up cases above run.")]
+    [Fact]
     public async Task ADatabaseThatGoesAwayShowsInHealthAndAcknowledgedEventsAreStoredWhenItIsBack()
     {
         await using var postgres = await PostgresProcess.StartAsync();
@@ -65,7 +65,7 @@ public sealed class DatabaseAvailabilityTests : IDisposable
                 ["Ingest__ReliableQueueCapacity"] = "16",
                 ["DoorAccess__QueueCapacity"] = "1000",
             },
-            extraDevices: [new { id = Unit, kind = "door-access", name = "Outage door", cellId = "c1", secret = "outage-secret" }]);
+            extraDevices: [new { id = Unit, kind = "door-access", name = "Outage door", cellId = "c1", secret = "outage-door-secret" }]);
 
         using var client = await ConnectAsync(gateway);
         for (var seq = 1; seq <= 10; seq++)
@@ -150,7 +150,7 @@ public sealed class DatabaseAvailabilityTests : IDisposable
     {
         var client = new MqttClientFactory().CreateMqttClient();
         // A held PUBACK is the point of the test: the client waits for it as long as it takes.
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", gateway.MqttPort).WithClientId(Unit).WithCredentials(Unit, "outage-secret")
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", gateway.MqttPort).WithClientId(Unit).WithCredentials(Unit, "outage-door-secret")
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithTimeout(TimeSpan.FromMinutes(5)).Build());
         return client;
     }
