@@ -95,6 +95,15 @@ internal sealed partial class AlertEngine
 
         var alert = new Alert(Guid.CreateVersion7(at).ToString("N"), trigger.Source, type, trigger.Level, AlertState.Raised, trigger.CellId, trigger.Area,
             trigger.Title, trigger.Text, trigger.Evidence, trigger.Category, 1, at, at, at, null, null, null, null, null, 0, null, null, false, 1, 0);
+        if (Claim(alert) is { } existing)
+        {
+            // Another gateway raised it first: this trigger is a repeat of that alert, which this one now tracks too.
+            _metrics.Adopted.Inc();
+            Adopt(existing);
+            ApplyRaise(trigger, at);
+            return;
+        }
+
         _metrics.Raised.Inc();
         _history.Add(new AlertHistoryEntry(alert.Id, at, "raised", Detail: $"{AlertNames.Of(alert.Level)} {type} from {trigger.Source}" + (type != trigger.Type ? $" (group of {trigger.Type})" : "")));
         foreach (var inhibitor in _rules.MutedBy(type))
@@ -122,6 +131,42 @@ internal sealed partial class AlertEngine
 
         Put(null, alert, "raised");
         MuteTargetsOf(alert, at);
+    }
+
+    /// <summary>
+    /// The database decides whether this alert is new (<see cref="AlertStore.ClaimOpen"/>), not this engine's
+    /// dictionary, which only knows what this gateway has seen. When the database cannot be reached the alert is
+    /// raised on this gateway's word alone (people must still be told) and the failure counted.
+    /// </summary>
+    private Alert? Claim(Alert alert)
+    {
+        try
+        {
+            return _store.ClaimOpen(alert);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or TimeoutException or InvalidOperationException)
+        {
+            _metrics.StoreErrors.Inc();
+            _logger.LogWarning(ex, "Could not check the database for an open {Type} alert of {Source}; raising it here", alert.Type, alert.Source);
+            return null;
+        }
+    }
+
+    /// <summary>Takes an open alert from the database into this engine's indexes and timers (raised by another gateway).</summary>
+    private void Adopt(Alert alert)
+    {
+        if (_openById.TryGetValue(alert.Id, out var known))
+        {
+            Track(known, alert);
+        }
+        else
+        {
+            Track(null, alert);
+        }
+
+        _openById[alert.Id] = alert;
+        _openByKey[(alert.Source.Kind, alert.Source.Id, alert.Type)] = alert;
+        ScheduleFor(known, alert);
     }
 
     private AlertCommandResult ApplyAck(AckCommand ack, DateTimeOffset at)

@@ -13,6 +13,8 @@ internal sealed class AlertMetrics(MetricsRegistry registry)
 
     public Counter Updated { get; } = registry.Counter("sc_alerts_updated_total", "Triggers folded into an open alert (repeat, group burst, level change).");
 
+    public Counter Adopted { get; } = registry.Counter("sc_alerts_adopted_total", "New alerts another gateway had already raised for the same source and type (the database kept theirs).");
+
     public Counter Resolved { get; } = registry.Counter("sc_alerts_resolved_total", "Alerts resolved (condition cleared, by a person, or a quiet group).");
 
     public Counter Cancelled { get; } = registry.Counter("sc_alerts_cancelled_total", "Alerts cancelled (the warning was withdrawn).");
@@ -27,7 +29,7 @@ internal sealed class AlertMetrics(MetricsRegistry registry)
 
     public Counter Unrouted { get; } = registry.Counter("sc_alerts_unrouted_total", "Alerts nobody is responsible for (no person on the cell's path nor any top-tier staff).");
 
-    public Counter StoreErrors { get; } = registry.Counter("sc_alerts_store_errors_total", "Failed SQLite batch writes (retried with the next batch).");
+    public Counter StoreErrors { get; } = registry.Counter("sc_alerts_store_errors_total", "Failed database writes of the alerts engine (retried with the next batch).");
 
     public Histogram BatchSeconds { get; } = registry.Histogram("sc_alerts_batch_seconds", "Time to apply and store one engine batch.", Histogram.LatencyBuckets);
 

@@ -7,7 +7,8 @@ namespace SmartCommunity.Gateway.Alerts.Engine;
 
 /// <summary>
 /// Alerts in the database: each alert is a JSON document (<c>body</c>) with the columns queries filter on beside
-/// it. The engine is the only writer and writes each batch in one transaction with one statement per table;
+/// it. Each gateway's engine writes its batches in one transaction with one statement per table; a closed alert
+/// stays closed (the upsert only changes open rows, so a gateway whose copy is stale cannot reopen one);
 /// readers (the API) use their own pooled connections and never block it (SQLite WAL, PostgreSQL MVCC).
 /// </summary>
 internal sealed class AlertStore(Database database) : IDisposable
@@ -88,6 +89,56 @@ internal sealed class AlertStore(Database database) : IDisposable
         return Bodies("SELECT body FROM alerts" + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) + " ORDER BY raised_at DESC, id DESC LIMIT @limit", p);
     }
 
+    /// <summary>
+    /// Insert-or-get of a new open alert, the database's answer to "is one already open for this (source, type)?":
+    /// the partial unique index <c>alerts_open_key</c> lets exactly one of several gateways raising the same alert at
+    /// once insert it; the others get that one back and update it instead. Null when <paramref name="alert"/> was
+    /// inserted. Runs on the engine's writer connection outside any batch (autocommit), so the winner is decided
+    /// before anyone is notified.
+    /// </summary>
+    public Alert? ClaimOpen(Alert alert)
+    {
+        _writer ??= OpenWriter();
+        try
+        {
+            // Again when the open alert that refused the insert closed (on another gateway) (on another node) before we read it.
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var inserted = _writer.Execute("""
+                    INSERT INTO alerts (id, source_kind, source_id, type, level, state, cell_id, raised_at, updated_at, next_escalation_at, body)
+                    VALUES (@id, @kind, @source, @type, @level, @state, @cell, @raised, @updated, @next, @body)
+                    ON CONFLICT (source_kind, source_id, type) WHERE state IN ('raised', 'acknowledged') DO NOTHING
+                    """, new
+                    {
+                        id = alert.Id, kind = alert.Source.Kind, source = alert.Source.Id, type = alert.Type, level = AlertNames.Of(alert.Level),
+                        state = AlertNames.Of(alert.State), cell = alert.CellId, raised = alert.RaisedAt.ToUnixTimeMilliseconds(),
+                        updated = alert.UpdatedAt.ToUnixTimeMilliseconds(), next = alert.NextEscalationAt?.ToUnixTimeMilliseconds(),
+                        body = JsonSerializer.Serialize(alert, AlertsJsonContext.Default.Alert),
+                    });
+                if (inserted == 1)
+                {
+                    return null;
+                }
+
+                var body = _writer.QueryFirstOrDefault<string>(
+                    "SELECT body FROM alerts WHERE source_kind = @kind AND source_id = @source AND type = @type AND state IN ('raised', 'acknowledged')",
+                    new { kind = alert.Source.Kind, source = alert.Source.Id, type = alert.Type });
+                if (body is not null)
+                {
+                    return JsonSerializer.Deserialize(body, AlertsJsonContext.Default.Alert)!;
+                }
+            }
+
+            throw new InvalidOperationException($"No open alert for {alert.Source} {alert.Type} could be inserted or read.");
+        }
+        catch
+        {
+            _writer.Dispose();
+            _writer = null;
+            throw;
+        }
+    }
+
     /// <summary>Writes one batch in one transaction: alert rows (upsert), history lines, silences.</summary>
     public void Write(IEnumerable<Alert> alerts, IReadOnlyList<AlertHistoryEntry> history, IReadOnlyList<AlertSilence> silences)
     {
@@ -100,6 +151,7 @@ internal sealed class AlertStore(Database database) : IDisposable
                 VALUES (@id, @kind, @source, @type, @level, @state, @cell, @raised, @updated, @next, @body)
                 ON CONFLICT (id) DO UPDATE SET level = excluded.level, state = excluded.state, cell_id = excluded.cell_id, updated_at = excluded.updated_at,
                     next_escalation_at = excluded.next_escalation_at, body = excluded.body
+                WHERE alerts.state IN ('raised', 'acknowledged')
                 """, "id", "kind", "source", "type", "level", "state", "cell", "raised", "updated", "next", "body"))
             {
                 foreach (var a in alerts)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 
 namespace SmartCommunity.Gateway.Infrastructure.Storage;
 
@@ -8,6 +9,9 @@ namespace SmartCommunity.Gateway.Infrastructure.Storage;
 /// </summary>
 public sealed class MigrationRunner(Database database, IEnumerable<ISchemaProvider> schemas, TimeProvider time, ILogger<MigrationRunner> logger)
 {
+    /// <summary>The advisory lock that serialises schema steps across gateways ("scmigr" in ASCII).</summary>
+    private const long MigrationLockKey = 0x73636d69677231;
+
     private int _migrated;
 
     /// <summary>Every registered step, in the order they are applied. Two steps with one number are a programming error.</summary>
@@ -35,9 +39,27 @@ public sealed class MigrationRunner(Database database, IEnumerable<ISchemaProvid
 
         using (connection)
         {
-            foreach (var step in SchemaMigrator.Apply(connection, database.Dialect, plan, time.GetUtcNow().ToUnixTimeMilliseconds()))
+            // Several gateways on one PostgreSQL (scale-out) may start at once: one applies the steps, the others
+            // wait for it and then find nothing pending. A session lock, released before the connection goes back to the pool.
+            var postgres = database.Dialect.Provider == DatabaseProvider.PostgreSql;
+            if (postgres)
             {
-                logger.LogInformation("Applied schema step {Order} ({Feature} v{Version})", step.Order, step.Feature, step.Version);
+                connection.Execute("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey });
+            }
+
+            try
+            {
+                foreach (var step in SchemaMigrator.Apply(connection, database.Dialect, plan, time.GetUtcNow().ToUnixTimeMilliseconds()))
+                {
+                    logger.LogInformation("Applied schema step {Order} ({Feature} v{Version})", step.Order, step.Feature, step.Version);
+                }
+            }
+            finally
+            {
+                if (postgres)
+                {
+                    connection.Execute("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
+                }
             }
         }
     }
