@@ -82,6 +82,26 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ABatchLargerThanOneMultiRowStatementKeepsEveryRowAndItsOrder()
+    {
+        // Rows leave in groups of RawRowInserter.RowsPerStatement and a tail one at a time; a repeat of a series and
+        // timestamp later in the same batch must still win, as it does across batches.
+        var rows = RawRowInserter.RowsPerStatement * 3 + 7;
+        await using var store = new SqliteTimeSeriesStore(Options(), _time);
+        var points = Enumerable.Range(0, rows).Select(i => Level(T0.AddSeconds(i), i)).ToList();
+        points.Add(Level(T0, 1_000)); // the same series and second as the first point: lands in the tail
+        points.Insert(10, Level(T0.AddSeconds(rows - 1), -5)); // a repeat of the last point that comes before it
+        await store.WriteAsync(points);
+
+        var count = await store.QuerySeriesAsync(Query(T0, T0.AddHours(1), TimeSpan.FromHours(1), Aggregation.Count));
+        Assert.Equal(rows, Assert.Single(count).Value);
+        var sum = await store.QuerySeriesAsync(Query(T0, T0.AddHours(1), TimeSpan.FromHours(1), Aggregation.Mean));
+        var expected = (Enumerable.Range(1, rows - 1).Sum() + 1_000.0) / rows;
+        Assert.Equal(expected, Assert.Single(sum).Value, 9);
+        Assert.Equal(rows, Count("SELECT COUNT(*) FROM raw"));
+    }
+
+    [Fact]
     public async Task BooleansAndIntegersAreNumbersAndStringsAreNotStored()
     {
         await using var store = new SqliteTimeSeriesStore(Options(), _time);
