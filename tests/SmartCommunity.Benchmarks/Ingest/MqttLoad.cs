@@ -13,14 +13,17 @@ namespace SmartCommunity.Benchmarks.Ingest;
 /// </summary>
 internal static class MqttLoad
 {
-    public static async Task<List<IMqttClient>> ConnectAsync(int port, int clients, Func<int, (string Id, string? Secret)> identity)
+    public static Task<List<IMqttClient>> ConnectAsync(int port, int clients, Func<int, (string Id, string? Secret)> identity) =>
+        ConnectAsync("127.0.0.1", port, clients, identity);
+
+    public static async Task<List<IMqttClient>> ConnectAsync(string host, int port, int clients, Func<int, (string Id, string? Secret)> identity)
     {
         var connected = new List<IMqttClient>(clients);
         for (var i = 1; i <= clients; i++)
         {
             var (id, secret) = identity(i);
             var client = new MqttClientFactory().CreateMqttClient();
-            var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
+            var result = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithClientId(id)
                 .WithCredentials(id, secret).WithTimeout(TimeSpan.FromSeconds(30)).Build());
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
@@ -43,13 +46,18 @@ internal static class MqttLoad
             var boot = Stopwatch.GetTimestamp();
             for (var seq = 1; seq <= perClient; seq++)
             {
-                var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                var payload = Encoding.UTF8.GetBytes(eventType is null
-                    ? string.Create(CultureInfo.InvariantCulture, $$"""{"v":1,"ts":{{ts}},"seq":{{seq}},"boot":{{boot}},"level_m":{{12 + (seq % 100) / 1000.0}},"battery_v":12.6}""")
-                    : string.Create(CultureInfo.InvariantCulture, $$"""{"v":1,"ts":{{ts}},"seq":{{seq}},"boot":{{boot}},"type":"{{eventType}}","level_m":{{12 + (seq % 100) / 1000.0}}}"""));
-                await client.PublishAsync(new MqttApplicationMessage { Topic = topic, PayloadSegment = payload, QualityOfServiceLevel = qos });
+                await client.PublishAsync(new MqttApplicationMessage { Topic = topic, PayloadSegment = Payload(seq, boot, eventType), QualityOfServiceLevel = qos });
             }
         })));
+    }
+
+    /// <summary>The message template every load uses: a ~80-byte water-level reading, or an event of <paramref name="eventType"/>.</summary>
+    public static byte[] Payload(long seq, long boot, string? eventType)
+    {
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return Encoding.UTF8.GetBytes(eventType is null
+            ? string.Create(CultureInfo.InvariantCulture, $$"""{"v":1,"ts":{{ts}},"seq":{{seq}},"boot":{{boot}},"level_m":{{12 + (seq % 100) / 1000.0}},"battery_v":12.6}""")
+            : string.Create(CultureInfo.InvariantCulture, $$"""{"v":1,"ts":{{ts}},"seq":{{seq}},"boot":{{boot}},"type":"{{eventType}}","level_m":{{12 + (seq % 100) / 1000.0}}}"""));
     }
 
     public static async Task DisconnectAsync(IEnumerable<IMqttClient> clients)
