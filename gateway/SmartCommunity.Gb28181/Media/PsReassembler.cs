@@ -44,6 +44,9 @@ public sealed class PsReassembler
 
     public ReassemblyCounts Counts { get; } = new();
 
+    /// <summary>Raised when a packet is given up as lost, before the bytes after the gap are handed on (the demuxer resynchronises).</summary>
+    public event Action? Gap;
+
     /// <summary>The SSRC being reassembled (the expected one, or the first one seen).</summary>
     public uint? Ssrc { get; private set; }
 
@@ -151,6 +154,7 @@ public sealed class PsReassembler
         else
         {
             Counts.Lost++;
+            Gap?.Invoke();
         }
 
         _next++;

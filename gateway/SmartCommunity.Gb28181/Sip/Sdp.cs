@@ -59,12 +59,14 @@ public static class Sdp
     }
 
     /// <summary>
-    /// The offer of a live INVITE (GB/T 28181-2016 §9.2.2.1 and Appendix F): receive PS/90000 on <paramref name="port"/>
-    /// over RTP/UDP, SSRC <paramref name="ssrc"/>.
+    /// The offer of a live INVITE (GB/T 28181-2016 §9.2.2.1 and Appendix F): receive PS/90000 on <paramref name="port"/>,
+    /// SSRC <paramref name="ssrc"/>, over RTP/UDP, or over TCP with the gateway listening (<c>TCP/RTP/AVP</c>,
+    /// <c>a=setup:passive</c>, RFC 4145; the device connects and frames packets as RFC 4571).
     /// </summary>
-    public static string PlayOffer(string channelId, string address, int port, string ssrc) =>
+    public static string PlayOffer(string channelId, string address, int port, string ssrc, bool tcp = false) =>
         $"v=0\r\no={channelId} 0 0 IN IP4 {address}\r\ns=Play\r\nc=IN IP4 {address}\r\nt=0 0\r\n" +
-        $"m=video {port.ToString(CultureInfo.InvariantCulture)} RTP/AVP 96\r\na=recvonly\r\na=rtpmap:96 PS/90000\r\ny={ssrc}\r\n";
+        $"m=video {port.ToString(CultureInfo.InvariantCulture)} {(tcp ? "TCP/RTP/AVP" : "RTP/AVP")} 96\r\na=recvonly\r\na=rtpmap:96 PS/90000\r\n" +
+        (tcp ? "a=setup:passive\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
 
     /// <summary>
     /// The 10-digit SSRC of GB/T 28181-2016 Appendix F: 0 for live (1 playback), digits 4–8 of the SIP domain, and a
