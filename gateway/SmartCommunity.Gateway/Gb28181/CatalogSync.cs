@@ -1,4 +1,5 @@
 using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Gb28181.Live;
 using SmartCommunity.Gateway.Infrastructure.Security;
 using SmartCommunity.Gb28181.Manscdp;
 using SmartCommunity.Protocol.Identity;
@@ -11,9 +12,9 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// becomes a device of kind <c>camera</c> in the parent's cell, named as the catalog names it, with the attributes
 /// <c>gb28181.parent</c>, <c>gb28181.civilCode</c>, <c>gb28181.manufacturer</c>, <c>gb28181.status</c>; its presence
 /// follows the catalog's Status and the parent's registration. Channels never log in themselves: each gets a random
-/// secret that is never shown. Other items (business groups 215, organisations 216, alarm inputs) are counted, not stored.
+/// secret that is never shown. Each video channel is also a camera in the video registry (<see cref="GbCameras"/>). Other items (business groups 215, organisations 216, alarm inputs) are counted, not stored.
 /// </summary>
-public sealed class CatalogSync(DeviceRegistry devices, DevicePresence presence, Gb28181Metrics metrics, ILogger<CatalogSync> logger)
+public sealed class CatalogSync(DeviceRegistry devices, DevicePresence presence, GbCameras cameras, Gb28181Metrics metrics, ILogger<CatalogSync> logger)
 {
     public const string ParentAttribute = "gb28181.parent";
 
@@ -34,7 +35,10 @@ public sealed class CatalogSync(DeviceRegistry devices, DevicePresence presence,
         {
             if (item.DeviceId == catalog.DeviceId && parent.Device.Kind == DeviceKind.Camera)
             {
-                continue; // An IPC lists itself as its own channel: it is already registered.
+                // An IPC lists itself as its own channel: it is already registered; its stream is its own.
+                cameras.Ensure(item.DeviceId, parent.Device.Name, parent.Device.CellId, parent.Device.Lat, parent.Device.Lon);
+                stored.Add(item.DeviceId);
+                continue;
             }
 
             if (!Gb28181Id.TryParse(item.DeviceId, out var code, out _) || !code.CarriesVideo)
@@ -69,6 +73,7 @@ public sealed class CatalogSync(DeviceRegistry devices, DevicePresence presence,
                 continue;
             }
 
+            cameras.Ensure(item.DeviceId, name, device.CellId, device.Lat, device.Lon);
             SetPresence(item.DeviceId, item.Online, item.Online ? "catalog status ON" : "catalog status OFF");
             stored.Add(item.DeviceId);
         }

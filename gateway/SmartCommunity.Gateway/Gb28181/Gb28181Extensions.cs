@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Extensions;
+using SmartCommunity.Gateway.Gb28181.Live;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gb28181.Sip;
 
@@ -25,6 +26,9 @@ public static class Gb28181Extensions
         builder.Services.AddSingleton(sp => new PerMinuteLimiter(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Gb28181Options>().MaxRegistersPerSourcePerMinute));
         builder.Services.AddSingleton<Registrar>();
         builder.Services.AddSingleton<SipClient>();
+        builder.Services.AddSingleton<LiveStreams>();
+        builder.Services.AddSingleton<LiveRelay>();
+        builder.Services.AddSingleton<GbCameras>();
         builder.Services.AddSingleton<CatalogSync>();
         builder.Services.AddSingleton<Gb28181Server>();
         if (builder.Configuration.GetSection(Gb28181Options.Section).GetValue<bool>(nameof(Gb28181Options.Enabled)))

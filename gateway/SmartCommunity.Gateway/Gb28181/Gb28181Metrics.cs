@@ -18,5 +18,17 @@ public sealed class Gb28181Metrics(MetricsRegistry metrics)
     public void Presence(string change) =>
         metrics.Counter("sc_gb28181_presence_total", "GB/T 28181 devices going offline or online, by cause.", ("cause", change)).Inc();
 
+    /// <summary>RTP and PS counts of live streams: packets, reordered, lost, late, duplicate, foreign source/SSRC, malformed, resyncs.</summary>
+    public void Media(string result, long amount = 1)
+    {
+        if (amount > 0)
+        {
+            metrics.Counter("sc_gb28181_media_total", "GB/T 28181 media received, absorbed or refused (RTP packets, PS units), by result.", ("result", result)).Add(amount);
+        }
+    }
+
+    public void Stream(string change) =>
+        metrics.Counter("sc_gb28181_streams_total", "GB/T 28181 live streams: invited, answered, refused, failed, ended (BYE sent or received).", ("change", change)).Inc();
+
     public void Gauge(string name, string help, Func<double> read) => metrics.Gauge(name, help, read);
 }

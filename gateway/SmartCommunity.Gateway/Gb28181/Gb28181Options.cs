@@ -55,6 +55,37 @@ public sealed class Gb28181Options : IValidatableObject
     [Range(1, 100_000)]
     public int MaxTcpConnections { get; set; } = 2_000;
 
+    /// <summary>Lowest UDP/TCP port the gateway receives a live stream's RTP on (one port per stream). Default 30000.</summary>
+    [Range(1, 65535)]
+    public int MediaPortMin { get; set; } = 30_000;
+
+    /// <summary>Highest media port; the range bounds how many streams run at once. Default 30999.</summary>
+    [Range(1, 65535)]
+    public int MediaPortMax { get; set; } = 30_999;
+
+    /// <summary>
+    /// RTP transport asked of devices: <c>UDP</c> (default) or <c>TCP</c> (the gateway listens, GB/T 28181-2016 §9.2
+    /// passive mode). A device's attribute <c>gb28181.mediaTransport</c> overrides it for its channels.
+    /// </summary>
+    [RegularExpression("^(UDP|TCP)$")]
+    public string MediaTransport { get; set; } = "UDP";
+
+    /// <summary>How long a device may take to answer an INVITE. Default 10 s.</summary>
+    public TimeSpan InviteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A live stream that brings no RTP for this long is ended with BYE (its readers end, and a recorder invites again). Default 10 s.</summary>
+    public TimeSpan MediaTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a live stream stays up after its last reader left, before BYE (a recorder restart should not cost an INVITE). Default 10 s.</summary>
+    public TimeSpan StreamLinger { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Loopback TCP port where the recorder, live view and analysis read a GB channel's stream (as an HTTP URL, like
+    /// any camera). Default 0: a free port picked at start (the cameras' URLs are updated to it).
+    /// </summary>
+    [Range(0, 65535)]
+    public int RelayPort { get; set; }
+
     public string EffectiveRealm => string.IsNullOrEmpty(Realm) ? ServerId[..Math.Min(10, ServerId.Length)] : Realm;
 
     public string EffectiveAddress => !string.IsNullOrEmpty(AdvertisedAddress) ? AdvertisedAddress : BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : BindAddress;
@@ -69,6 +100,16 @@ public sealed class Gb28181Options : IValidatableObject
         if (!System.Net.IPAddress.TryParse(BindAddress, out _))
         {
             yield return new ValidationResult("Gb28181:BindAddress must be an IP address.", [nameof(BindAddress)]);
+        }
+
+        if (MediaPortMax < MediaPortMin)
+        {
+            yield return new ValidationResult("Gb28181:MediaPortMax must not be below MediaPortMin.", [nameof(MediaPortMax)]);
+        }
+
+        if (InviteTimeout <= TimeSpan.Zero || MediaTimeout <= TimeSpan.Zero || StreamLinger < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Gb28181: InviteTimeout and MediaTimeout must be positive and StreamLinger not negative.");
         }
 
         if (MinExpires <= TimeSpan.Zero || MaxExpires < MinExpires || KeepaliveInterval <= TimeSpan.Zero || NonceLifetime <= TimeSpan.Zero)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Gb28181.Live;
 using SmartCommunity.Gb28181.Manscdp;
 using SmartCommunity.Gb28181.Sip;
 
@@ -12,7 +13,8 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// (device presence, and with it the <c>device_offline</c> alert), and its channels with it.
 /// </summary>
 public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar registrar, SipClient client, SipCredentialStore credentials,
-    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
+    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, LiveStreams streams, LiveRelay relay, GbCameras cameras,
+    Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService
 {
     private readonly Gb28181Options _options = options.Value;
@@ -31,6 +33,8 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         _transport = new SipTransport(_options, metrics, _logger);
         client.Transport = _transport;
         _transport.Start(HandleAsync);
+        relay.Start();
+        cameras.FollowRelay();
         _logger.LogInformation("GB/T 28181 SIP server on {Address}:{Port} (UDP and TCP), realm {Realm}", _options.BindAddress, _options.Port, _options.EffectiveRealm);
         try
         {
@@ -39,6 +43,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 CheckSessions();
+                streams.Tick();
             }
         }
         catch (OperationCanceledException)
@@ -47,6 +52,8 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         }
         finally
         {
+            await streams.StopAllAsync().ConfigureAwait(false);
+            await relay.DisposeAsync().ConfigureAwait(false);
             await _transport.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -64,6 +71,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
                 metrics.Presence(cause);
                 presence.OnDisconnected(session.DeviceId, "sip " + cause);
                 catalogs.ParentOffline(session.DeviceId, "parent " + cause);
+                streams.ParentOffline(session.DeviceId);
                 _logger.LogWarning("GB/T 28181 device {Device} is offline: {Cause}", session.DeviceId, cause);
             }
         }
@@ -91,13 +99,23 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
                 break;
             case "ACK":
                 break; // RFC 3261 §17.2.1: no response to ACK.
+            case "BYE":
+                // The device ends a live stream (RFC 3261 §15.1.2); 481 when no stream has that Call-ID.
+                var known = streams.OnBye(message.CallId);
+                if (!known)
+                {
+                    metrics.Refused("bye-unknown-dialog");
+                }
+
+                await peer.SendAsync(known ? SipMessage.ResponseTo(message, 200, "OK") : SipMessage.ResponseTo(message, 481, "Call/Transaction Does Not Exist")).ConfigureAwait(false);
+                break;
             case "OPTIONS":
                 await peer.SendAsync(SipMessage.ResponseTo(message, 200, "OK", Registrar.NewTag())).ConfigureAwait(false);
                 break;
             default:
                 metrics.Refused("method-not-allowed");
                 var refused = SipMessage.ResponseTo(message, 405, "Method Not Allowed");
-                refused.Add("Allow", "REGISTER, MESSAGE, ACK, OPTIONS");
+                refused.Add("Allow", "REGISTER, MESSAGE, ACK, BYE, OPTIONS");
                 await peer.SendAsync(refused).ConfigureAwait(false);
                 break;
         }

@@ -21,15 +21,19 @@ public sealed class SipClient(Gb28181Options options, TimeProvider time)
     /// <summary>A fresh MANSCDP SN (GB/T 28181-2016 A.2: sequence number of a command).</summary>
     public long NextSn() => Interlocked.Increment(ref _sn);
 
-    /// <summary>A new request to a registered device, with our Via, From and a new Call-ID.</summary>
-    public SipMessage NewRequest(string method, DeviceSession session, string? callId = null, string? fromTag = null, long? cseq = null)
+    /// <summary>
+    /// A new request to a registered device (or, with <paramref name="user"/>, to one of its channels: INVITE and BYE
+    /// name the channel, GB/T 28181-2016 §9.2.2.1), with our Via, From and a new Call-ID.
+    /// </summary>
+    public SipMessage NewRequest(string method, DeviceSession session, string? callId = null, string? fromTag = null, long? cseq = null, string? user = null)
     {
         var realm = options.EffectiveRealm;
         var host = options.EffectiveAddress;
-        var request = SipMessage.Request(method, $"sip:{session.DeviceId}@{session.Remote}");
+        user ??= session.DeviceId;
+        var request = SipMessage.Request(method, $"sip:{user}@{session.Remote}");
         request.Add("Via", $"SIP/2.0/{session.Transport} {host}:{options.Port.ToString(CultureInfo.InvariantCulture)};rport;branch=z9hG4bK{Random(8)}");
         request.Add("From", $"<sip:{options.ServerId}@{realm}>;tag={fromTag ?? Random(6)}");
-        request.Add("To", $"<sip:{session.DeviceId}@{realm}>");
+        request.Add("To", $"<sip:{user}@{realm}>");
         request.Add("Call-ID", callId ?? Random(12) + "@" + host);
         request.Add("CSeq", $"{(cseq ?? Interlocked.Increment(ref _cseq)).ToString(CultureInfo.InvariantCulture)} {method}");
         request.Add("Max-Forwards", "70");
@@ -85,6 +89,23 @@ public sealed class SipClient(Gb28181Options options, TimeProvider time)
         {
             _pending.TryRemove(branch, out _);
         }
+    }
+
+    /// <summary>Sends a request that gets no response (ACK, RFC 3261 §17.1.1.3), once.</summary>
+    public async Task SendOnceAsync(SipMessage request, DeviceSession session)
+    {
+        var transport = Transport ?? throw new InvalidOperationException("The SIP transport is not started.");
+        if (session.Transport == "TCP")
+        {
+            if (transport.TcpPeer(session.Remote) is { } peer)
+            {
+                await peer.SendAsync(request).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await transport.SendUdpAsync(session.Remote, request).ConfigureAwait(false);
     }
 
     /// <summary>Hands a response to the request waiting for it; false when none waits (a stray or late response).</summary>

@@ -19,6 +19,11 @@ public sealed class GbGateway : IAsyncLifetime
     public const string Ipc = "34020000001320000009";
     public const string IpcPassword = "ipc-password-0009-abcd";
 
+    /// <summary>NVRs for the live tests: one sends RTP over UDP, the other is asked for TCP (attribute gb28181.mediaTransport).</summary>
+    public const string LiveNvr = "34020000001180000002";
+    public const string LiveNvrTcp = "34020000001180000003";
+    public const string LivePassword = "live-password-0002-abcd";
+
     public const int MaxRegistersPerMinute = 30;
     public const int MaxMessageBytes = 16_384;
 
@@ -27,6 +32,9 @@ public sealed class GbGateway : IAsyncLifetime
     public GatewayProcess Process => _gateway!;
 
     public int SipPort { get; } = FreePort.Next();
+
+    /// <summary>First of 41 media ports (a bound one is skipped).</summary>
+    public int MediaPortMin { get; } = FreePort.Next();
 
     public HttpClient Api { get; private set; } = null!;
 
@@ -42,7 +50,14 @@ public sealed class GbGateway : IAsyncLifetime
             ["Gb28181__KeepaliveInterval"] = "00:00:02",
             ["Gb28181__MaxRegistersPerSourcePerMinute"] = MaxRegistersPerMinute.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__MaxMessageBytes"] = MaxMessageBytes.ToString(CultureInfo.InvariantCulture),
+            ["Gb28181__StreamLinger"] = "00:00:02",
+            ["Video__DownAlertAfter"] = "00:00:03",
+            ["Alerts__DeviceHealth__OfflineGrace"] = "00:00:01",
+            ["Gb28181__MediaPortMin"] = MediaPortMin.ToString(CultureInfo.InvariantCulture),
+            ["Gb28181__MediaPortMax"] = (MediaPortMin + 40).ToString(CultureInfo.InvariantCulture),
         }, [
+            new { id = LiveNvr, kind = "camera", name = "闸口 NVR", cellId = "c1", secret = LivePassword },
+            new { id = LiveNvrTcp, kind = "camera", name = "闸口 NVR TCP", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP" } },
             new { id = Nvr, kind = "camera", name = "河滩 NVR", cellId = "c1", secret = NvrPassword },
             new { id = Ipc, kind = "camera", name = "河滩 IPC", cellId = "c1", secret = IpcPassword },
         ]);

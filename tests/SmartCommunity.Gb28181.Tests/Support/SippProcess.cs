@@ -23,12 +23,17 @@ public sealed class SippProcess : IAsyncDisposable
 
     public int LocalPort { get; }
 
+    /// <summary>SIPp's private working directory (scenarios write what they learned here, e.g. invite.txt).</summary>
+    public string Directory => _directory;
+
     /// <param name="scenario">File name in Scenarios/, e.g. <c>camera-register.xml</c>.</param>
     /// <param name="outOfCall">An out-of-call scenario (requests from the gateway, e.g. its Catalog query), or null.</param>
     /// <param name="transport"><c>u1</c> (UDP) or <c>t1</c> (TCP).</param>
-    public static SippProcess Start(int gatewayPort, string scenario, IReadOnlyDictionary<string, string> values, string? outOfCall = null, string transport = "u1")
+    /// <param name="timeout">SIPp's own limit for the whole run (its <c>-timeout</c>).</param>
+    public static SippProcess Start(int gatewayPort, string scenario, IReadOnlyDictionary<string, string> values, string? outOfCall = null, string transport = "u1", string timeout = "90s")
     {
-        var directory = Directory.CreateTempSubdirectory("sc-sipp-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("sc-sipp-").FullName;
+        values = new Dictionary<string, string>(values) { ["dir"] = directory };
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -44,7 +49,7 @@ public sealed class SippProcess : IAsyncDisposable
         };
         foreach (var argument in (string[])[$"127.0.0.1:{gatewayPort.ToString(CultureInfo.InvariantCulture)}", "-sf", Render(directory, scenario, values),
             "-m", "1", "-i", "127.0.0.1", "-p", localPort.ToString(CultureInfo.InvariantCulture), "-t", transport, "-nostdin",
-            "-timeout", "90s", "-timeout_error", "-trace_err", "-trace_msg"])
+            "-timeout", timeout, "-timeout_error", "-trace_err", "-trace_msg"])
         {
             info.ArgumentList.Add(argument);
         }
@@ -72,7 +77,7 @@ public sealed class SippProcess : IAsyncDisposable
     }
 
     /// <summary>SIPp's message trace and errors, for a failing assertion's message.</summary>
-    public string Trace() => string.Join("\n", Directory.GetFiles(_directory, "*.log").Select(f => Path.GetFileName(f) + ":\n" + Tail(File.ReadAllText(f))));
+    public string Trace() => string.Join("\n", System.IO.Directory.GetFiles(_directory, "*.log").Select(f => Path.GetFileName(f) + ":\n" + Tail(File.ReadAllText(f))));
 
     private static string Tail(string text) => text.Length > 6000 ? text[^6000..] : text;
 
@@ -98,7 +103,7 @@ public sealed class SippProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        System.IO.Directory.Delete(_directory, recursive: true);
     }
 
     /// <summary>Stops SIPp as a camera losing power would stop: no unregistering.</summary>

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Video.Cameras;
 
 namespace SmartCommunity.Gateway.Alerts.Engine;
 
 /// <summary>
 /// Device health as alerts: a registered device offline past the grace period, or dropping too often, raises a
 /// yellow <c>device_offline</c> alert in its cell; staying online for the recovery hold resolves it
-/// (<see cref="DeviceHealthTracker"/>, settings <c>Alerts:DeviceHealth</c>).
+/// (<see cref="DeviceHealthTracker"/>, settings <c>Alerts:DeviceHealth</c>). A device that is a camera in the video
+/// registry (a GB/T 28181 channel or IPC) reports through <c>camera_down</c> instead, from its stream, as an RTSP camera does.
 /// </summary>
 internal sealed class DeviceHealthAlerts : IHostedService, IDisposable
 {
@@ -14,16 +16,18 @@ internal sealed class DeviceHealthAlerts : IHostedService, IDisposable
 
     private readonly DevicePresence _presence;
     private readonly DeviceRegistry _devices;
+    private readonly ICameraCatalog _cameras;
     private readonly IAlertService _alerts;
     private readonly TimeProvider _time;
     private readonly DeviceHealthTracker _tracker;
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
 
-    public DeviceHealthAlerts(DevicePresence presence, DeviceRegistry devices, IAlertService alerts, TimeProvider time, IOptions<AlertsOptions> options)
+    public DeviceHealthAlerts(DevicePresence presence, DeviceRegistry devices, ICameraCatalog cameras, IAlertService alerts, TimeProvider time, IOptions<AlertsOptions> options)
     {
         _presence = presence;
         _devices = devices;
+        _cameras = cameras;
         _alerts = alerts;
         _time = time;
         _tracker = new DeviceHealthTracker(options.Value.DeviceHealth);
@@ -49,6 +53,11 @@ internal sealed class DeviceHealthAlerts : IHostedService, IDisposable
 
     private void OnChanged(PresenceChange change)
     {
+        if (_cameras.Find(change.DeviceId) is not null)
+        {
+            return; // Its stream raises camera_down (CameraDownAlerts); one outage, one alert.
+        }
+
         lock (_lock)
         {
             if (change.Online)
