@@ -11,6 +11,8 @@ namespace SmartCommunity.Benchmarks.Ingest;
 /// <summary>
 /// Memory with many devices connected: the gateway's resident set with N authenticated device connections that
 /// have each published a reading, next to mosquitto holding the same connections (anonymous) in the same run.
+/// <c>SC_BENCH_GATEWAY_SETTINGS</c> (<c>Key=Value;…</c>, e.g. <c>DOTNET_gcServer=1</c>) starts the gateway with those
+/// settings: the benchmarks run it with Workstation GC, the product's runtimeconfig asks for Server GC.
 /// </summary>
 public sealed class ConnectionsBenchmark : IBenchmark
 {
@@ -22,8 +24,9 @@ public sealed class ConnectionsBenchmark : IBenchmark
     {
         var devices = options.Quick ? 1_000 : 10_000;
         var report = new BenchmarkReport(Name);
+        var settings = IngestBenchmark.ParseVariant(Environment.GetEnvironmentVariable("SC_BENCH_GATEWAY_SETTINGS"));
 
-        await using (var gateway = await GatewayProcess.StartAsync(options.WorkDirectory, devices))
+        await using (var gateway = await GatewayProcess.StartAsync(options.WorkDirectory, devices, settings))
         {
             var idle = gateway.ResidentMegabytes();
             var watch = Stopwatch.StartNew();
@@ -47,6 +50,11 @@ public sealed class ConnectionsBenchmark : IBenchmark
             var pid = Process.GetProcessesByName("mosquitto").OrderByDescending(p => p.StartTime).First().Id;
             report.Add($"mosquitto RSS, {devices} connections (anonymous, routing only)", ResidentMegabytes(pid), "MB");
             await DisconnectAllAsync(clients);
+        }
+
+        if (settings is not null)
+        {
+            report.Notes.Add("Gateway started with " + string.Join(' ', settings.Select(s => s.Key + "=" + s.Value)) + ".");
         }
 
         report.Notes.Add("RSS read from /proc/{pid}/status (VmRSS) after every device published one reading; the ratio column is target ÷ measured (≥ 1 meets it).");

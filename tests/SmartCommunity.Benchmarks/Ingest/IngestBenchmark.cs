@@ -71,7 +71,8 @@ public sealed class IngestBenchmark : IBenchmark
 
     private static string Rates(List<double> rates) => string.Join(", ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)));
 
-    private static Dictionary<string, string>? ParseVariant(string? text)
+    /// <summary>Gateway settings as <c>Key=Value;Key=Value</c> (environment-variable names); null when empty.</summary>
+    internal static Dictionary<string, string>? ParseVariant(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
