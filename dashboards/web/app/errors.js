@@ -39,6 +39,7 @@ const messages = {
   invalid_spot: ['水域信息有误', 'The spot\'s details are not valid'],
   invalid_filter: ['筛选条件有误', 'The filter is not valid'],
   invalid_camera: ['摄像机信息有误', 'The camera\'s details are not valid'],
+  invalid_regions: ['区域或计数线有误（区域至少三个点且有面积，计数线两端须分开、“进入”一侧不能在线上，名称 1–100 个字符）', 'A zone or line is not valid (a zone needs three or more points and an area; a line needs two distinct ends and an in-side off the line; names 1–100 characters)'],
   unknown_alert: ['没有此预警', 'No such alert'],
   unknown_camera: ['没有此摄像机', 'No such camera'],
   no_footage_evidence: ['该预警没有录像证据', 'The alert has no footage'],

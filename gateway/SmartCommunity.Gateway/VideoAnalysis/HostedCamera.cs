@@ -45,6 +45,7 @@ internal sealed class HostedCamera(CameraAnalysis analysis, string fingerprint, 
         }
 
         LineCountView[] lines = [.. analysis.Pipeline.Lines.Select(l => new LineCountView(l.Line.Id, l.InCount, l.OutCount))];
-        return AnalysisView.From(analysis.Status, decoded, analysed, lines);
+        string[] zones = [.. analysis.Pipeline.Zones.Select(z => z.Zone.Id)];
+        return AnalysisView.From(analysis.Status, decoded, analysed, lines, zones);
     }
 }

@@ -3,6 +3,7 @@ import { h, fill } from '../dom.js';
 import { name, t } from '../i18n.js';
 import { confirmAction } from '../components/confirm.js';
 import { cellNames, cellSelect, field, outcome } from './common.js';
+import { regionsEditor } from './regions.js';
 
 // Cameras, water spots and shelters: the fields an administrator changes day to day; everything else an entry
 // has (zones, lines, devices, entrances, risk times) is sent back as it was, so an edit here never drops it.
@@ -34,7 +35,7 @@ function section(testId, { columns, rows, form, onDelete, deleteText, extra }) {
       h('tbody', {}, items.map(item => h('tr', { 'data-testid': 'admin-row', 'data-id': item.id },
         columns.map(c => h('td', {}, c[1](item))),
         h('td', {}, h('button', { type: 'button', onclick: () => open(item) }, t('edit')), ' ',
-          extra ? extra(item, { done, failed, reload: load }) : null, ' ',
+          extra ? extra(item, { done, failed, reload: load, panel: el => fill(formBox, el) }) : null, ' ',
           h('button', { type: 'button', class: 'danger', 'data-testid': 'admin-delete', onclick: async () => {
             if (!await confirmAction(t(deleteText, { name: name(item.name) }))) return;
             try { await onDelete(item); done(t('deleted')); await load(); } catch (error) { failed(error); }
@@ -56,6 +57,8 @@ export function camerasSection({ cells }) {
     rows: () => api('/api/video/cameras'),
     deleteText: 'confirmDeleteCamera',
     onDelete: c => api(path('/api/video/cameras', c.id), { method: 'DELETE' }),
+    extra: (c, { reload, panel }) => h('button', { type: 'button', 'data-testid': 'camera-regions',
+      onclick: () => panel(regionsEditor(c, { onClose: () => { panel(null); reload(); } })) }, t('regions')),
     form: (c, save) => {
       const id = idInput(c);
       const cameraName = text('name', c?.name, { required: true, 'data-testid': 'camera-name' });

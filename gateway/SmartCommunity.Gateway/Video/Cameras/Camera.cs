@@ -41,13 +41,14 @@ public static class ZoneKinds
     public const string General = "general";
 }
 
-/// <summary>A polygon on the picture (at least three points). Its ID is what <c>zone_enter</c>/<c>zone_leave</c> events carry.</summary>
-public sealed record CameraZone(string Id, string Kind, IReadOnlyList<FramePoint> Polygon);
+/// <summary>A polygon on the picture (at least three points). Its ID is what <c>zone_enter</c>/<c>zone_leave</c> events carry;
+/// <see cref="Name"/> is what people read (“沙洲滩水边”), optional so seeds written before it still load.</summary>
+public sealed record CameraZone(string Id, string Kind, IReadOnlyList<FramePoint> Polygon, string? Name = null);
 
 /// <summary>A counting line from <see cref="A"/> to <see cref="B"/>; crossing towards <see cref="InSide"/> counts as "in".
 /// <see cref="MotionOnly"/>: count everything that moves across it, without person detection (a shelter door, where
 /// anything that moves is a person); otherwise only tracks the person detector classified (docs/vision.md).</summary>
-public sealed record CameraLine(string Id, FramePoint A, FramePoint B, FramePoint InSide, bool MotionOnly = false);
+public sealed record CameraLine(string Id, FramePoint A, FramePoint B, FramePoint InSide, bool MotionOnly = false, string? Name = null);
 
 /// <summary>Whether and how the main stream is recorded: segment length and days kept.</summary>
 public sealed record RecordingPolicy(bool Enabled, int SegmentSeconds, int RetentionDays)

@@ -58,6 +58,24 @@ public sealed class CameraRegistry(Database database, DeviceRegistry devices, Ti
         return null;
     }
 
+    /// <summary>
+    /// Changes a stored camera in one step under the write lock (so a concurrent edit of its other fields is not lost):
+    /// null when the camera is unknown, else the change's error or the camera stored.
+    /// </summary>
+    public (Camera? Camera, string? Error) Update(string id, Func<Camera, Camera> change)
+    {
+        lock (_write)
+        {
+            if (Find(id) is not { } existing)
+            {
+                return (null, null);
+            }
+
+            var changed = change(existing);
+            return (changed, Upsert(changed));
+        }
+    }
+
     /// <summary>Removes the camera (its recording stops; footage stays until retention; the device stays registered).</summary>
     public bool Delete(string id)
     {

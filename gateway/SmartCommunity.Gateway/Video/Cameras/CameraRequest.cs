@@ -19,3 +19,6 @@ public sealed record CameraRequest(
     IReadOnlyList<CameraLine>? Lines,
     RecordingPolicy? Recording,
     AnalysisPolicy? Analysis);
+
+/// <summary>Body of <c>PUT /api/video/cameras/{id}/regions</c>: every zone and counting line the camera is to have (an absent list is empty).</summary>
+public sealed record CameraRegionsRequest(IReadOnlyList<CameraZone>? Zones, IReadOnlyList<CameraLine>? Lines);

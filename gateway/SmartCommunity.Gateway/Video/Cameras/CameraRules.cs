@@ -49,8 +49,7 @@ public static class CameraRules
             ?? CheckUrl("subUrl", request.SubUrl, required: false, allowFileUrls)
             ?? CheckCredential("username", request.Username)
             ?? CheckCredential("password", request.Password)
-            ?? CheckZones(request.Zones ?? [])
-            ?? CheckLines(request.Lines ?? [])
+            ?? CheckRegions(request.Zones ?? [], request.Lines ?? [])
             ?? CheckRecording(request.Recording ?? RecordingPolicy.Default)
             ?? CheckAnalysis(request.Analysis ?? AnalysisPolicy.Default);
         if (error is not null)
@@ -114,6 +113,12 @@ public static class CameraRules
             ? $"Field '{field}' must have 1–{MaxCredentialLength} characters without control characters."
             : null;
 
+    /// <summary>The zones and counting lines drawn on a camera's picture (the camera form and the region editor's own call).</summary>
+    public static string? CheckRegions(IReadOnlyList<CameraZone> zones, IReadOnlyList<CameraLine> lines) => CheckZones(zones) ?? CheckLines(lines);
+
+    // A region's name is optional (seeds before names had none); when given it is what people read, so it is text.
+    private static bool BadName(string? name) => name is not null && (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Any(char.IsControl));
+
     private static bool InFrame(FramePoint p) => p.X is >= 0 and <= 1 && p.Y is >= 0 and <= 1;
 
     private static string? CheckZones(IReadOnlyList<CameraZone> zones)
@@ -128,6 +133,11 @@ public static class CameraRules
             if (zone is null || !TopicScheme.IsValidId(zone.Id))
             {
                 return "Zone IDs must be 1–64 letters, digits, '-' or '_'.";
+            }
+
+            if (BadName(zone.Name))
+            {
+                return $"Zone '{zone.Id}': name must have 1–100 printable characters.";
             }
 
             if (zone.Kind is not (ZoneKinds.DangerWater or ZoneKinds.General))
@@ -163,6 +173,11 @@ public static class CameraRules
             if (line is null || !TopicScheme.IsValidId(line.Id))
             {
                 return "Line IDs must be 1–64 letters, digits, '-' or '_'.";
+            }
+
+            if (BadName(line.Name))
+            {
+                return $"Line '{line.Id}': name must have 1–100 printable characters.";
             }
 
             if (!InFrame(line.A) || !InFrame(line.B) || !InFrame(line.InSide))

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Grid;
@@ -17,6 +18,9 @@ public static class CamerasApi
         api.MapGet("{id}", Get).RequireAuthorization(AuthPolicies.AnyPerson);
         api.MapPut("{id}", Put).RequireAuthorization(AuthPolicies.PublicSecurity);
         api.MapDelete("{id}", Delete).RequireAuthorization(AuthPolicies.PublicSecurity);
+        // 32 zones of 64 points and 32 lines fit in well under 256 KiB; anything bigger is not a drawing.
+        api.MapPut("{id}/regions", PutRegions).RequireAuthorization(AuthPolicies.PublicSecurity)
+            .WithMetadata(new RequestSizeLimitAttribute(256 * 1024));
         return api;
     }
 
@@ -46,6 +50,25 @@ public static class CamerasApi
         return error is null
             ? TypedResults.Ok(CameraView.From(camera!, status.Get(id)))
             : ApiProblem.BadRequest("invalid_camera", error);
+    }
+
+    /// <summary>
+    /// The zones and counting lines drawn on the camera's picture (the console's region editor), replacing the ones
+    /// it had; its streams, credentials and policies stay as they are. The analysis restarts with them.
+    /// </summary>
+    private static Results<Ok<CameraView>, NotFound, BadRequest<ApiProblem>> PutRegions(string id, CameraRegionsRequest request, CameraRegistry cameras, CameraStatusBoard status)
+    {
+        var zones = request.Zones ?? [];
+        var lines = request.Lines ?? [];
+        if (CameraRules.CheckRegions(zones, lines) is { } invalid)
+        {
+            return ApiProblem.BadRequest("invalid_regions", invalid);
+        }
+
+        var (camera, error) = cameras.Update(id, c => c with { Zones = zones, Lines = lines });
+        return camera is null ? TypedResults.NotFound()
+            : error is not null ? ApiProblem.BadRequest("invalid_regions", error)
+            : TypedResults.Ok(CameraView.From(camera, status.Get(id)));
     }
 
     private static Results<NoContent, NotFound> Delete(string id, CameraRegistry cameras) =>
