@@ -4,11 +4,13 @@ import { t } from '../i18n.js';
 import { peopleSection } from '../admin/people.js';
 import { devicesSection } from '../admin/devices.js';
 import { camerasSection, sheltersSection, spotsSection } from '../admin/places.js';
+import { cellsSection } from '../admin/cells.js';
 
-// Administration (admins only; the gateway checks every call again): people, devices, cameras, water spots and
-// shelters, one tab each. Every form sends what the API takes and shows the API's own reason when refused.
+// Administration (admins only; the gateway checks every call again): people, grid cells, devices, cameras, water
+// spots and shelters, one tab each. Every form sends what the API takes and shows the API's own reason when refused.
 const TABS = [
   ['people', 'tabPeople', peopleSection],
+  ['cells', 'tabCells', cellsSection],
   ['devices', 'tabDevices', devicesSection],
   ['cameras', 'tabCameras', camerasSection],
   ['spots', 'tabSpots', spotsSection],
@@ -22,14 +24,15 @@ export function mountAdmin(root, { me }) {
   let cells = new Map();
   let current = null;
 
-  function show(key) {
+  async function show(key) {
     const [, , make] = TABS.find(tab => tab[0] === key) ?? TABS[0];
+    // Cells change in their own tab: every tab starts from the current names.
+    cells = new Map((await api('/api/grid/cells')).map(c => [c.id, c]));
     current = make({ cells, me });
-    fill(tabs, TABS.map(([k, label]) => h('button', { type: 'button', role: 'tab', 'aria-selected': String(k === key), 'data-testid': 'admin-tab-' + k, onclick: () => show(k) }, t(label))));
+    fill(tabs, TABS.map(([k, label]) => h('button', { type: 'button', role: 'tab', 'aria-selected': String(k === key), 'data-testid': 'admin-tab-' + k, onclick: () => show(k).catch(error => fill(body, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message))) }, t(label))));
     fill(body, current.el);
   }
 
-  api('/api/grid/cells').then(list => { cells = new Map(list.map(c => [c.id, c])); show('people'); })
-    .catch(error => fill(body, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message)));
+  show('people').catch(error => fill(body, h('p', { class: 'error' }, t('loadFailed'), ': ', error.message)));
   return () => {};
 }
