@@ -36,6 +36,7 @@ const texts = {
   place: ['地点', 'Place'],
   evidence: ['证据', 'Evidence'],
   snapshot: ['抓拍', 'Snapshot'],
+  silencedBadge: ['已静默（维护中，不通知）', 'Silenced (maintenance: no one is notified)'],
   footage: ['录像', 'Footage'],
   reading: ['读数', 'Reading'],
   wayThere: ['前往路线', 'The way there'],

@@ -82,7 +82,8 @@ export function alertCard(alert, { cells, onUpdated, extra } = {}) {
   }
 
   return h('article', { class: 'alert-card level-edge-' + alert.level, 'data-testid': 'alert', 'data-alert-id': alert.id, 'data-source': `${alert.source?.kind}:${alert.source?.id}`, 'data-level': alert.level, 'data-state': alert.state },
-    h('header', {}, levelBadge(alert.level), ' ', stateBadge(alert.state), alert.count > 1 ? h('span', { class: 'muted' }, ` ×${alert.count}`) : null),
+    h('header', {}, levelBadge(alert.level), ' ', stateBadge(alert.state), alert.count > 1 ? h('span', { class: 'muted' }, ` ×${alert.count}`) : null,
+      alert.silenced ? h('span', { class: 'badge silenced', 'data-testid': 'alert-silenced' }, t('silencedBadge')) : null),
     h('h3', {}, pick(alert.title)),
     h('p', {}, pick(alert.text)),
     h('dl', { class: 'facts' },

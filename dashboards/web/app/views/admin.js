@@ -5,9 +5,10 @@ import { peopleSection } from '../admin/people.js';
 import { devicesSection } from '../admin/devices.js';
 import { camerasSection, sheltersSection, spotsSection } from '../admin/places.js';
 import { cellsSection } from '../admin/cells.js';
+import { silencesSection } from '../admin/silences.js';
 
 // Administration (admins only; the gateway checks every call again): people, grid cells, devices, cameras, water
-// spots and shelters, one tab each. Every form sends what the API takes and shows the API's own reason when refused.
+// spots, shelters and alert silences, one tab each. Every form sends what the API takes and shows the API's own reason when refused.
 const TABS = [
   ['people', 'tabPeople', peopleSection],
   ['cells', 'tabCells', cellsSection],
@@ -15,6 +16,7 @@ const TABS = [
   ['cameras', 'tabCameras', camerasSection],
   ['spots', 'tabSpots', spotsSection],
   ['shelters', 'tabShelters', sheltersSection],
+  ['silences', 'tabSilences', silencesSection],
 ];
 
 export function mountAdmin(root, { me }) {
