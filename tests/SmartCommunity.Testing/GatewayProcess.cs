@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -14,12 +15,15 @@ namespace SmartCommunity.Testing;
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly ProcessStartInfo _start;
+    private const int OutputLinesKept = 400;
     private readonly HttpClient _http;
+    private readonly ConcurrentQueue<string> _output;
     private Process _process;
 
-    private GatewayProcess(ProcessStartInfo start, Process process, int httpPort, int mqttPort, string dataDirectory)
+    private GatewayProcess(ProcessStartInfo start, Process process, ConcurrentQueue<string> output, int httpPort, int mqttPort, string dataDirectory)
     {
         _start = start;
+        _output = output;
         _process = process;
         HttpPort = httpPort;
         MqttPort = mqttPort;
@@ -94,7 +98,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        var gateway = new GatewayProcess(info, Launch(info), httpPort, mqttPort, data);
+        var output = new ConcurrentQueue<string>();
+        var gateway = new GatewayProcess(info, Launch(info, output), output, httpPort, mqttPort, data);
         await gateway.WaitHealthyAsync();
         return gateway;
     }
@@ -133,15 +138,41 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
-        _process = Launch(_start);
+        _process = Launch(_start, _output);
         await WaitHealthyAsync();
     }
 
-    private static Process Launch(ProcessStartInfo info)
+    /// <summary>
+    /// The process's last few hundred lines of output (its log at the level the test set, Warning by default), for a
+    /// failing test's message: a test that times out waiting should say what the gateway said meanwhile.
+    /// </summary>
+    public string RecentOutput => string.Join('\n', _output);
+
+    private static Process Launch(ProcessStartInfo info, ConcurrentQueue<string> output)
     {
         var process = Process.Start(info) ?? throw new InvalidOperationException("The gateway did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[gateway] " + e.Data); };
+        void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            output.Enqueue(line);
+            while (output.Count > OutputLinesKept && output.TryDequeue(out _))
+            {
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            Keep(e.Data);
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine("[gateway] " + e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

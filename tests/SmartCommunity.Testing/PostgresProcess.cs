@@ -58,7 +58,11 @@ public sealed class PostgresProcess : IAsyncDisposable
         return new Dictionary<string, string> { ["Database:Provider"] = "PostgreSql", ["Database:ConnectionString"] = cluster.ConnectionString(name) };
     }
 
-    /// <param name="durable">False for test speed: no fsync (a killed gateway loses nothing; only an OS crash would).</param>
+    /// <param name="durable">
+    /// False for test speed: no fsync, so only an OS crash could lose a commit. Commits stay synchronous (the WAL is
+    /// written before COMMIT returns): tests stop the server with <c>-m immediate</c>, as a crash would, and with
+    /// <c>synchronous_commit = off</c> that lost transactions the gateway had already been told were stored.
+    /// </param>
     public static async Task<PostgresProcess> StartAsync(bool durable = false)
     {
         if (!File.Exists(Path.Combine(BinDirectory, "postgres")))
@@ -87,7 +91,6 @@ public sealed class PostgresProcess : IAsyncDisposable
         if (!durable)
         {
             settings.AppendLine("fsync = off");
-            settings.AppendLine("synchronous_commit = off");
             settings.AppendLine("full_page_writes = off");
         }
 
