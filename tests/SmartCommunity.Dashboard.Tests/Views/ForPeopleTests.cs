@@ -13,24 +13,26 @@ namespace SmartCommunity.Dashboard.Tests.Views;
 [Collection(SharedDashboard.Name)]
 public sealed partial class ForPeopleTests(DashboardFixture fixture)
 {
+    private const string TryItDoor = "door-try-01";
+
     // IDs of the demo community that must never be what a person reads (names are shown instead).
     private static readonly string[] RawIds =
     [
         DemoPeople.Guard, DemoPeople.Emergency, DemoPeople.WaterAuthority, DemoPeople.PublicSecurity, "c-qingxi", "b-hetan-beach", "b-hetan-bridge",
-        DemoPeople.BeachSpot, DemoPeople.BeachStation, DemoPeople.BridgeStation, "43010200011370000001", "43010200011320000001", "line_cross", "zone_enter",
+        DemoPeople.BeachSpot, DemoPeople.BeachStation, DemoPeople.BridgeStation, "43010200011370000001", "43010200011320000001", "line_cross", "zone_enter", TryItDoor,
     ];
 
-    // Skipped: in the full suite (after ShelterTests and LiveAlertTests have raised alerts) the emergency view shows
-    // "Qingxi Primary": alert titles and texts are composed by the gateway with the seed's bilingual names whole, and
-    // the dashboard's name() split only applies to names it renders itself. The fix belongs in the gateway's alert
-    // texts (the zh text takes the Chinese part of a bilingual name); until then this walk fails in a full run.
-    [Theory(Skip = "Found bug: gateway-composed alert texts carry bilingual seed names into the Chinese view (see the comment above).")]
+    // The walk raises an alert of its own first (a door forced open at the try-it door unit, "试用门禁 Try-it door unit"),
+    // so the texts the gateway composes (titles, texts, places, evidence) are always checked, whatever ran before.
+    // A full run once found the gateway putting bilingual seed names whole into Chinese alert texts.
+    [Theory]
     [InlineData(1600, 1000)]
     [InlineData(390, 844)]
     public async Task EveryViewWorksOfflineWithNamesAndLocalTimesInOneLanguage(int width, int height)
     {
         var page = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl, new ViewportSize { Width = width, Height = height });
         var outside = await BlockEverythingButTheGatewayAsync(page);
+        await RaiseADoorAlarmAsync();
         await page.SignInAsync("admin", DemoPeople.AdminPassword);
         foreach (var view in new[] { "emergency", "water", "security", "guard", "admin" })
         {
@@ -64,6 +66,20 @@ public sealed partial class ForPeopleTests(DashboardFixture fixture)
         await page.SaveScreenshotAsync("api-reference");
         Assert.Empty(outside);
         await page.Context.CloseAsync();
+    }
+
+    private async Task RaiseADoorAlarmAsync()
+    {
+        await DeviceMqtt.PublishAsync(fixture.Gateway.MqttPort, TryItDoor, "demo-secret-door-try-01", "event",
+            [DeviceMqtt.Invariant($$"""{"v":1,"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"seq":{{DeviceMqtt.NextSeq()}},"type":"door_forced","door":"east"}""")]);
+        using var http = await fixture.SignedInClientAsync("admin", DemoPeople.AdminPassword);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // The demo's grouping rules may fold it into a burst alert of the unit: any alert from the unit will do.
+        while (await http.GetStringAsync("/api/alerts?limit=1000") is var alerts && !alerts.Contains($"\"id\":\"{TryItDoor}\"", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the door alarm was not raised");
+            await Task.Delay(100);
+        }
     }
 
     private async Task<ConcurrentBag<string>> BlockEverythingButTheGatewayAsync(IPage page)

@@ -49,11 +49,11 @@ public sealed class FakeClockGateway : IAsyncDisposable
             s.AddSingleton(sp => new AlertEngine(sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<GridRegistry>(), sp.GetRequiredService<AlertMetrics>(),
                 sp.GetRequiredService<AlertDispatcher>(), sp.GetRequiredService<LiveHub>(), clock,
                 sp.GetRequiredService<IOptions<AlertsOptions>>(), sp.GetRequiredService<ILogger<AlertEngine>>()));
-            s.AddSingleton(sp => new WarningCommandSender(sp.GetRequiredService<IDeviceBus>(), sp.GetRequiredService<IAlertService>(), clock,
+            s.AddSingleton(sp => new WarningCommandSender(sp.GetRequiredService<IDeviceBus>(), sp.GetRequiredService<IAlertService>(), sp.GetRequiredService<DeviceRegistry>(), clock,
                 sp.GetRequiredService<IOptions<WaterSafetyOptions>>(), sp.GetRequiredService<MetricsRegistry>(), sp.GetRequiredService<ILogger<WarningCommandSender>>()));
             s.AddSingleton(sp => new SpotMonitor(sp.GetRequiredService<SpotRegistry>(), sp.GetRequiredService<IAlertService>(), sp.GetRequiredService<WarningCommandSender>(),
                 clock, sp.GetRequiredService<IOptions<WaterSafetyOptions>>(), sp.GetRequiredService<IPointWriter>(), sp.GetRequiredService<ITimeSeriesStore>(),
-                sp.GetRequiredService<ILogger<SpotMonitor>>()));
+                sp.GetRequiredService<DeviceRegistry>(), sp.GetRequiredService<ILogger<SpotMonitor>>()));
             s.AddSingleton(sp => new DischargeScheduler(sp.GetRequiredService<DischargeStore>(), sp.GetRequiredService<SpotRegistry>(), sp.GetRequiredService<SpotMonitor>(),
                 sp.GetRequiredService<WarningCommandSender>(), sp.GetRequiredService<IAlertService>(), sp.GetRequiredService<GridRegistry>(), clock,
                 sp.GetRequiredService<IOptions<WaterSafetyOptions>>(), sp.GetRequiredService<ILogger<DischargeScheduler>>(), sp.GetRequiredService<IPointWriter>()));

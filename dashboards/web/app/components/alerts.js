@@ -87,7 +87,7 @@ export function alertCard(alert, { cells, onUpdated, extra } = {}) {
     h('h3', {}, pick(alert.title)),
     h('p', {}, pick(alert.text)),
     h('dl', { class: 'facts' },
-      h('dt', {}, t('place')), h('dd', {}, cell ? name(cell.name) : alert.area?.description ?? alert.cellId ?? '—'),
+      h('dt', {}, t('place')), h('dd', {}, cell ? name(cell.name) : name(alert.area?.description) || '—'),
       h('dt', {}, t('raisedAt')), h('dd', {}, timeEl(alert.raisedAt)),
       alert.acknowledgedBy ? [h('dt', {}, t('ackBy')), h('dd', {}, alert.acknowledgedBy, ' · ', timeEl(alert.acknowledgedAt))] : null),
     evidenceList(alert.evidence),
@@ -102,7 +102,8 @@ export function evidenceList(evidence) {
   return h('section', { class: 'evidence', 'aria-label': t('evidence') },
     h('h4', {}, t('evidence')),
     h('ul', {}, evidence.map(item => {
-      const label = item.description ?? t(item.kind === 'snapshot' ? 'snapshot' : item.kind === 'footage' ? 'footage' : 'reading');
+      // Descriptions are written "中文 English" like registry names.
+      const label = item.description ? name(item.description) : t(item.kind === 'snapshot' ? 'snapshot' : item.kind === 'footage' ? 'footage' : 'reading');
       if ((item.kind === 'snapshot' || item.mimeType?.startsWith('image/')) && isSafeLink(item.uri)) {
         return h('li', {}, h('a', { href: item.uri, target: '_blank', rel: 'noopener' },
           h('img', { src: item.uri, alt: label, loading: 'lazy', class: 'evidence-img' })));

@@ -91,16 +91,27 @@ internal sealed class DeviceHealthAlerts : IHostedService, IDisposable
             }
 
             var device = _devices.Get(decision.DeviceId)?.Device;
-            var name = device?.Name ?? decision.DeviceId;
+            var zh = BilingualName.Zh(device?.Name ?? decision.DeviceId);
+            var en = BilingualName.En(device?.Name ?? decision.DeviceId);
             var text = decision.Action == DeviceHealthAction.RaiseFlapping
-                ? new AlertText($"{name}连接不稳定：近期断线 {decision.Outages} 次。", $"{name} keeps dropping: {decision.Outages} disconnects recently.")
-                : new AlertText($"{name}离线（{decision.Cause}）。", $"{name} went offline ({decision.Cause}).");
+                ? new AlertText($"{zh}连接不稳定：近期断线 {decision.Outages} 次。", $"{en} keeps dropping: {decision.Outages} disconnects recently.")
+                : new AlertText($"{zh}离线（{CauseZh(decision.Cause)}）。", $"{en} went offline ({decision.Cause}).");
             _alerts.Raise(new AlertTrigger(source, Type, AlertLevel.Yellow, device?.CellId,
-                new AlertText($"设备离线：{name}", $"Device offline: {name}"), text)
+                new AlertText($"设备离线：{zh}", $"Device offline: {en}"), text)
             {
                 Area = device?.Lat is { } lat && device.Lon is { } lon ? new AlertArea(lat, lon) : null,
                 Category = "Infra",
             });
         }
     }
+
+    // The presence causes (EmbeddedBroker, the GB/T 28181 registrar) are English words for logs; a Chinese text says them in Chinese.
+    private static string CauseZh(string cause) => cause switch
+    {
+        "disconnected" => "设备主动断开",
+        "connection lost" => "连接中断",
+        "sip unregistered" => "信令注销",
+        _ when cause.StartsWith("sip ", StringComparison.Ordinal) => "信令心跳超时",
+        _ => "连接中断",
+    };
 }

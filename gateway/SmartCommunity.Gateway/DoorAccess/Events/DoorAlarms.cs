@@ -17,7 +17,7 @@ public sealed record DoorUnitState(bool PowerLost, DateTimeOffset? LastEventAt, 
 /// power loss (orange, resolved by <c>power_restored</c>) are alerts of their own. Called only for events
 /// stored for the first time, so a replay never alarms twice. Owned by the door-event loop (one thread).
 /// </summary>
-public sealed class DoorAlarms(IAlertService alerts, DeviceRegistry devices, IOptions<DoorAccessOptions> options)
+public sealed class DoorAlarms(IAlertService alerts, DeviceRegistry devices, IOptions<DoorAccessOptions> options, IOptions<AlertsOptions> alertOptions)
 {
     public const string Forced = "door_forced";
     public const string HeldOpen = "door_held_open";
@@ -112,15 +112,17 @@ public sealed class DoorAlarms(IAlertService alerts, DeviceRegistry devices, IOp
     private void Raise(DoorEvent e, AlertSource source, string type, AlertLevel level, string titleZh, string titleEn, int? denied = null)
     {
         var device = devices.Get(e.DeviceId)?.Device;
-        var name = device?.Name ?? e.DeviceId;
+        var zh = BilingualName.Zh(device?.Name ?? e.DeviceId);
+        var en = BilingualName.En(device?.Name ?? e.DeviceId);
         var door = e.Door is null ? "" : $" ({e.Door})";
-        var at = e.At.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        // Local time, as on the guard's watch (the community's offset, the one CAP uses too).
+        var at = e.At.ToOffset(alertOptions.Value.Cap.UtcOffset).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         var extraZh = denied is { } n ? string.Create(CultureInfo.InvariantCulture, $"，{_options.DeniedBurstWindow.TotalMinutes:0.#} 分钟内被拒 {n} 次") : "";
         var extraEn = denied is { } m ? string.Create(CultureInfo.InvariantCulture, $"; {m} denied within {_options.DeniedBurstWindow.TotalMinutes:0.#} min") : "";
         // Card and person references are never put in alerts: they travel to terminals and webhooks.
         alerts.Raise(new AlertTrigger(source, type, level, device?.CellId,
-            new AlertText($"{titleZh}：{name}{door}", $"{titleEn}: {name}{door}"),
-            new AlertText($"{name}{door} 于 {at} 报告 {e.Type}{extraZh}。", $"{name}{door} reported {e.Type} at {at}{extraEn}."))
+            new AlertText($"{titleZh}：{zh}{door}", $"{titleEn}: {en}{door}"),
+            new AlertText($"{zh}{door} 于 {at} {titleZh}{extraZh}。", $"{en}{door}: {titleEn.ToLowerInvariant()} at {at}{extraEn}."))
         {
             Area = device?.Lat is { } lat && device.Lon is { } lon ? new AlertArea(lat, lon, RadiusKm: 0.05) : null,
             Category = "Security",

@@ -86,15 +86,16 @@ public sealed partial class ShelterCounter
         }
 
         var suggestions = ShelterSuggestions.Nearest(_shelters.Index.ById.Values, Occupancy, shelter.Lat, shelter.Lon, shelter.Id, _options.Suggestions);
-        var whereZh = suggestions.Count == 0 ? "附近没有尚有空位的开放避难场所。" : "请引导至：" + string.Join("；", suggestions.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name}（{s.DistanceKm:0.0} 公里，空位 {s.Free}）")));
-        var whereEn = suggestions.Count == 0 ? "No open shelter nearby has free places." : "Send people to: " + string.Join("; ", suggestions.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} ({s.DistanceKm:0.0} km, {s.Free} free)")));
+        var whereZh = suggestions.Count == 0 ? "附近没有尚有空位的开放避难场所。" : "请引导至：" + string.Join("；", suggestions.Select(s => string.Create(CultureInfo.InvariantCulture, $"{BilingualName.Zh(s.Name)}（{s.DistanceKm:0.0} 公里，空位 {s.Free}）")));
+        var whereEn = suggestions.Count == 0 ? "No open shelter nearby has free places." : "Send people to: " + string.Join("; ", suggestions.Select(s => string.Create(CultureInfo.InvariantCulture, $"{BilingualName.En(s.Name)} ({s.DistanceKm:0.0} km, {s.Free} free)")));
         _alerts.Raise(new AlertTrigger(source, threshold.AlertType, threshold.Level, shelter.CellId,
-            new AlertText($"{threshold.LabelZh}：{shelter.Name}", $"{threshold.LabelEn}: {shelter.Name}"),
-            new AlertText(string.Create(CultureInfo.InvariantCulture, $"{shelter.Name} 现有 {snapshot.Occupants} 人，容量 {shelter.Capacity}。{whereZh}"),
-                string.Create(CultureInfo.InvariantCulture, $"{shelter.Name} holds {snapshot.Occupants} of {shelter.Capacity}. {whereEn}")))
+            new AlertText($"{threshold.LabelZh}：{BilingualName.Zh(shelter.Name)}", $"{threshold.LabelEn}: {BilingualName.En(shelter.Name)}"),
+            new AlertText(string.Create(CultureInfo.InvariantCulture, $"{BilingualName.Zh(shelter.Name)} 现有 {snapshot.Occupants} 人，容量 {shelter.Capacity}。{whereZh}"),
+                string.Create(CultureInfo.InvariantCulture, $"{BilingualName.En(shelter.Name)} holds {snapshot.Occupants} of {shelter.Capacity}. {whereEn}")))
         {
             Area = new AlertArea(shelter.Lat, shelter.Lon, RadiusKm: 0.1, Description: shelter.Name),
-            Evidence = [.. suggestions.Select(s => new EvidenceLink("suggestion", $"/api/shelters/{s.ShelterId}", string.Create(CultureInfo.InvariantCulture, $"{s.Name}: {s.DistanceKm:0.0} km, {s.Free} free"), "application/json"))],
+            Evidence = [.. suggestions.Select(s => new EvidenceLink("suggestion", $"/api/shelters/{s.ShelterId}", string.Create(CultureInfo.InvariantCulture,
+                $"{BilingualName.Zh(s.Name)}（{s.DistanceKm:0.0} 公里，空位 {s.Free}） {BilingualName.En(s.Name)} ({s.DistanceKm:0.0} km, {s.Free} free)"), "application/json"))],
             Category = "Rescue",
         });
     }

@@ -9,7 +9,7 @@ namespace SmartCommunity.Gateway.Video.Recording;
 /// yellow <c>camera_down</c> alert in its cell; the first segment after it resolves it (also an alert left open by
 /// a previous gateway process: the first time a camera is seen up, its alert is resolved).
 /// </summary>
-public sealed class CameraDownAlerts(ICameraCatalog catalog, CameraStatusBoard status, IAlertService alerts, IOptions<VideoOptions> options, TimeProvider time) : BackgroundService
+public sealed class CameraDownAlerts(ICameraCatalog catalog, CameraStatusBoard status, IAlertService alerts, IOptions<VideoOptions> options, IOptions<AlertsOptions> alertOptions, TimeProvider time) : BackgroundService
 {
     public const string Type = "camera_down";
 
@@ -52,8 +52,10 @@ public sealed class CameraDownAlerts(ICameraCatalog catalog, CameraStatusBoard s
             {
                 _seenUp.Remove(camera.Id);
                 alerts.Raise(new AlertTrigger(source, Type, AlertLevel.Yellow, camera.CellId,
-                    new AlertText($"摄像机无视频：{camera.Name}", $"Camera down: {camera.Name}"),
-                    new AlertText($"摄像机 {camera.Id} 自 {since:HH:mm:ss} UTC 起无视频流（{state.LastError}）。", $"Camera {camera.Id} has had no stream since {since:HH:mm:ss} UTC ({state.LastError})."))
+                    new AlertText($"摄像机无视频：{BilingualName.Zh(camera.Name)}", $"Camera down: {BilingualName.En(camera.Name)}"),
+                    // The stream's error is ffmpeg's English: it goes in the English text only.
+                    new AlertText($"{BilingualName.Zh(camera.Name)} 自 {since.ToOffset(alertOptions.Value.Cap.UtcOffset):HH:mm:ss} 起无视频流，请检查摄像机供电与网络。",
+                        $"{BilingualName.En(camera.Name)} has had no stream since {since.ToOffset(alertOptions.Value.Cap.UtcOffset):HH:mm:ss} local time ({state.LastError})."))
                 {
                     Area = camera.Lat is { } lat && camera.Lon is { } lon ? new AlertArea(lat, lon) : null,
                     Category = "Infra",

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Broker;
+using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Protocol.Messages;
 using SmartCommunity.Protocol.Serialization;
@@ -29,6 +30,7 @@ public sealed class WarningCommandSender : BackgroundService
     private readonly ConcurrentDictionary<string, CommandRecord> _records = new(StringComparer.Ordinal);
     private readonly IDeviceBus _bus;
     private readonly IAlertService _alerts;
+    private readonly DeviceRegistry _devices;
     private readonly TimeProvider _time;
     private readonly WaterSafetyOptions _options;
     private readonly ILogger<WarningCommandSender> _logger;
@@ -37,8 +39,10 @@ public sealed class WarningCommandSender : BackgroundService
     private readonly Counter _failed;
     private long _next;
 
-    public WarningCommandSender(IDeviceBus bus, IAlertService alerts, TimeProvider time, IOptions<WaterSafetyOptions> options, MetricsRegistry metrics, ILogger<WarningCommandSender> logger)
+    public WarningCommandSender(IDeviceBus bus, IAlertService alerts, DeviceRegistry devices, TimeProvider time, IOptions<WaterSafetyOptions> options, MetricsRegistry metrics,
+        ILogger<WarningCommandSender> logger)
     {
+        _devices = devices;
         _bus = bus;
         _alerts = alerts;
         _time = time;
@@ -100,10 +104,11 @@ public sealed class WarningCommandSender : BackgroundService
             if (record.Status is null && !record.AlertRaised && now - record.SentAt >= _options.CommandAckTimeout)
             {
                 record.AlertRaised = true;
+                var name = _devices.Get(record.DeviceId)?.Device.Name ?? record.DeviceId;
                 _alerts.Raise(new AlertTrigger(new AlertSource("device", record.DeviceId), "command_unconfirmed", AlertLevel.Orange, null,
                     new AlertText("预警设备未确认指令", "Warning device did not confirm a command"),
-                    new AlertText($"设备 {record.DeviceId} 在 {_options.CommandAckTimeout.TotalSeconds:F0} 秒内未确认 {record.Type} 指令（{record.Reason}），请现场核查喊话/警示设备。",
-                        $"Device {record.DeviceId} did not confirm the {record.Type} command ({record.Reason}) within {_options.CommandAckTimeout.TotalSeconds:F0} s; check the device on site.")));
+                    new AlertText($"{BilingualName.Zh(name)} 在 {_options.CommandAckTimeout.TotalSeconds:F0} 秒内未确认{CommandZh(record.Type)}指令，请现场核查喊话/警示设备。",
+                        $"{BilingualName.En(name)} did not confirm the {record.Type.Replace('_', ' ')} command within {_options.CommandAckTimeout.TotalSeconds:F0} s; check the device on site.")));
             }
 
             // Forget confirmed records after a day so memory stays bounded.
@@ -144,4 +149,14 @@ public sealed class WarningCommandSender : BackgroundService
     }
 
     private readonly record struct Outgoing(string DeviceId, CommandMessage Command, CommandRecord Record, long ReceivedTimestamp);
+
+    // The command types of docs/protocol.md, in the words a guard uses.
+    private static string CommandZh(string type) => type switch
+    {
+        CommandTypes.PlayVoice => "语音播放",
+        CommandTypes.Siren => "警笛",
+        CommandTypes.ShowSign => "显示屏",
+        CommandTypes.Stop => "停止",
+        _ => "",
+    };
 }

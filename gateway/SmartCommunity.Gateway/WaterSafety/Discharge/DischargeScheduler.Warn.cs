@@ -14,14 +14,14 @@ public sealed partial class DischargeScheduler
         var minutes = Math.Max(0, (int)Math.Ceiling((schedule.ArrivesAt - now).TotalMinutes));
         var atSpot = now >= schedule.ArrivesAt;
         var zh = atSpot
-            ? $"{spot.Name}：上游水库泄洪水流已到达，水位上涨，严禁下河、游泳、捕鱼，请立即远离河道！"
-            : $"{spot.Name}：上游水库将于 {notice.GateOpenAt.ToOffset(_options.LocalOffset):HH:mm} 泄洪，预计 {arrives:HH:mm} 到达（约 {minutes} 分钟后），请立即远离河道！";
+            ? $"{BilingualName.Zh(spot.Name)}：上游水库泄洪水流已到达，水位上涨，严禁下河、游泳、捕鱼，请立即远离河道！"
+            : $"{BilingualName.Zh(spot.Name)}：上游水库将于 {notice.GateOpenAt.ToOffset(_options.LocalOffset):HH:mm} 泄洪，预计 {arrives:HH:mm} 到达（约 {minutes} 分钟后），请立即远离河道！";
         var en = atSpot
-            ? $"{spot.Name}: the discharge wave from the reservoir has arrived and the water is rising. Keep out of the river!"
-            : $"{spot.Name}: the reservoir opens its gates at {notice.GateOpenAt:HH:mm} UTC; water arrives about {arrives:HH:mm} local time (in {minutes} min). Keep away from the river!";
+            ? $"{BilingualName.En(spot.Name)}: the discharge wave from the reservoir has arrived and the water is rising. Keep out of the river!"
+            : $"{BilingualName.En(spot.Name)}: the reservoir opens its gates at {notice.GateOpenAt.ToOffset(_options.LocalOffset):HH:mm}; water arrives about {arrives:HH:mm} (in {minutes} min). Keep away from the river!";
         var level = atSpot || minutes <= 30 ? AlertLevel.Red : AlertLevel.Orange;
         alerts.Raise(new AlertTrigger(new AlertSource("spot", spot.Id), AlertType, level, spot.CellId,
-            new AlertText($"泄洪预警：{spot.Name}", $"Discharge warning: {spot.Name}"),
+            new AlertText($"泄洪预警：{BilingualName.Zh(spot.Name)}", $"Discharge warning: {BilingualName.En(spot.Name)}"),
             new AlertText(zh + string.Create(CultureInfo.InvariantCulture, $"（泄洪通知 {notice.Id}，流量 {notice.FlowM3s} m³/s，持续 {notice.DurationMinutes} 分钟）"),
                 en + string.Create(CultureInfo.InvariantCulture, $" (notice {notice.Id}, {notice.FlowM3s} m³/s for {notice.DurationMinutes} min)")))
         {
@@ -66,14 +66,14 @@ public sealed partial class DischargeScheduler
         var minutes = Math.Max(0, (int)Math.Ceiling((schedule.ArrivesAt - now).TotalMinutes));
         var atPlace = now >= schedule.ArrivesAt;
         var zh = atPlace
-            ? $"{cell.Name}：上游水库泄洪水流已到达社区河段，请组织群众远离河道，严禁下河、游泳、捕鱼。"
-            : $"{cell.Name}：上游水库将于 {notice.GateOpenAt.ToOffset(_options.LocalOffset):HH:mm} 泄洪，预计 {arrives:HH:mm} 到达社区河段（约 {minutes} 分钟后），请通知群众远离河道。";
+            ? $"{BilingualName.Zh(cell.Name)}：上游水库泄洪水流已到达社区河段，请组织群众远离河道，严禁下河、游泳、捕鱼。"
+            : $"{BilingualName.Zh(cell.Name)}：上游水库将于 {notice.GateOpenAt.ToOffset(_options.LocalOffset):HH:mm} 泄洪，预计 {arrives:HH:mm} 到达社区河段（约 {minutes} 分钟后），请通知群众远离河道。";
         var en = atPlace
-            ? $"{cell.Name}: the discharge wave has reached the community's river reach. Keep everyone away from the river."
-            : $"{cell.Name}: the reservoir opens its gates at {notice.GateOpenAt:HH:mm} UTC; water reaches the community about {arrives:HH:mm} local time (in {minutes} min). Tell residents to keep away from the river.";
+            ? $"{BilingualName.En(cell.Name)}: the discharge wave has reached the community's river reach. Keep everyone away from the river."
+            : $"{BilingualName.En(cell.Name)}: the reservoir opens its gates at {notice.GateOpenAt.ToOffset(_options.LocalOffset):HH:mm}; water reaches the community about {arrives:HH:mm} (in {minutes} min). Tell residents to keep away from the river.";
         var level = atPlace || minutes <= 30 ? AlertLevel.Red : AlertLevel.Orange;
         alerts.Raise(new AlertTrigger(new AlertSource(SpotSchedule.CommunityKind, cell.Id), AlertType, level, cell.Id,
-            new AlertText($"泄洪预警：{cell.Name}", $"Discharge warning: {cell.Name}"),
+            new AlertText($"泄洪预警：{BilingualName.Zh(cell.Name)}", $"Discharge warning: {BilingualName.En(cell.Name)}"),
             new AlertText(zh + string.Create(CultureInfo.InvariantCulture, $"（泄洪通知 {notice.Id}，流量 {notice.FlowM3s} m³/s，持续 {notice.DurationMinutes} 分钟）"),
                 en + string.Create(CultureInfo.InvariantCulture, $" (notice {notice.Id}, {notice.FlowM3s} m³/s for {notice.DurationMinutes} min)")))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.WaterSafety.Commands;
 using SmartCommunity.Protocol.Messages;
 
@@ -9,7 +10,7 @@ namespace SmartCommunity.Gateway.WaterSafety.Risk;
 /// The hot path: a camera reports a person entering a spot's danger zone. Runs on the ingest worker and does no
 /// I/O — it reads the spot's current risk, queues the voice-deterrent command (语音驱离) and queues the alert.
 /// </summary>
-internal sealed class DangerZoneResponder(SpotMonitor monitor, IAlertService alerts, WarningCommandSender commands, TimeProvider time, WaterSafetyOptions options)
+internal sealed class DangerZoneResponder(SpotMonitor monitor, IAlertService alerts, WarningCommandSender commands, DeviceRegistry devices, TimeProvider time, WaterSafetyOptions options)
 {
     /// <summary>The recorded clip every loudspeaker holds (docs/protocol.md) and its text for TTS-only devices.</summary>
     public const string Clip = "danger_leave";
@@ -86,11 +87,15 @@ internal sealed class DangerZoneResponder(SpotMonitor monitor, IAlertService ale
         var level = red ? AlertLevel.Red : risk >= RiskLevel.Yellow ? AlertLevel.Orange : AlertLevel.Yellow;
         var whyZh = string.Join("；", state.Reasons.Select(r => r.Zh));
         var why = string.Join("; ", state.Reasons.Select(r => r.En));
+        var (spotZh, spotEn) = (BilingualName.Zh(spot.Name), BilingualName.En(spot.Name));
+        var camera = devices.Get(cameraId)?.Device.Name ?? cameraId;
+        var local = seen.ToOffset(options.LocalOffset);
+        var riskEn = risk.ToString().ToLowerInvariant();
         return new AlertTrigger(new Alerts.AlertSource("spot", spot.Id), "danger_zone_person", level, spot.CellId,
-            red ? new AlertText($"{spot.Name}有人进入危险区域，已语音驱离", $"Person in the danger zone at {spot.Name}; voice warning played")
-                : new AlertText($"{spot.Name}有人靠近危险水域", $"Person near the water at {spot.Name}"),
-            new AlertText($"摄像机 {cameraId} 于 {seen.ToOffset(options.LocalOffset):HH:mm:ss} 发现有人进入危险区域（溺水风险 {risk}{(whyZh.Length > 0 ? "：" + whyZh : "")}）。{(red ? "已播放“危险水域，请速离开”，" : "")}请立即前往劝离。",
-                $"Camera {cameraId} saw a person enter the danger zone at {seen:HH:mm:ss} UTC (drowning risk {risk}{(why.Length > 0 ? ": " + why : "")}). {(red ? "The loudspeaker played the leave warning. " : "")}Go and move them away now."))
+            red ? new AlertText($"{spotZh}有人进入危险区域，已语音驱离", $"Person in the danger zone at {spotEn}; voice warning played")
+                : new AlertText($"{spotZh}有人靠近危险水域", $"Person near the water at {spotEn}"),
+            new AlertText($"{BilingualName.Zh(camera)} 于 {local:HH:mm:ss} 发现有人进入危险区域（溺水风险{SpotMonitor.ZhLevel(risk)}{(whyZh.Length > 0 ? "：" + whyZh : "")}）。{(red ? "已播放“危险水域，请速离开”，" : "")}请立即前往劝离。",
+                $"{BilingualName.En(camera)} saw a person enter the danger zone at {local:HH:mm:ss} (drowning risk {riskEn}{(why.Length > 0 ? ": " + why : "")}). {(red ? "The loudspeaker played the leave warning. " : "")}Go and move them away now."))
         {
             Area = new AlertArea(spot.Lat, spot.Lon, 0.1, Description: spot.Name),
             Evidence = evidence,

@@ -32,10 +32,12 @@ public sealed partial class SpotMonitor
         }
 
         var minutes = (now - last).TotalMinutes;
+        var stationName = _devices.Get(station)?.Device.Name ?? station;
+        var (spotZh, spotEn) = (BilingualName.Zh(spot.Name), BilingualName.En(spot.Name));
         _alerts.Raise(new AlertTrigger(new AlertSource("device", station), "level_station_silent", AlertLevel.Yellow, spot.CellId,
-            new AlertText($"{spot.Name}水位站无数据", $"Level station at {spot.Name} is silent"),
-            new AlertText($"水位站 {station} 已 {minutes:F0} 分钟未上报水位，{spot.Name} 的涨水无法监测，请检查设备与通信。",
-                $"Level station {station} has sent no reading for {minutes:F0} minutes; rising water at {spot.Name} cannot be seen. Check the device and its link."))
+            new AlertText($"{spotZh}水位站无数据", $"Level station at {spotEn} is silent"),
+            new AlertText($"{BilingualName.Zh(stationName)} 已 {minutes:F0} 分钟未上报水位，{spotZh} 的涨水无法监测，请检查设备与通信。",
+                $"{BilingualName.En(stationName)} has sent no reading for {minutes:F0} minutes; rising water at {spotEn} cannot be seen. Check the device and its link."))
         {
             Area = new AlertArea(spot.Lat, spot.Lon, 0.2),
         });
@@ -65,13 +67,14 @@ public sealed partial class SpotMonitor
             return;
         }
 
-        var zhLevel = state.Level switch { RiskLevel.Red => "红色", RiskLevel.Orange => "橙色", _ => "黄色" };
+        var zhLevel = ZhLevel(state.Level);
         var zhReasons = string.Join("；", state.Reasons.Select(r => r.Zh));
         var enReasons = string.Join("; ", state.Reasons.Select(r => r.En));
+        var (spotZh, spotEn) = (BilingualName.Zh(spot.Name), BilingualName.En(spot.Name));
         _alerts.Raise(new AlertTrigger(source, "drowning_risk", state.Level.ToAlertLevel(), spot.CellId,
-            new AlertText($"{spot.Name}溺水风险{zhLevel}", $"Drowning risk {state.Level.ToString().ToLowerInvariant()} at {spot.Name}"),
-            new AlertText($"{spot.Name}溺水风险升至{zhLevel}。原因：{zhReasons}。请加强巡查，劝离水边人员。",
-                $"Drowning risk at {spot.Name} is {state.Level.ToString().ToLowerInvariant()}. Reasons: {enReasons}. Patrol and move people away from the water."))
+            new AlertText($"{spotZh}溺水风险{zhLevel}", $"Drowning risk {state.Level.ToString().ToLowerInvariant()} at {spotEn}"),
+            new AlertText($"{spotZh}溺水风险升至{zhLevel}。原因：{zhReasons}。请加强巡查，劝离水边人员。",
+                $"Drowning risk at {spotEn} is {state.Level.ToString().ToLowerInvariant()}. Reasons: {enReasons}. Patrol and move people away from the water."))
         {
             Area = new AlertArea(spot.Lat, spot.Lon, 0.2, Description: spot.Name),
             Category = "Safety",
@@ -79,4 +82,14 @@ public sealed partial class SpotMonitor
     }
 
     private readonly record struct Work(string? SpotId, string? StationId, LevelSample Sample, DateTimeOffset ReceivedAt);
+
+    /// <summary>The risk level as the colour words of the Chinese warning scale (红/橙/黄/蓝色预警).</summary>
+    internal static string ZhLevel(RiskLevel level) => level switch
+    {
+        RiskLevel.Red => "红色",
+        RiskLevel.Orange => "橙色",
+        RiskLevel.Yellow => "黄色",
+        RiskLevel.Blue => "蓝色",
+        _ => "无",
+    };
 }

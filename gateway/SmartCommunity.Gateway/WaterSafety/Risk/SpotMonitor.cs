@@ -39,10 +39,12 @@ public sealed partial class SpotMonitor : BackgroundService, IDeviceMessageHandl
     private readonly IPointWriter _series;
     private readonly ITimeSeriesStore _history;
     private readonly ILogger<SpotMonitor> _logger;
+    private readonly DeviceRegistry _devices;
 
     public SpotMonitor(SpotRegistry spots, IAlertService alerts, WarningCommandSender commands, TimeProvider time, IOptions<WaterSafetyOptions> options,
-        IPointWriter series, ITimeSeriesStore history, ILogger<SpotMonitor> logger)
+        IPointWriter series, ITimeSeriesStore history, DeviceRegistry devices, ILogger<SpotMonitor> logger)
     {
+        _devices = devices;
         _series = series;
         _history = history;
         _logger = logger;
@@ -52,7 +54,7 @@ public sealed partial class SpotMonitor : BackgroundService, IDeviceMessageHandl
         _time = time;
         _options = options.Value;
         _started = time.GetUtcNow();
-        _responder = new DangerZoneResponder(this, alerts, commands, time, _options);
+        _responder = new DangerZoneResponder(this, alerts, commands, devices, time, _options);
         spots.Changed += id => _work.Writer.TryWrite(new Work(id, null, default, default));
     }
 
