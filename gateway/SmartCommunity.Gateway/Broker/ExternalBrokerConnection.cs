@@ -177,7 +177,7 @@ public sealed class ExternalBrokerConnection : BackgroundService, IDeviceBus
         _ = AcknowledgeWhenDurableAsync(args, verdict);
     }
 
-    private async Task AcknowledgeWhenDurableAsync(MqttApplicationMessageReceivedEventArgs args, Task<IngestVerdict> verdict)
+    private async Task AcknowledgeWhenDurableAsync(MqttApplicationMessageReceivedEventArgs args, ValueTask<IngestVerdict> verdict)
     {
         try
         {

@@ -38,6 +38,7 @@ public sealed class IngestMetrics
 
         Shed = registry.Counter("sc_ingest_shed_total", "Telemetry dropped oldest-first because a worker queue was full (overload).", ("class", "telemetry"));
         HandlerErrors = registry.Counter("sc_ingest_handler_errors_total", "Exceptions thrown by feature handlers (caught; other handlers still ran).");
+        Replayed = registry.Counter("sc_ingest_journal_replayed_total", "Journaled messages handled again at start because the last stop was not clean (a crash or a kill).");
         Gaps = registry.Counter("sc_ingest_sequence_gaps_total", "Sequence numbers skipped by devices (messages lost before reaching the gateway).");
     }
 
@@ -46,6 +47,8 @@ public sealed class IngestMetrics
     public Counter HandlerErrors { get; }
 
     public Counter Gaps { get; }
+
+    public Counter Replayed { get; }
 
     public Counter Received(MessageClass c) => _received[(int)c];
 

@@ -78,6 +78,7 @@ public sealed partial class IngestPipeline
             IngestJournal.Delete(path);
         }
 
+        _metrics.Replayed.Add(records.Count);
         _logger.LogInformation("Replayed {Count} journaled messages left by an unclean stop", records.Count);
     }
 

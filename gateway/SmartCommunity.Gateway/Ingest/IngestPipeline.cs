@@ -40,6 +40,7 @@ public sealed partial class IngestPipeline : BackgroundService
     // clean stop then replayed messages already handled).
     private int _queuing;
     private int _stopping;
+    private readonly TaskCompletionSource _gateEmpty = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IngestPipeline(
         DeviceRegistry devices,
@@ -84,26 +85,51 @@ public sealed partial class IngestPipeline : BackgroundService
     /// in external-broker mode where the broker enforces the ACL.
     /// </summary>
     public ValueTask<IngestVerdict> AcceptAsync(string topic, ReadOnlySequence<byte> payload, string? sender, CancellationToken cancellationToken) =>
-        Accept(topic, payload, sender, queued: null, cancellationToken);
+        Accept(topic, payload, sender, cancellationToken, out _);
 
     /// <summary>
     /// For one connection that carries every device's messages (the external broker's subscription): completes once
     /// the message has its place in its worker's queue (or is refused), so the caller may read the next one without
     /// overtaking it; the returned task is the verdict, complete once the message is durable. Messages that wait
     /// for the journal's replay or for queue space would otherwise be overtaken, and a device's sequence window
-    /// would then refuse its older messages as repeats.
+    /// would then refuse its older messages as repeats. The usual case (room in the queue) completes at once and
+    /// allocates nothing for the ordering; the caller awaits the inner verdict exactly once.
     /// </summary>
-    public async Task<Task<IngestVerdict>> QueueInOrderAsync(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    public ValueTask<ValueTask<IngestVerdict>> QueueInOrderAsync(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!_replayed.Task.IsCompleted)
+        {
+            return QueueInOrderAfterReplayAsync(topic, payload, cancellationToken);
+        }
+
+        var verdict = Accept(topic, payload, sender: null, cancellationToken, out var queuing);
+        return queuing is null ? new(verdict) : QueuedAsync(queuing, verdict);
+    }
+
+    private async ValueTask<ValueTask<IngestVerdict>> QueueInOrderAfterReplayAsync(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
         await _replayed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var queued = new TaskCompletionSource();
-        var verdict = Accept(topic, payload, sender: null, queued, cancellationToken).AsTask();
-        await Task.WhenAny(queued.Task, verdict).ConfigureAwait(false);
+        return await QueueInOrderAsync(topic, payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<ValueTask<IngestVerdict>> QueuedAsync(Task queuing, ValueTask<IngestVerdict> verdict)
+    {
+        try
+        {
+            await queuing.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            // Not queued: the verdict says so (not acknowledged, sent again).
+        }
+
         return verdict;
     }
 
-    private ValueTask<IngestVerdict> Accept(string topic, ReadOnlySequence<byte> payload, string? sender, TaskCompletionSource? queued, CancellationToken cancellationToken)
+    /// <param name="queuing">Set only when the message waits for room in its queue: completes once it is queued.</param>
+    private ValueTask<IngestVerdict> Accept(string topic, ReadOnlySequence<byte> payload, string? sender, CancellationToken cancellationToken, out Task? queuing)
     {
+        queuing = null;
         if (!_replayed.Task.IsCompleted)
         {
             return AcceptAfterReplayAsync(topic, payload, sender, cancellationToken);
@@ -167,7 +193,7 @@ public sealed partial class IngestPipeline : BackgroundService
         Interlocked.Increment(ref _queuing);
         if (Volatile.Read(ref _stopping) == 1)
         {
-            Interlocked.Decrement(ref _queuing);
+            LeaveGate();
             return new(ShuttingDown);
         }
 
@@ -179,18 +205,27 @@ public sealed partial class IngestPipeline : BackgroundService
         }
         catch (ObjectDisposedException)
         {
-            Interlocked.Decrement(ref _queuing);
+            LeaveGate();
             return new(ShuttingDown);
         }
 
         if (partition.Reliable.Writer.TryWrite(inbound))
         {
-            Interlocked.Decrement(ref _queuing);
-            queued?.TrySetResult();
+            LeaveGate();
             return AwaitDurableAsync(partition, durable);
         }
 
-        return WaitToQueueAsync(partition, inbound, durable, queued, cancellationToken);
+        queuing = partition.Reliable.Writer.WriteAsync(inbound, cancellationToken).AsTask();
+        return WaitToQueueAsync(partition, inbound, durable, queuing);
+    }
+
+    // One reliable publish is past the gate (queued, refused or given up): the last one out lets a waiting stop go on.
+    private void LeaveGate()
+    {
+        if (Interlocked.Decrement(ref _queuing) == 0 && Volatile.Read(ref _stopping) == 1)
+        {
+            _gateEmpty.TrySetResult();
+        }
     }
 
     private static IngestVerdict ShuttingDown => new(RejectReason.Overloaded, "Gateway is shutting down.");
@@ -202,9 +237,18 @@ public sealed partial class IngestPipeline : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _stopping, 1);
-        while (Volatile.Read(ref _queuing) > 0 && !cancellationToken.IsCancellationRequested)
+        if (Volatile.Read(ref _queuing) == 0)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+            _gateEmpty.TrySetResult();
+        }
+
+        try
+        {
+            await _gateEmpty.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's stop timeout: stop the workers anyway; what was not queued is replayed from the journal.
         }
 
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -233,13 +277,12 @@ public sealed partial class IngestPipeline : BackgroundService
         }
     }
 
-    private async ValueTask<IngestVerdict> WaitToQueueAsync(Partition partition, InboundMessage inbound, Task durable, TaskCompletionSource? queued, CancellationToken cancellationToken)
+    private async ValueTask<IngestVerdict> WaitToQueueAsync(Partition partition, InboundMessage inbound, Task durable, Task write)
     {
         // Should be rare: the reliable queue is full, so this publisher waits (and so does its MQTT flow).
         try
         {
-            await partition.Reliable.Writer.WriteAsync(inbound, cancellationToken);
-            queued?.TrySetResult();
+            await write.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
@@ -250,7 +293,7 @@ public sealed partial class IngestPipeline : BackgroundService
         }
         finally
         {
-            Interlocked.Decrement(ref _queuing);
+            LeaveGate();
         }
 
         return await AwaitDurableAsync(partition, durable).ConfigureAwait(false);
