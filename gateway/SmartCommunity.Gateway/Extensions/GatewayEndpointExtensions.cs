@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Dashboard;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.DoorAccess;
+using SmartCommunity.Gateway.Gb28181;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Operations;
 using SmartCommunity.Gateway.Shelters;
@@ -36,6 +37,7 @@ public static class GatewayEndpointExtensions
         app.MapVideoAnalysisApi();
         app.MapSheltersApi();
         app.MapDoorAccessApi();
+        app.MapGb28181Api();
         app.MapDashboardApi();
         return app;
     }

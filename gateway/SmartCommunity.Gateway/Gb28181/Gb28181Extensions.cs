@@ -30,6 +30,7 @@ public static class Gb28181Extensions
         builder.Services.AddSingleton<LiveRelay>();
         builder.Services.AddSingleton<GbCameras>();
         builder.Services.AddSingleton<CatalogSync>();
+        builder.Services.AddSingleton<GbAlarms>();
         builder.Services.AddSingleton<Gb28181Server>();
         if (builder.Configuration.GetSection(Gb28181Options.Section).GetValue<bool>(nameof(Gb28181Options.Enabled)))
         {

@@ -13,7 +13,7 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// (device presence, and with it the <c>device_offline</c> alert), and its channels with it.
 /// </summary>
 public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar registrar, SipClient client, SipCredentialStore credentials,
-    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, LiveStreams streams, LiveRelay relay, GbCameras cameras,
+    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, LiveStreams streams, LiveRelay relay, GbCameras cameras,
     Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService
 {
@@ -169,6 +169,9 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
                     catalogs.Apply(catalog);
                 }
 
+                break;
+            case ("Notify", "Alarm"):
+                await alarms.HandleAsync(body, session.DeviceId).ConfigureAwait(false);
                 break;
             default:
                 metrics.Refused("unhandled-cmd");

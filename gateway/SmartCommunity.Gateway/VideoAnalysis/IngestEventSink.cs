@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Video.Snapshots;
+using SmartCommunity.Protocol.Messages;
 using SmartCommunity.Protocol.Serialization;
 using SmartCommunity.Protocol.Topics;
 using SmartCommunity.Vision.Events;
@@ -36,7 +37,13 @@ internal sealed class IngestEventSink(string cameraId, IngestPipeline ingest, IS
             }
         }
 
-        var message = VisionEventMapping.ToEventMessage(visionEvent, snapshot) with { Seq = _nextSeq++, Boot = boot };
+        return await PublishAsync(VisionEventMapping.ToEventMessage(visionEvent, snapshot), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An event about this camera from elsewhere in the gateway (a GB/T 28181 alarm), numbered in the same sequence.</summary>
+    public async ValueTask<bool> PublishAsync(EventMessage message, CancellationToken cancellationToken)
+    {
+        message = message with { Seq = Interlocked.Increment(ref _nextSeq) - 1, Boot = boot };
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.EventMessage);
         var verdict = await ingest.AcceptAsync(_topic, new ReadOnlySequence<byte>(payload), sender: null, cancellationToken).ConfigureAwait(false);
         return verdict.IsAccepted;

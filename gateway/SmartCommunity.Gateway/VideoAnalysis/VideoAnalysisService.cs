@@ -177,6 +177,13 @@ public sealed partial class VideoAnalysisService : BackgroundService
             wanted.Analysis.DetectWidth, wanted.Analysis.DetectHeight, wanted.Zones.Count, wanted.Lines.Count);
     }
 
+    /// <summary>
+    /// A camera event from outside the camera's analysis (a GB/T 28181 alarm) into the ingest, numbered in the same
+    /// sequence as the analysis' own events for that camera, so the ingest's de-duplication never takes one for the other.
+    /// </summary>
+    public ValueTask<bool> PublishEventAsync(string cameraId, SmartCommunity.Protocol.Messages.EventMessage message, CancellationToken cancellationToken) =>
+        _sinks.GetOrAdd(cameraId, id => new IngestEventSink(id, _ingest, _snapshots, _boot, _metrics)).PublishAsync(message, cancellationToken);
+
     private async Task StopAsync(string cameraId)
     {
         if (!_cameras.TryRemove(cameraId, out var hosted))

@@ -24,6 +24,12 @@ public sealed class GbGateway : IAsyncLifetime
     public const string LiveNvrTcp = "34020000001180000003";
     public const string LivePassword = "live-password-0002-abcd";
 
+    /// <summary>NVR for the alarm tests (same password as the live NVRs).</summary>
+    public const string AlarmNvr = "34020000001180000004";
+
+    /// <summary>NVR for the PTZ tests (same password as the live NVRs).</summary>
+    public const string PtzNvr = "34020000001180000005";
+
     public const int MaxRegistersPerMinute = 30;
     public const int MaxMessageBytes = 16_384;
 
@@ -56,6 +62,8 @@ public sealed class GbGateway : IAsyncLifetime
             ["Gb28181__MediaPortMin"] = MediaPortMin.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__MediaPortMax"] = (MediaPortMin + 40).ToString(CultureInfo.InvariantCulture),
         }, [
+            new { id = PtzNvr, kind = "camera", name = "云台 NVR", cellId = "c1", secret = LivePassword },
+            new { id = AlarmNvr, kind = "camera", name = "堤坝 NVR", cellId = "c1", secret = LivePassword },
             new { id = LiveNvr, kind = "camera", name = "闸口 NVR", cellId = "c1", secret = LivePassword },
             new { id = LiveNvrTcp, kind = "camera", name = "闸口 NVR TCP", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP" } },
             new { id = Nvr, kind = "camera", name = "河滩 NVR", cellId = "c1", secret = NvrPassword },
