@@ -29,6 +29,12 @@ public static class GatewayServiceExtensions
         builder.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<MigrationRunner>();
+        // Scale-out (docs/scale-out.md): leases in the shared database; outside cluster mode every lease is held.
+        builder.AddValidatedOptions<Cluster.ClusterOptions>(Cluster.ClusterOptions.Section);
+        builder.Services.AddSingleton<ISchemaProvider, Cluster.ClusterSchema>();
+        builder.Services.AddSingleton<Cluster.ClusterLeases>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Cluster.ClusterLeases>());
+        builder.Services.AddHostedService<Cluster.ClusterLiveRelay>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<CredentialVerifier>();
         builder.AddValidatedOptions<SeedOptions>(SeedOptions.Section);

@@ -31,10 +31,32 @@ public sealed class LiveHub
         metrics.Gauge("sc_live_viewers", "Open live-stream connections.", () => _subscriptions.Count);
     }
 
-    /// <summary>Lets publishers skip serialising when nobody watches.</summary>
-    public bool HasSubscribers => !_subscriptions.IsEmpty;
+    /// <summary>
+    /// Cluster mode (<see cref="Cluster.ClusterLiveRelay"/>): every event published here also goes to the other
+    /// gateways, whose viewers must see it. Null with one gateway.
+    /// </summary>
+    public Action<LiveEvent>? Forward { get; set; }
+
+    /// <summary>An event another gateway published (the alerts engine refreshes its copy of an alert from it).</summary>
+    public event Action<LiveEvent>? Relayed;
+
+    /// <summary>Lets publishers skip serialising when nobody watches (here or, in cluster mode, on another gateway).</summary>
+    public bool HasSubscribers => Forward is not null || !_subscriptions.IsEmpty;
 
     public void Publish(LiveEvent liveEvent)
+    {
+        Offer(liveEvent);
+        Forward?.Invoke(liveEvent);
+    }
+
+    /// <summary>An event from another gateway: to this gateway's viewers, not forwarded again.</summary>
+    public void PublishRelayed(LiveEvent liveEvent)
+    {
+        Offer(liveEvent);
+        Relayed?.Invoke(liveEvent);
+    }
+
+    private void Offer(LiveEvent liveEvent)
     {
         _published.Inc();
         foreach (var subscription in _subscriptions.Values)

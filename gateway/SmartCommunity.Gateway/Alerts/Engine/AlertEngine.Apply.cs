@@ -11,7 +11,7 @@ internal sealed partial class AlertEngine
                 ApplyRaise(raise.Trigger, raise.At);
                 break;
             case ClearCommand clear:
-                if (_openByKey.TryGetValue((clear.Source.Kind, clear.Source.Id, _rules.KeyType(clear.Type)), out var open))
+                if (OpenByKey(clear.Source, _rules.KeyType(clear.Type)) is { } open)
                 {
                     Close(open, clear.Cancel ? AlertState.Cancelled : AlertState.Resolved, actor: null, clear.Reason, clear.At);
                 }
@@ -21,7 +21,7 @@ internal sealed partial class AlertEngine
                 _replies.Add((ack, ApplyAck(ack, _time.GetUtcNow())));
                 break;
             case ResolveByPersonCommand resolve:
-                _replies.Add((resolve, _openById.TryGetValue(resolve.AlertId, out var alert)
+                _replies.Add((resolve, OpenById(resolve.AlertId) is { } alert
                     ? new AlertCommandResult(AlertCommandStatus.Done, Close(alert, AlertState.Resolved, resolve.PersonId, resolve.Note, _time.GetUtcNow()))
                     : new AlertCommandResult(AlertCommandStatus.NotOpen, Error: "The alert is not open.")));
                 break;
@@ -34,6 +34,21 @@ internal sealed partial class AlertEngine
             case DeliveryCommand delivery:
                 var r = delivery.Report;
                 _history.Add(new AlertHistoryEntry(r.AlertId, r.At, "delivery", r.PersonId, r.Channel, r.Outcome, r.Detail));
+                break;
+            case RefreshCommand refresh:
+                if (System.Text.Json.JsonSerializer.Deserialize(refresh.LiveEventJson, AlertsJsonContext.Default.AlertLiveEvent)?.Alert is { } changed
+                    && !_dirty.ContainsKey(changed.Id))
+                {
+                    if (changed.IsOpen)
+                    {
+                        Adopt(changed);
+                    }
+                    else
+                    {
+                        Forget(changed.Id);
+                    }
+                }
+
                 break;
             case TickCommand:
                 _armedFor = long.MaxValue; // The armed timer fired: re-arm for whatever is next.
@@ -152,6 +167,74 @@ internal sealed partial class AlertEngine
         }
     }
 
+    /// <summary>
+    /// The open alert of a (source, type), for a clear. One gateway: its own indexes. Several: the database's
+    /// (another gateway may have raised it, or closed the one this gateway knows).
+    /// </summary>
+    private Alert? OpenByKey(AlertSource source, string type)
+    {
+        _openByKey.TryGetValue((source.Kind, source.Id, type), out var open);
+        if (_leases is null)
+        {
+            return open;
+        }
+
+        if (open is not null)
+        {
+            return Fresh(open);
+        }
+
+        var stored = Read(() => _store.OpenByKey(source.Kind, source.Id, type), null, "an open alert");
+        if (stored is not null)
+        {
+            Adopt(stored);
+        }
+
+        return stored;
+    }
+
+    /// <summary>An open alert by ID, for a person's command: with several gateways, read from the database.</summary>
+    private Alert? OpenById(string id)
+    {
+        _openById.TryGetValue(id, out var open);
+        if (_leases is null)
+        {
+            return open;
+        }
+
+        if (open is not null)
+        {
+            return Fresh(open);
+        }
+
+        var stored = Read(() => _store.Get(id), null, "an alert");
+        if (stored is not { IsOpen: true })
+        {
+            return null;
+        }
+
+        Adopt(stored);
+        return stored;
+    }
+
+    /// <summary>
+    /// A cluster-mode read; while the database cannot be reached the engine goes on with its own copy (or none)
+    /// rather than losing the command, and counts it. The lease lapses meanwhile, so no timer runs on a stale copy for long.
+    /// </summary>
+    private T Read<T>(Func<T> read, T fallback, string what)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or TimeoutException or InvalidOperationException)
+        {
+            _metrics.StoreErrors.Inc();
+            _logger.LogWarning("Could not read {What} from the database; going on with this gateway's copy: {Error}", what, ex.Message);
+            return fallback;
+        }
+    }
+
     /// <summary>Takes an open alert from the database into this engine's indexes and timers (raised by another gateway).</summary>
     private void Adopt(Alert alert)
     {
@@ -174,7 +257,7 @@ internal sealed partial class AlertEngine
         // A terminal may acknowledge the alert or one notification of it ("{alertId}-{n}").
         var dash = ack.AlertOrNotificationId.IndexOf('-', StringComparison.Ordinal);
         var id = dash > 0 ? ack.AlertOrNotificationId[..dash] : ack.AlertOrNotificationId;
-        if (!_openById.TryGetValue(id, out var alert))
+        if (OpenById(id) is not { } alert)
         {
             return new AlertCommandResult(AlertCommandStatus.NotOpen, Error: "The alert is not open (resolved, cancelled or unknown).");
         }

@@ -1,4 +1,5 @@
 using SmartCommunity.Gateway.Alerts.Delivery;
+using SmartCommunity.Gateway.Cluster;
 
 namespace SmartCommunity.Gateway.Alerts.Engine;
 
@@ -94,6 +95,12 @@ internal sealed partial class AlertEngine
     private void ProcessDueTimers(DateTimeOffset now)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
+        var holder = _leases?.Holds(ClusterLeases.Timers) ?? true;
+        if (_leases is not null && holder)
+        {
+            CatchUp(nowMs);
+        }
+
         while (_timers.TryPeek(out var entry, out var due) && due <= nowMs)
         {
             _timers.Dequeue();
@@ -103,14 +110,26 @@ internal sealed partial class AlertEngine
                 continue;
             }
 
-            if (!_openById.TryGetValue(entry.Id, out var alert))
+            if (!_openById.TryGetValue(entry.Id, out var alert) || !holder)
             {
-                continue; // Closed since: lazy deletion.
+                continue; // Closed since (lazy deletion), or another gateway holds the timers (it finds them in the database).
+            }
+
+            if (_leases is not null)
+            {
+                // Another gateway may have acknowledged or closed it since this one last saw it: act on the database's copy.
+                if (Fresh(alert) is not { } fresh)
+                {
+                    continue;
+                }
+
+                alert = fresh;
             }
 
             if (entry.Kind == TimerKind.Escalate)
             {
-                if (alert is { State: AlertState.Raised, IsMuted: false, NextEscalationAt: { } next } && next.ToUnixTimeMilliseconds() <= nowMs)
+                if (alert is { State: AlertState.Raised, IsMuted: false, NextEscalationAt: { } next } && next.ToUnixTimeMilliseconds() <= nowMs
+                    && (_leases is null || Read(() => _leases.FireOnce($"escalate:{alert.Id}:{next.ToUnixTimeMilliseconds()}"), false, "an escalation step")))
                 {
                     Escalate(alert, now);
                 }
@@ -127,6 +146,54 @@ internal sealed partial class AlertEngine
                     _timers.Enqueue(entry, quietAt.ToUnixTimeMilliseconds());
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Cluster mode, on the lease holder: alerts whose escalation fell due, whichever gateway raised them (or while no
+    /// gateway held the lease), are taken into this engine and queued to fire now; <see cref="ClusterLeases.FireOnce"/>
+    /// keeps a step that another holder already fired from firing again.
+    /// </summary>
+    private void CatchUp(long nowMs)
+    {
+        foreach (var due in Read(() => _store.DueEscalations(nowMs), [], "due escalations"))
+        {
+            if (_dirty.ContainsKey(due.Id))
+            {
+                continue; // This engine's own change is newer than the row.
+            }
+
+            Adopt(due);
+            _timers.Enqueue(new TimerEntry(TimerKind.Escalate, due.Id), due.NextEscalationAt!.Value.ToUnixTimeMilliseconds());
+        }
+    }
+
+    /// <summary>The database's copy of an open alert (taken into this engine), or null when it closed elsewhere (forgotten here).</summary>
+    private Alert? Fresh(Alert alert)
+    {
+        if (_dirty.ContainsKey(alert.Id))
+        {
+            return alert; // Not stored yet: this engine's copy is the newest.
+        }
+
+        var stored = Read(() => _store.Get(alert.Id), alert, "an alert");
+        if (stored is not { IsOpen: true })
+        {
+            Forget(alert.Id);
+            return null;
+        }
+
+        Adopt(stored);
+        return stored;
+    }
+
+    /// <summary>Drops an alert this engine thought open but another gateway closed (its row would not take our update).</summary>
+    private void Forget(string id)
+    {
+        if (_openById.Remove(id, out var alert))
+        {
+            _openByKey.Remove((alert.Source.Kind, alert.Source.Id, alert.Type));
+            Track(alert, alert with { State = AlertState.Resolved });
         }
     }
 

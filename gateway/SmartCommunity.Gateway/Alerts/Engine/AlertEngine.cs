@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Alerts.Delivery;
+using SmartCommunity.Gateway.Cluster;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Live;
 
@@ -28,6 +29,8 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
     private readonly ILogger<AlertEngine> _logger;
     private readonly ITimer _timer;
     private readonly ITimer _checkpoint;
+    private readonly ClusterLeases? _leases;
+    private readonly ITimer? _poll;
     private readonly CancellationTokenSource _stopping = new();
 
     // Owned by the loop only.
@@ -48,7 +51,7 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
     private volatile bool _stopped;
 
     public AlertEngine(AlertStore store, GridRegistry grid, AlertMetrics metrics, AlertDispatcher dispatcher, LiveHub live, TimeProvider time,
-        IOptions<AlertsOptions> options, ILogger<AlertEngine> logger)
+        IOptions<AlertsOptions> options, ILogger<AlertEngine> logger, ClusterLeases? leases = null)
     {
         _options = options.Value;
         _queue = Channel.CreateBounded<EngineCommand>(new BoundedChannelOptions(_options.QueueCapacity)
@@ -69,6 +72,24 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
         // Disk upkeep, not alert logic: on the real clock, so a test's fake hour does not run 3 600 checkpoints.
         _checkpoint = TimeProvider.System.CreateTimer(_ => Checkpoint(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         dispatcher.Report = report => Enqueue(new DeliveryCommand(report));
+        if (leases is { Enabled: true })
+        {
+            // Several gateways: the database holds every gateway's escalation times; the lease holder looks for due
+            // ones each second (ProcessDueTimers), and at once when it takes the lease over.
+            _leases = leases;
+            leases.Acquired += _ => _queue.Writer.TryWrite(TickCommand.Instance);
+            // Another gateway's change to an alert (LISTEN/NOTIFY): this engine's copy follows, so a repeat here
+            // updates the open alert and a clear here finds it.
+            live.Relayed += e =>
+            {
+                if (e.Topic == "alert")
+                {
+                    Enqueue(new RefreshCommand(e.Json));
+                }
+            };
+            _poll = time.CreateTimer(_ => _queue.Writer.TryWrite(TickCommand.Instance), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        }
+
         foreach (var level in Enum.GetValues<AlertLevel>())
         {
             metrics.OpenGauge(level, () => Volatile.Read(ref _openByLevel[(int)level]));
@@ -231,7 +252,11 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
         {
             try
             {
-                _store.Write(_dirty.Values, _history, _dirtySilences);
+                foreach (var stale in _store.Write(_dirty.Values, _history, _dirtySilences))
+                {
+                    Forget(stale);
+                }
+
                 _dirty.Clear();
                 _history.Clear();
                 _dirtySilences.Clear();
@@ -309,6 +334,7 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
     public override void Dispose()
     {
         _checkpoint.Dispose();
+        _poll?.Dispose();
         _stopping.Dispose();
         _timer.Dispose();
         _store.Dispose();

@@ -34,6 +34,15 @@ internal sealed class AlertStore(Database database) : IDisposable
             .Select(r => r.ToSilence()).ToList();
     }
 
+    /// <summary>Raised alerts whose escalation is due (cluster mode: the lease holder's poll; index <c>alerts_due</c>).</summary>
+    public List<Alert> DueEscalations(long nowMs) =>
+        Bodies("SELECT body FROM alerts WHERE state = 'raised' AND next_escalation_at <= @now", new DynamicParameters(new { now = nowMs }));
+
+    /// <summary>The open alert of a (source, type), if any.</summary>
+    public Alert? OpenByKey(string kind, string source, string type) =>
+        Bodies("SELECT body FROM alerts WHERE source_kind = @kind AND source_id = @source AND type = @type AND state IN ('raised', 'acknowledged')",
+            new DynamicParameters(new { kind, source, type })).FirstOrDefault();
+
     public Alert? Get(string id) => Bodies("SELECT body FROM alerts WHERE id = @id", new DynamicParameters(new { id })).FirstOrDefault();
 
     public List<AlertHistoryEntry> History(string id)
@@ -139,10 +148,14 @@ internal sealed class AlertStore(Database database) : IDisposable
         }
     }
 
-    /// <summary>Writes one batch in one transaction: alert rows (upsert), history lines, silences.</summary>
-    public void Write(IEnumerable<Alert> alerts, IReadOnlyList<AlertHistoryEntry> history, IReadOnlyList<AlertSilence> silences)
+    /// <summary>
+    /// Writes one batch in one transaction: alert rows (upsert), history lines, silences. Returns the open alerts
+    /// whose rows refused the update because another gateway closed them (this engine's copy was stale).
+    /// </summary>
+    public List<string> Write(IEnumerable<Alert> alerts, IReadOnlyList<AlertHistoryEntry> history, IReadOnlyList<AlertSilence> silences)
     {
         _writer ??= OpenWriter();
+        var stale = new List<string>();
         try
         {
             using var transaction = _writer.BeginTransaction();
@@ -156,9 +169,13 @@ internal sealed class AlertStore(Database database) : IDisposable
             {
                 foreach (var a in alerts)
                 {
-                    upsert.Execute(a.Id, a.Source.Kind, a.Source.Id, a.Type, AlertNames.Of(a.Level), AlertNames.Of(a.State), a.CellId,
+                    var changed = upsert.Execute(a.Id, a.Source.Kind, a.Source.Id, a.Type, AlertNames.Of(a.Level), AlertNames.Of(a.State), a.CellId,
                         a.RaisedAt.ToUnixTimeMilliseconds(), a.UpdatedAt.ToUnixTimeMilliseconds(), a.NextEscalationAt?.ToUnixTimeMilliseconds(),
                         JsonSerializer.Serialize(a, AlertsJsonContext.Default.Alert));
+                    if (changed == 0 && a.IsOpen)
+                    {
+                        stale.Add(a.Id);
+                    }
                 }
             }
 
@@ -188,6 +205,7 @@ internal sealed class AlertStore(Database database) : IDisposable
             }
 
             transaction.Commit();
+            return stale;
         }
         catch
         {

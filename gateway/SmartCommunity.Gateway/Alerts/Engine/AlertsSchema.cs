@@ -51,5 +51,9 @@ internal sealed class AlertsSchema : ISchemaProvider
                 ended_by TEXT
             );
             """),
+        // Scale-out: the lease holder asks the database for due escalations every second, whichever gateway raised them.
+        new(150, "alerts", 2, """
+            CREATE INDEX alerts_due ON alerts (next_escalation_at) WHERE state = 'raised';
+            """),
     ];
 }

@@ -24,6 +24,9 @@ internal sealed record SilenceCommand(AlertSource Source, string? Type, TimeSpan
 
 internal sealed record EndSilenceCommand(string SilenceId, string PersonId) : PersonCommand(PersonId);
 
+/// <summary>Cluster mode: an alert as another gateway just stored it (its live event).</summary>
+internal sealed record RefreshCommand(string LiveEventJson) : EngineCommand;
+
 internal sealed record DeliveryCommand(DeliveryReport Report) : EngineCommand;
 
 /// <summary>The timer's wake-up: due escalations, quiet groups and silence ends are processed after every batch anyway.</summary>

@@ -43,7 +43,11 @@ public sealed class FootageRetention(
             {
                 try
                 {
-                    RunOnce();
+                    // Several gateways on shared footage storage: one pass at a time, by the holder of the timers lease.
+                    if (services.GetService<Cluster.ClusterLeases>()?.Holds(Cluster.ClusterLeases.Timers) ?? true)
+                    {
+                        RunOnce();
+                    }
                 }
                 catch (IOException ex)
                 {

@@ -10,6 +10,11 @@ public sealed partial class DischargeScheduler
 {
     private void Warn(DischargeNotice notice, SpotSchedule schedule, HazardousSpot spot, string step, DateTimeOffset now)
     {
+        if (!FirstToWarn(notice, spot.Id, step))
+        {
+            return;
+        }
+
         var arrives = schedule.ArrivesAt.ToOffset(_options.LocalOffset);
         var minutes = Math.Max(0, (int)Math.Ceiling((schedule.ArrivesAt - now).TotalMinutes));
         var atSpot = now >= schedule.ArrivesAt;
@@ -51,6 +56,10 @@ public sealed partial class DischargeScheduler
         notice.Timeline.Add(new TimelineEntry(now, "warned", spot.Id, $"{step} ({level.ToString().ToLowerInvariant()}); commands: {string.Join(", ", sent)}", guards));
     }
 
+    /// <summary>Several gateways: the one that records this warning step first sends it (outside cluster mode always this one).</summary>
+    private bool FirstToWarn(DischargeNotice notice, string placeId, string step) =>
+        leases?.FireOnce($"discharge:{notice.Id}:{placeId}:{step}") ?? true;
+
     /// <summary>
     /// A warning to a community along the river: an alert for its cell (the engine routes it to the community's
     /// officers, escalates and renders CAP). Communities have no warning devices of their own here; the spots do.
@@ -60,6 +69,11 @@ public sealed partial class DischargeScheduler
         if (grid.Snapshot.Cell(schedule.CommunityId) is not { } cell)
         {
             return false;
+        }
+
+        if (!FirstToWarn(notice, cell.Id, step))
+        {
+            return true; // Another gateway sent it (and recorded it on its copy of the notice).
         }
 
         var arrives = schedule.ArrivesAt.ToOffset(_options.LocalOffset);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.Cluster;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.WaterSafety.Commands;
 using SmartCommunity.Gateway.WaterSafety.Risk;
@@ -12,11 +13,14 @@ namespace SmartCommunity.Gateway.WaterSafety.Discharge;
 /// <summary>
 /// Discharge notices: issue, amend, cancel; computes when the wave reaches each downstream spot and fires the
 /// warnings when due. All state changes happen under one lock and are persisted before the lock is released,
-/// so a restart resumes the schedule (what fell due while down fires once, on the first tick).
+/// so a restart resumes the schedule (what fell due while down fires once, on the first tick). With several
+/// gateways (<see cref="ClusterLeases"/>) the schedule runs on the holder of the timers lease, every read starts
+/// from the database (another gateway may have issued or amended a notice), and each spot's warning step is
+/// recorded once in the database before it is sent, so a takeover never sends it twice.
 /// </summary>
 public sealed partial class DischargeScheduler(
     DischargeStore store, SpotRegistry spots, SpotMonitor monitor, WarningCommandSender commands, IAlertService alerts,
-    GridRegistry grid, TimeProvider time, IOptions<WaterSafetyOptions> options, ILogger<DischargeScheduler> logger, IPointWriter series) : BackgroundService
+    GridRegistry grid, TimeProvider time, IOptions<WaterSafetyOptions> options, ILogger<DischargeScheduler> logger, IPointWriter series, ClusterLeases? leases = null) : BackgroundService
 {
     /// <summary>Flow the gateway accepts, m³/s: the largest Chinese dam discharges stay well below this.</summary>
     public const double MaxFlowM3s = 100_000;
@@ -173,12 +177,12 @@ public sealed partial class DischargeScheduler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.Tick, time);
-        RunDue();
+        RunIfHolder();
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                RunDue();
+                RunIfHolder();
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
             {
@@ -187,8 +191,22 @@ public sealed partial class DischargeScheduler(
         }
     }
 
+    private void RunIfHolder()
+    {
+        if (leases?.Holds(ClusterLeases.Timers) ?? true)
+        {
+            RunDue();
+        }
+    }
+
     private void Ensure()
     {
+        if (leases is { Enabled: true })
+        {
+            _reservoirs = null;
+            _notices = null;
+        }
+
         _reservoirs ??= store.LoadReservoirs().ToDictionary(r => r.Id, StringComparer.Ordinal);
         _notices ??= store.LoadNotices().ToDictionary(n => n.Id, StringComparer.Ordinal);
     }
