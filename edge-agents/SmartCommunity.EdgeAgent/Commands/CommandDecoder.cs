@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using SmartCommunity.Protocol.Messages;
 using SmartCommunity.Protocol.Serialization;
+using SmartCommunity.Protocol.Validation;
 
 namespace SmartCommunity.EdgeAgent.Commands;
 
@@ -67,6 +68,18 @@ internal static class CommandDecoder
         if (c.Ts <= 0)
         {
             return "field 'ts' (epoch milliseconds) is missing or not positive";
+        }
+
+        // Range-checked here so the dispatcher's expiry arithmetic (now - expires_ts, then a TimeSpan for the log)
+        // cannot overflow: an expires_ts of -10^15 used to throw out of the receive handler (issue 19 audit).
+        if (c.Ts > MessageDecoder.MaxRepresentableTimestampMs)
+        {
+            return "field 'ts' is past the year 9999 in epoch milliseconds";
+        }
+
+        if (c.ExpiresTs is { } expires && (expires <= c.Ts || expires > MessageDecoder.MaxRepresentableTimestampMs))
+        {
+            return "field 'expires_ts' must be after 'ts' and before the year 10000 (epoch milliseconds)";
         }
 
         if (!CommandTypes.All.Contains(c.Type))

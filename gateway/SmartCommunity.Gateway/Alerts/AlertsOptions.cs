@@ -89,6 +89,10 @@ public sealed class AlertsOptions : IValidatableObject
             {
                 yield return new ValidationResult("Every Alerts:Groups rule needs a Name, at least one type and a positive QuietWindow.", [nameof(Groups)]);
             }
+            else if (group.QuietWindow > GroupRule.MaxQuietWindow)
+            {
+                yield return new ValidationResult($"Alerts:Groups rule {group.Name}: QuietWindow may be at most {GroupRule.MaxQuietWindow.TotalDays:0} days, not {group.QuietWindow}.", [nameof(Groups)]);
+            }
         }
 
         // Data annotations are not recursive: the nested section is checked here, its messages naming the setting.
@@ -149,7 +153,11 @@ public sealed class GroupRule
 
     public List<string> Types { get; set; } = [];
 
+    /// <summary>Default 5 minutes, at most <see cref="MaxQuietWindow"/>.</summary>
     public TimeSpan QuietWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>30 days, like the longest silence: a window of months is a typo (and no timer waits that long in one step).</summary>
+    public static readonly TimeSpan MaxQuietWindow = TimeSpan.FromDays(30);
 }
 
 public sealed class WebhookOptions

@@ -47,7 +47,7 @@ public static partial class SeriesRequestParser
         var interval = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((to - from).TotalSeconds / DefaultBuckets)));
         if (request.Interval is not null && !TryParseDuration(request.Interval, out interval))
         {
-            errors["interval"] = "Interval must look like 500ms, 10s, 5m, 1h or 1d (at least 1 ms).";
+            errors["interval"] = "Interval must look like 500ms, 10s, 5m, 1h or 1d (at least 1 ms, at most 100000d).";
         }
 
         Aggregation? parsed = request.Agg switch
@@ -94,16 +94,30 @@ public static partial class SeriesRequestParser
             return false;
         }
 
-        duration = match.Groups[2].Value switch
+        // In milliseconds before any TimeSpan is made: TimeSpan.FromHours(1e9) overflows (a 500, found in the issue 19
+        // audit). Longer than MaxDuration is refused; no chart bucket is wider than that.
+        var unitMs = match.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(n),
-            "s" => TimeSpan.FromSeconds(n),
-            "m" => TimeSpan.FromMinutes(n),
-            "h" => TimeSpan.FromHours(n),
-            _ => TimeSpan.FromDays(Math.Min(n, 100_000)),
+            "ms" => 1L,
+            "s" => 1_000L,
+            "m" => 60_000L,
+            "h" => 3_600_000L,
+            _ => 86_400_000L,
         };
+        if (n > (long)MaxDuration.TotalMilliseconds / unitMs)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromMilliseconds(n * unitMs);
         return true;
     }
+
+    /// <summary>Longest interval a query may name (100 000 days, about 273 years: longer than any range that can be asked for).</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(100_000);
+
+    /// <summary>Earliest time a query may name: the Unix epoch, so "one hour before" stays a time (0001-01-01 minus an hour threw).</summary>
+    public static readonly DateTimeOffset MinTime = DateTimeOffset.UnixEpoch;
 
     private static DateTimeOffset ParseTime(string? text, string name, DateTimeOffset fallback, Dictionary<string, string> errors)
     {
@@ -119,7 +133,13 @@ public static partial class SeriesRequestParser
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
         {
-            return time;
+            if (time >= MinTime)
+            {
+                return time;
+            }
+
+            errors[name] = $"{name} must not be before 1970-01-01 (Unix time 0).";
+            return fallback;
         }
 
         errors[name] = $"{name} must be an ISO 8601 time or Unix milliseconds.";

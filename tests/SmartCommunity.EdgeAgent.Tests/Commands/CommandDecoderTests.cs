@@ -35,6 +35,24 @@ public sealed class CommandDecoderTests
         Assert.Equal(id, result.Id);
     }
 
+    // The ends of the number space (issue 19 audit): each is refused with a reason instead of reaching the dispatcher,
+    // whose expiry check subtracts and formats a TimeSpan.
+    [Theory]
+    [InlineData("9223372036854775807", null, "field 'ts' is past the year 9999")]
+    [InlineData("253402300800000", null, "field 'ts' is past the year 9999")]
+    [InlineData("1795400000000", "-9223372036854775808", "field 'expires_ts' must be after 'ts'")]
+    [InlineData("1795400000000", "-1000000000000000", "field 'expires_ts' must be after 'ts'")]
+    [InlineData("1795400000000", "1795400000000", "field 'expires_ts' must be after 'ts'")]
+    [InlineData("1795400000000", "9223372036854775807", "field 'expires_ts' must be after 'ts'")]
+    public void ATimestampAtTheEndsOfTheNumberSpaceIsRefusedWithAReason(string ts, string? expires, string error)
+    {
+        var expiry = expires is null ? "" : "\"expires_ts\":" + expires + ",";
+        var result = Decode("{\"v\":1,\"id\":\"c9\",\"ts\":" + ts + "," + expiry + "\"type\":\"siren\"}");
+        Assert.Null(result.Command);
+        Assert.StartsWith(error, result.Error, StringComparison.Ordinal);
+        Assert.Equal("c9", result.Id);
+    }
+
     [Fact]
     public void AnOversizedCommandIsRefusedWithoutParsing()
     {

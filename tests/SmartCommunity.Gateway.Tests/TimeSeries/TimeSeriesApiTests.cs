@@ -25,6 +25,11 @@ public sealed class TimeSeriesApiTests : IClassFixture<TimeSeriesApiTests.Fixtur
     [InlineData("/api/timeseries/water_level?field=level_m&agg=median", "agg")]
     [InlineData("/api/timeseries/water_level?field=level_m&agg=3", "agg")]
     [InlineData("/api/timeseries/gateway_ingest?field=accepted&device=level-1", "device")]
+    // Issue 19 audit: each of these was a 500 (TimeSpan.FromHours(1e9) overflowed; 0001-01-01 minus an hour threw).
+    [InlineData("/api/timeseries/water_level?field=level_m&interval=1000000000h", "interval")]
+    [InlineData("/api/timeseries/water_level?field=level_m&interval=100001d", "interval")]
+    [InlineData("/api/timeseries/water_level?field=level_m&to=0001-01-01T00:00:00Z", "to")]
+    [InlineData("/api/timeseries/water_level?field=level_m&from=0001-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "from")]
     public async Task ABadParameterIsRefusedWithItsReason(string url, string parameter)
     {
         using var client = await _fixture.Gateway.LoginAsync("ps");

@@ -47,6 +47,8 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
     private readonly List<AlertNotification> _outbox = [];
     private readonly List<(PersonCommand Command, AlertCommandResult Result)> _replies = [];
     private readonly Dictionary<string, (string Change, Alert Alert)> _changes = new(StringComparer.Ordinal);
+    private const long MaxTimerDelayMs = 86_400_000;
+
     private long _armedFor = long.MaxValue;
     private volatile bool _stopped;
 
@@ -313,7 +315,9 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
         if (due != _armedFor)
         {
             _armedFor = due;
-            var delay = Math.Max(0, due - _time.GetUtcNow().ToUnixTimeMilliseconds());
+            // Timer.Change refuses more than 2^32-2 ms (49.7 days), so a far timer wakes the loop once a day and is
+            // re-armed then (a tick resets _armedFor); nothing is due early because ProcessDueTimers checks the time.
+            var delay = Math.Clamp(due - _time.GetUtcNow().ToUnixTimeMilliseconds(), 0, MaxTimerDelayMs);
             _timer.Change(TimeSpan.FromMilliseconds(delay), Timeout.InfiniteTimeSpan);
         }
     }
