@@ -31,6 +31,9 @@ builder.Services.AddApiProblems();
 
 var app = builder.Build();
 
+// Outermost, so it counts every error answer, the exception handler's 500s too (issue 19).
+app.UseApiRequestLimits();
+
 // A body that is not valid JSON (or of the wrong shape) is the caller's error: answer 400, not 500.
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
