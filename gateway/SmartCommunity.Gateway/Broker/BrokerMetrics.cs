@@ -23,6 +23,10 @@ public sealed class BrokerMetrics(MetricsRegistry registry)
 
     public Counter ConnectionsCutConnectTimeout { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "connect_timeout"));
 
+    public Counter ConnectionsCutTlsHandshakeTimeout { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "tls_handshake_timeout"));
+
+    public Counter ConnectionsCutTlsHandshakeFailed { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "tls_handshake_failed"));
+
     public Counter ConnectionsCutTooManyUnauthenticated { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "too_many_unauthenticated"));
 
     public Counter SubscribeRefused { get; } = registry.Counter("sc_broker_subscribe_refused_total", "Subscriptions refused by the topic ACL.");

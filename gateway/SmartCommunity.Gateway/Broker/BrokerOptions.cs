@@ -65,12 +65,15 @@ public sealed class BrokerOptions : IValidatableObject
     [Range(128, 65_536)]
     public int PacketHeaderBytes { get; set; } = 1024;
 
-    /// <summary>Embedded, plain MQTT: a connection whose CONNECT is not accepted within this time is closed. Default 10 s.</summary>
+    /// <summary>
+    /// Embedded, plain MQTT and TLS: a connection whose CONNECT (after the TLS handshake, on the TLS port) is not
+    /// accepted within this time is closed. Default 10 s.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Embedded, plain MQTT: connections from one address not yet past CONNECT; more are closed at once. Default 100;
+    /// Embedded, plain MQTT and TLS (counted per listener): connections from one address not yet past CONNECT; more are closed at once. Default 100;
     /// 0 for no cap. Devices behind one NAT that reconnect together retry with their back-off.
     /// </summary>
     [Range(0, 1_000_000)]

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Formatter;
@@ -12,7 +15,9 @@ namespace SmartCommunity.Gateway.Broker;
 /// The embedded broker's plain-TCP listener: MQTTnet's own channel adapter and TCP channel, over a
 /// <see cref="ReadBufferedStream"/> instead of the bare network stream MQTTnet's TCP adapter gives them (see there
 /// for why). Everything above the byte stream — packet decoding, sessions, keep-alive, interception — is MQTTnet's.
-/// The TLS endpoint stays on MQTTnet's adapter: <see cref="System.Net.Security.SslStream"/> buffers already.
+/// With a certificate it is the TLS listener too (MQTTnet's own had no handshake timeout and no cap, so stalled
+/// handshakes held a socket each for as long as the client liked): the handshake runs inside the same connect timeout
+/// and per-address cap as CONNECT, and the packet limits apply to the decrypted stream.
 /// It also bounds what a connection costs before it is trusted (issue 19, <see cref="ConnectionLimits"/>): packets are
 /// measured as they stream in (<see cref="MqttFrameGuard"/>), small until CONNECT is accepted; a connection that has
 /// not been accepted within the connect timeout is closed; and one address may hold only so many connections that
@@ -26,6 +31,7 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
     private readonly ConnectionLimits _limits;
     private readonly BrokerMetrics? _metrics;
     private readonly TimeProvider _time;
+    private readonly X509Certificate2? _certificate;
     private readonly Dictionary<IPAddress, int> _unauthenticated = [];
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
@@ -35,8 +41,9 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
     private int _disposed;
 
     public BufferedTcpServerAdapter(IPEndPoint endpoint, int readBufferBytes, ILogger logger, ConnectionLimits? limits = null,
-        BrokerMetrics? metrics = null, TimeProvider? time = null)
+        BrokerMetrics? metrics = null, TimeProvider? time = null, X509Certificate2? certificate = null)
     {
+        _certificate = certificate;
         _endpoint = endpoint;
         _readBufferBytes = readBufferBytes;
         _logger = logger;
@@ -137,6 +144,7 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         }
 
         var unauthenticated = 1;
+        var handshaking = _certificate is null ? 0 : 1;
         void Authenticated()
         {
             if (Interlocked.Exchange(ref unauthenticated, 0) == 1)
@@ -150,15 +158,27 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         {
             if (Volatile.Read(ref unauthenticated) == 1)
             {
-                _metrics?.ConnectionsCutConnectTimeout.Inc();
-                socket.Dispose(); // MQTTnet's pending read ends and it drops the connection
+                (Volatile.Read(ref handshaking) == 1 ? _metrics?.ConnectionsCutTlsHandshakeTimeout : _metrics?.ConnectionsCutConnectTimeout)?.Inc();
+                socket.Dispose(); // the pending handshake or MQTTnet's pending read ends and the connection is dropped
             }
         });
         try
         {
             socket.NoDelay = _serverOptions!.DefaultEndpointOptions.NoDelay;
             var guard = new MqttFrameGuard(_limits.ConnectPacketBytes);
-            var stream = new ReadBufferedStream(new NetworkStream(socket, ownsSocket: true), _readBufferBytes, guard);
+            Stream transport = new NetworkStream(socket, ownsSocket: true);
+            if (_certificate is not null)
+            {
+                if (await HandshakeAsync(transport, connectTimeout.Token).ConfigureAwait(false) is not { } tls)
+                {
+                    return;
+                }
+
+                transport = tls;
+                Volatile.Write(ref handshaking, 0);
+            }
+
+            var stream = new ReadBufferedStream(transport, _readBufferBytes, guard);
             stream.FrameRefused += refused => OnFrameRefused(refused, socket.RemoteEndPoint, Volatile.Read(ref unauthenticated) == 0);
             await using (stream.ConfigureAwait(false))
             {
@@ -187,6 +207,30 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         {
             Authenticated(); // frees the address's place if the connection never got past CONNECT
             socket.Dispose();
+        }
+    }
+
+    /// <summary>The TLS handshake within the connect timeout; null (counted, stream closed) when it fails or is cut.</summary>
+    private async Task<SslStream?> HandshakeAsync(Stream transport, CancellationToken connectTimeout)
+    {
+        var tls = new SslStream(transport, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, connectTimeout).ConfigureAwait(false);
+            return tls;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // A timeout was counted where the socket was closed; anything else is a failed handshake (garbage, wrong
+            // protocol version, a client that gave up). Debug only: the counters show a flood, the log must not.
+            if (!connectTimeout.IsCancellationRequested)
+            {
+                _metrics?.ConnectionsCutTlsHandshakeFailed.Inc();
+                _logger.LogDebug("MQTT TLS handshake failed: {Error}", ex.Message);
+            }
+
+            await tls.DisposeAsync().ConfigureAwait(false);
+            return null;
         }
     }
 

@@ -32,6 +32,7 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
     private readonly TimeProvider _time;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sessionOwners = new(StringComparer.Ordinal);
     private MqttServer? _server;
+    private X509Certificate2? _certificate;
 
     public EmbeddedBroker(
         IOptions<BrokerOptions> options,
@@ -68,32 +69,29 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         // Plain MQTT is served by our own listener (with the packet limits; see BufferedTcpServerAdapter), or not at all.
         builder.WithoutDefaultEndpoint();
 
-        if (!string.IsNullOrEmpty(_options.CertificatePath))
-        {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(_options.CertificatePath, _options.CertificatePassword);
-            builder.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(_options.TlsPort)
-                .WithEncryptionCertificate(certificate);
-        }
-
         var serverOptions = builder.Build();
         // MQTTnet gives every connection a 4 KB encode buffer up front. The broker sends devices small packets
         // (acknowledgements, commands), so 1 KB is enough and a larger packet grows it: 30 MB less at 10 000 devices,
         // which pays for the read buffers (ReadBufferBytes) with room to spare.
         serverOptions.WriterBufferSize = WriterBufferBytes;
         var factory = new MqttServerFactory();
+        // Both listeners are ours (BufferedTcpServerAdapter), with the same limits before trust; MQTTnet's TCP adapter
+        // is not used, so neither port can be reached without them.
+        var limits = new ConnectionLimits(_options.MaxConnectPacketBytes, _maxPayloadBytes + _options.PacketHeaderBytes,
+            _options.ConnectTimeout, _options.MaxUnauthenticatedConnectionsPerSource);
+        var adapters = new List<BufferedTcpServerAdapter>();
         if (_options.Port > 0)
         {
-            // MQTTnet's TCP adapter stays for the TLS endpoint (it does nothing when that is off).
-            var adapters = factory.DefaultServerAdapters.Select(create => create(factory)).ToList();
-            var limits = new ConnectionLimits(_options.MaxConnectPacketBytes, _maxPayloadBytes + _options.PacketHeaderBytes,
-                _options.ConnectTimeout, _options.MaxUnauthenticatedConnectionsPerSource);
             adapters.Add(new BufferedTcpServerAdapter(new IPEndPoint(address, _options.Port), _options.ReadBufferBytes, _logger, limits, _metrics, _time));
-            _server = factory.CreateMqttServer(serverOptions, adapters);
         }
-        else
+
+        if (!string.IsNullOrEmpty(_options.CertificatePath))
         {
-            _server = factory.CreateMqttServer(serverOptions);
+            _certificate = X509CertificateLoader.LoadPkcs12FromFile(_options.CertificatePath, _options.CertificatePassword);
+            adapters.Add(new BufferedTcpServerAdapter(new IPEndPoint(address, _options.TlsPort), _options.ReadBufferBytes, _logger, limits, _metrics, _time, _certificate));
         }
+
+        _server = factory.CreateMqttServer(serverOptions, adapters);
 
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
@@ -264,5 +262,7 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
 
             server.Dispose();
         }
+
+        Interlocked.Exchange(ref _certificate, null)?.Dispose();
     }
 }
