@@ -34,7 +34,8 @@ public sealed class FirstRunAdmin(GridRegistry grid, IOptions<AuthOptions> auth,
             }
         }
 
-        var error = grid.UpsertPerson(new Person(AdminId, "Administrator", Roles.Admin, Duty.Staff, [], null, null, Enabled: true),
+        // Registry names are "中文 English": each view shows its language's part.
+        var error = grid.UpsertPerson(new Person(AdminId, "系统管理员 Administrator", Roles.Admin, Duty.Staff, [], null, null, Enabled: true),
             SecretHasher.Hash(password, auth.Value.PasswordIterations));
         if (error is not null)
         {
