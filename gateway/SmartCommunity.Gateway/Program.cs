@@ -38,6 +38,9 @@ app.UseApiRequestLimits();
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+    // A caller's bad body is answered and counted (sc_api_errors_total), not logged as an error with a stack trace:
+    // anyone may post bodies to the sign-in call, and each would otherwise write a stack trace into the log (issue 19).
+    SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
 });
 app.UseStatusCodePages();
 app.UseApiProblemContentType();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using SmartCommunity.Gateway.Tests.Support;
 
 namespace SmartCommunity.Gateway.Tests.Api;
@@ -21,6 +22,26 @@ public sealed class ProblemDetailsTests
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_body");
         Assert.Contains("$.duty", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadBodiesFromAnyoneAreAnsweredWithoutFillingTheLogWithStackTraces()
+    {
+        var logs = new List<string>();
+        await using var gateway = new GatewayFactory(services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new ListLoggerProvider(logs))).Start();
+        using var anonymous = gateway.CreateClient();
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var body = new StringContent("{\"username\":" + i + ",\"password\":[]}", Encoding.UTF8, "application/json");
+            using var response = await anonymous.PostAsync("/api/auth/login", body);
+            await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_body");
+        }
+
+        lock (logs)
+        {
+            Assert.DoesNotContain(logs, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("BadHttpRequestException", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
