@@ -188,15 +188,26 @@ public sealed class GatewayProcess : IAsyncDisposable
                 throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode} during start.");
             }
 
+            string answer;
             try
             {
-                if ((await _http.GetAsync("/health")).IsSuccessStatusCode)
+                using var response = await _http.GetAsync("/health");
+                if (response.IsSuccessStatusCode)
                 {
                     return;
                 }
+
+                answer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException ex)
             {
+                answer = ex.Message;
+            }
+
+            // An unhealthy answer is as much a failed start as no answer: waiting for ever hangs the whole test run.
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The gateway was not healthy within 3 minutes; /health said: {answer}\n{RecentOutput}");
             }
 
             await Task.Delay(100);

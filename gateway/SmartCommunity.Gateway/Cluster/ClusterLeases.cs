@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Gateway.Infrastructure.Storage;
+using SmartCommunity.Gateway.Operations;
 
 namespace SmartCommunity.Gateway.Cluster;
 
@@ -15,7 +16,7 @@ namespace SmartCommunity.Gateway.Cluster;
 /// gateways exists beyond that row. Outside cluster mode (one gateway) every lease is always held.
 /// Expiry compares the gateways' clocks: they must be kept in step (NTP), as for any lease with a wall-clock expiry.
 /// </summary>
-public sealed class ClusterLeases : BackgroundService
+public sealed class ClusterLeases : BackgroundService, IOptionalService
 {
     /// <summary>The lease of the community's timers: alert escalation, discharge schedule, retention, rollups.</summary>
     public const string Timers = "timers";

@@ -5,6 +5,7 @@ using Npgsql;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gateway.Live;
+using SmartCommunity.Gateway.Operations;
 
 namespace SmartCommunity.Gateway.Cluster;
 
@@ -16,7 +17,7 @@ namespace SmartCommunity.Gateway.Cluster;
 /// reload from the API when they reconnect). PostgreSQL limits a payload to 8 000 bytes; a larger event is not
 /// relayed and is counted. Off outside cluster mode, and with SQLite.
 /// </summary>
-public sealed class ClusterLiveRelay : BackgroundService
+public sealed class ClusterLiveRelay : BackgroundService, IOptionalService
 {
     /// <summary>The notification channel (PostgreSQL identifier).</summary>
     public const string Channel = "sc_live";

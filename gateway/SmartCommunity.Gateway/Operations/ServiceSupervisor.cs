@@ -14,6 +14,12 @@ namespace SmartCommunity.Gateway.Operations;
 /// <summary>A background service the supervisor may start again after it faulted (its loop keeps no state a fault could corrupt).</summary>
 public interface IRestartableService;
 
+/// <summary>
+/// A background service whose loop returns at once by design when its feature is switched off (cluster mode in a
+/// single gateway, say): finished is not failed, and <c>/health</c> stays healthy.
+/// </summary>
+public interface IOptionalService;
+
 /// <summary>One background service that is not running as it should, as <c>/health</c> shows it.</summary>
 public sealed record ServiceProblem(string Name, string State, string? Error, int Restarts);
 
@@ -156,7 +162,7 @@ public sealed partial class ServiceSupervisor : BackgroundService
             return "faulted";
         }
 
-        return MayFinish.Contains(service.GetType()) && task.IsCompletedSuccessfully ? null : "stopped";
+        return (service is IOptionalService || MayFinish.Contains(service.GetType())) && task.IsCompletedSuccessfully ? null : "stopped";
     }
 
     private static bool IsRestartable(BackgroundService service) => service is IRestartableService || KnownRestartable.Contains(service.GetType());

@@ -48,6 +48,23 @@ public sealed class ServiceHealthTests
         Assert.Contains("sc_service_restarts_total{service=\"FaultsOnceService\"} 1", gateway.Get<SmartCommunity.Metrics.PrometheusBridge>().Render(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EveryServiceOfAPlainSingleGatewayCountsAsUpOnceTheSupervisorHasLooked()
+    {
+        // A service that returns at once because its feature is off (cluster mode in one gateway) is not a failure:
+        // it once made /health answer 503 for ever, and every test that waits for a healthy gateway process hung.
+        await using var gateway = new GatewayFactory().Start();
+        using var http = gateway.CreateClient();
+        var bridge = gateway.Get<SmartCommunity.Metrics.PrometheusBridge>();
+        await Eventually.TrueAsync(() => bridge.Render().Contains("sc_service_up{service=\"ClusterLeases\"}", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the supervisor publishes sc_service_up");
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // one more supervisor round (1 s): a finished loop would show now
+
+        var down = bridge.Render().Split('\n').Where(l => l.StartsWith("sc_service_up{", StringComparison.Ordinal) && l.EndsWith(" 0", StringComparison.Ordinal)).ToList();
+        Assert.True(down.Count == 0, "services down: " + string.Join(", ", down));
+        using var response = await http.GetAsync("/health");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
     private sealed class FaultOnDemandService : BackgroundService
     {
         public TaskCompletionSource Fault { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
