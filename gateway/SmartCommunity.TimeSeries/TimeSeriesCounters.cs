@@ -51,6 +51,9 @@ public sealed record TimeSeriesCounters
     /// <summary>Gauge: files in the spool folder.</summary>
     public long SpoolFiles { get; init; }
 
+    /// <summary>Counter: spool files set aside as damaged (planted, edited or truncated; kept as <c>*.lp.damaged</c>).</summary>
+    public long SpoolDamagedFiles { get; init; }
+
     /// <summary>Gauge: the last error, for a status page (never holds credentials). Null after a success.</summary>
     public string? LastError { get; init; }
 }

@@ -29,6 +29,12 @@ internal sealed class DiskSpool : IDisposable
 {
     private const string LockFileName = "spool.lock";
 
+    /// <summary>
+    /// No segment the writer makes is larger than one batch (8 MiB); a bigger file in the folder is not ours (or is
+    /// damaged) and would not fit one request, nor an int, so it is set aside at load instead of replayed.
+    /// </summary>
+    internal const long MaxSegmentBytes = 64L * 1024 * 1024;
+
     private readonly string _directory;
     private readonly long _limitBytes;
     private readonly bool _fsyncDurable;
@@ -37,6 +43,7 @@ internal sealed class DiskSpool : IDisposable
     private long _bytes;
     private long _points;
     private int _files;
+    private int _damaged;
     private readonly FileStream _lock;
 
     public DiskSpool(string directory, long limitBytes, bool fsyncDurable)
@@ -128,18 +135,48 @@ internal sealed class DiskSpool : IDisposable
         return result;
     }
 
-    /// <summary>Reads the files into <paramref name="output"/>; a file that vanished or is unreadable is removed and reported.</summary>
-    public static void ReadInto(IReadOnlyList<SpoolSegment> segments, PooledBufferWriter output)
+    /// <summary>
+    /// Reads the files into <paramref name="output"/> and returns those read. A file that vanished, is unreadable or
+    /// no longer has the size it was written with (someone edited or truncated it) is set aside as
+    /// <c>*.lp.damaged</c> for the operator, never sent, and its line count comes back in
+    /// <paramref name="lostLines"/>; the good files of the same batch still go.
+    /// </summary>
+    public List<SpoolSegment> ReadInto(IReadOnlyList<SpoolSegment> segments, PooledBufferWriter output, out int lostLines)
     {
+        lostLines = 0;
+        var read = new List<SpoolSegment>(segments.Count);
         foreach (var s in segments)
         {
-            using var file = new FileStream(s.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-            var length = (int)file.Length;
-            var span = output.GetSpan(length)[..length];
-            file.ReadExactly(span);
-            output.Advance(length);
+            try
+            {
+                using var file = new FileStream(s.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                if (file.Length != s.Bytes)
+                {
+                    throw new IOException($"The spool file {s.Path} has {file.Length} bytes, not the {s.Bytes} it was written with.");
+                }
+
+                var length = (int)s.Bytes; // at most MaxSegmentBytes: checked when written and when loaded
+                var span = output.GetSpan(length)[..length];
+                file.ReadExactly(span);
+                output.Advance(length);
+                read.Add(s);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                lostLines += s.Lines;
+                SetAside(s);
+                LastDamage = ex.Message;
+            }
         }
+
+        return read;
     }
+
+    /// <summary>Why the last file was set aside, for the writer's log (null when none was).</summary>
+    public string? LastDamage { get; private set; }
+
+    /// <summary>Files set aside as damaged since start (at load or when read).</summary>
+    public int DamagedFiles => Volatile.Read(ref _damaged);
 
     /// <summary>Deletes files the server has answered for.</summary>
     public void Remove(IReadOnlyList<SpoolSegment> segments)
@@ -171,6 +208,27 @@ internal sealed class DiskSpool : IDisposable
         Interlocked.Increment(ref _files);
     }
 
+    /// <summary>Renames a damaged file out of the replay's way (kept for the operator) and forgets it.</summary>
+    private void SetAside(SpoolSegment s)
+    {
+        Interlocked.Increment(ref _damaged);
+        if (_segments.Remove(s))
+        {
+            Interlocked.Add(ref _bytes, -s.Bytes);
+            Interlocked.Add(ref _points, -s.Lines);
+            Interlocked.Decrement(ref _files);
+        }
+
+        try
+        {
+            File.Move(s.Path, s.Path + ".damaged", overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Already gone, or not ours to move: either way it is no longer replayed.
+        }
+    }
+
     private void Delete(SpoolSegment s)
     {
         File.Delete(s.Path);
@@ -197,7 +255,15 @@ internal sealed class DiskSpool : IDisposable
                 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var lines)
                 && parts[2] is "t" or "d")
             {
-                found.Add(new SpoolSegment(seq, parts[2] == "d" ? Durability.Durable : Durability.Telemetry, lines, new FileInfo(path).Length, path));
+                var segment = new SpoolSegment(seq, parts[2] == "d" ? Durability.Durable : Durability.Telemetry, lines, new FileInfo(path).Length, path);
+                if (segment.Bytes > MaxSegmentBytes)
+                {
+                    SetAside(segment);
+                    LastDamage = $"The spool file {path} has {segment.Bytes} bytes, more than any batch ({MaxSegmentBytes}).";
+                    continue;
+                }
+
+                found.Add(segment);
             }
         }
 

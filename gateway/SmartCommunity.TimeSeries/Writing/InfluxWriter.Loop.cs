@@ -240,25 +240,24 @@ public sealed partial class InfluxWriter
 
     private async Task ReplayOnceAsync()
     {
-        var segments = _spool.PeekBatch(_options.BatchSize, MaxBatchBytes);
+        _replayBuffer.Clear();
+        var segments = _spool.ReadInto(_spool.PeekBatch(_options.BatchSize, MaxBatchBytes), _replayBuffer, out var lost);
+        if (lost > 0)
+        {
+            // Someone deleted, edited or planted a spool file: it is set aside (*.lp.damaged), its points counted lost.
+            _logger.LogError("An InfluxDB spool file was damaged and set aside; {Lines} points are lost: {Reason}", lost, _spool.LastDamage);
+            Interlocked.Add(ref _droppedSpoolFull, lost);
+        }
+
+        if (segments.Count == 0)
+        {
+            return;
+        }
+
         var lines = 0;
         foreach (var s in segments)
         {
             lines += s.Lines;
-        }
-
-        _replayBuffer.Clear();
-        try
-        {
-            DiskSpool.ReadInto(segments, _replayBuffer);
-        }
-        catch (IOException ex)
-        {
-            // Should be rare: someone deleted or damaged a spool file. Nothing left to send; count it and move on.
-            _logger.LogError(ex, "Could not read InfluxDB spool files; {Lines} points are lost.", lines);
-            Interlocked.Add(ref _droppedSpoolFull, lines);
-            _spool.Remove(segments);
-            return;
         }
 
         var outcome = await _transport.SendAsync(_replayBuffer.Array, _replayBuffer.WrittenCount, lines, CancellationToken.None);

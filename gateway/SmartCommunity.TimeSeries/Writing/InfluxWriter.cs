@@ -90,6 +90,11 @@ public sealed partial class InfluxWriter : IPointWriter
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait, // TryWrite returns false when full; WriteAsync waits.
         });
+        if (_spool.DamagedFiles > 0)
+        {
+            _logger.LogError("{Files} InfluxDB spool files were not the writer's and were set aside (*.lp.damaged): {Reason}", _spool.DamagedFiles, _spool.LastDamage);
+        }
+
         if (!_spool.IsEmpty)
         {
             _logger.LogInformation("InfluxDB spool {Directory} holds {Points} points in {Files} files from an earlier run; replaying them first.", options.SpoolDirectory, _spool.Points, _spool.Files);
@@ -162,6 +167,7 @@ public sealed partial class InfluxWriter : IPointWriter
         SpoolBytes = _spool.Bytes,
         SpoolPoints = _spool.Points,
         SpoolFiles = _spool.Files,
+        SpoolDamagedFiles = _spool.DamagedFiles,
         LastError = Volatile.Read(ref _lastError),
     };
 

@@ -36,6 +36,7 @@ public static class WriterInstruments
         Gauge(meter, writer, "sc_timeseries_spool_bytes", "Bytes in the on-disk spool (InfluxDB mode).", c => c.SpoolBytes);
         Gauge(meter, writer, "sc_timeseries_spool_points", "Points in the on-disk spool (InfluxDB mode).", c => c.SpoolPoints);
         Gauge(meter, writer, "sc_timeseries_spool_files", "Files in the on-disk spool (InfluxDB mode).", c => c.SpoolFiles);
+        Count(meter, writer, "sc_timeseries_spool_damaged_files", "Spool files set aside as damaged (*.lp.damaged), their points lost.", c => c.SpoolDamagedFiles);
         return meter;
     }
 
