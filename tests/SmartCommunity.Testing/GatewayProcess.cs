@@ -148,6 +148,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// </summary>
     public string RecentOutput => string.Join('\n', _output);
 
+    /// <summary>The process's environment (its settings), e.g. <c>Database__ConnectionString</c> in the PostgreSQL run.</summary>
+    public IDictionary<string, string?> Environment => _start.Environment;
+
     private static Process Launch(ProcessStartInfo info, ConcurrentQueue<string> output)
     {
         var process = Process.Start(info) ?? throw new InvalidOperationException("The gateway did not start.");

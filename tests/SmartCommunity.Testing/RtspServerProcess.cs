@@ -46,6 +46,17 @@ public sealed class RtspServerProcess : IAsyncDisposable
         GLib.io_add_watch(sys.stdin, GLib.IO_IN | GLib.IO_HUP, command)
         # Not shared: every client (recorder, probe) gets its own pipeline, so one client's TEARDOWN cannot end another's stream.
         factory.set_shared(False)
+        # Credentials from the environment, never the command line: a test checks that no command line holds them.
+        if os.environ.get('RTSP_USER'):
+            auth = GstRtspServer.RTSPAuth()
+            token = GstRtspServer.RTSPToken()
+            token.set_string('media.factory.role', 'user')
+            auth.add_basic(GstRtspServer.RTSPAuth.make_basic(os.environ['RTSP_USER'], os.environ['RTSP_PASSWORD']), token)
+            server.set_auth(auth)
+            permissions = GstRtspServer.RTSPPermissions()
+            permissions.add_permission_for_role('user', 'media.factory.access', True)
+            permissions.add_permission_for_role('user', 'media.factory.construct', True)
+            factory.set_permissions(permissions)
         server.get_mount_points().add_factory('/cam', factory)
         if server.attach(None) == 0:
             print('attach failed', flush=True)
@@ -68,10 +79,12 @@ public sealed class RtspServerProcess : IAsyncDisposable
     private readonly int _height;
     private readonly int _fps;
     private readonly string _pattern;
+    private readonly (string User, string Password)? _credentials;
     private Process? _process;
 
-    private RtspServerProcess(string directory, int port, int width, int height, int fps, string pattern)
+    private RtspServerProcess(string directory, int port, int width, int height, int fps, string pattern, (string User, string Password)? credentials)
     {
+        _credentials = credentials;
         _pattern = pattern;
         _directory = directory;
         Port = port;
@@ -89,12 +102,15 @@ public sealed class RtspServerProcess : IAsyncDisposable
     /// <summary>Debian's Python: the GStreamer bindings are installed for it, not for another python3 on the PATH.</summary>
     public static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
-    /// <summary>Starts a server; <paramref name="pattern"/> is videotestsrc's (ball moves, black and white are flat, for timing).</summary>
-    public static async Task<RtspServerProcess> StartAsync(int width = 320, int height = 240, int fps = 10, string pattern = "ball")
+    /// <summary>
+    /// Starts a server; <paramref name="pattern"/> is videotestsrc's (ball moves, black and white are flat, for timing).
+    /// With <paramref name="credentials"/> it serves only a client that authenticates with them (RTSP Basic, RFC 2326 §D.2).
+    /// </summary>
+    public static async Task<RtspServerProcess> StartAsync(int width = 320, int height = 240, int fps = 10, string pattern = "ball", (string User, string Password)? credentials = null)
     {
         var directory = Directory.CreateTempSubdirectory("sc-rtsp-").FullName;
         await File.WriteAllTextAsync(Path.Combine(directory, "rtsp_server.py"), Script);
-        var server = new RtspServerProcess(directory, FreePort.Next(), width, height, fps, pattern);
+        var server = new RtspServerProcess(directory, FreePort.Next(), width, height, fps, pattern, credentials);
         try
         {
             await server.StartAgainAsync();
@@ -118,6 +134,12 @@ public sealed class RtspServerProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (_credentials is { } credentials)
+        {
+            info.Environment["RTSP_USER"] = credentials.User;
+            info.Environment["RTSP_PASSWORD"] = credentials.Password;
+        }
+
         foreach (var argument in new[]
         {
             Path.Combine(_directory, "rtsp_server.py"), Port.ToString(CultureInfo.InvariantCulture), _width.ToString(CultureInfo.InvariantCulture),

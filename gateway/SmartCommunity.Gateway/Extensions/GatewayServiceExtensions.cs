@@ -28,6 +28,8 @@ public static class GatewayServiceExtensions
         builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         builder.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.Section);
         builder.Services.AddSingleton<Database>();
+        builder.AddValidatedOptions<SecretsOptions>(SecretsOptions.Section);
+        builder.Services.AddSingleton<SecretBox>();
         builder.Services.AddSingleton<MigrationRunner>();
         // Scale-out (docs/scale-out.md): leases in the shared database; outside cluster mode every lease is held.
         builder.AddValidatedOptions<Cluster.ClusterOptions>(Cluster.ClusterOptions.Section);
