@@ -1,47 +1,60 @@
 using Microsoft.Extensions.Logging;
+using Polly;
+using SmartCommunity.Resilience;
 
 namespace SmartCommunity.Storage;
 
 /// <summary>
 /// How a hot-path writer waits out an unreachable database (server stopped, network gone, SQLite busy or disk
-/// full): the same batch is tried again, backing off from 100 ms to 5 s, for as long as it takes. The writer's
-/// loop holds meanwhile, its bounded queue fills, the ingest workers wait for room and the broker holds back
-/// PUBACKs: back-pressure reaches the devices instead of events being dropped. A statement the database refuses
-/// (a constraint, a syntax error) is not retried: it would fail again.
+/// full): the same batch is tried again, on the project's one retry policy (<see cref="Retry.Pipeline{T}"/> with
+/// <see cref="Policy"/>: 100 ms doubling to 5 s, equal jitter), for as long as it takes. The writer's loop holds
+/// meanwhile, its bounded queue fills, the ingest workers wait for room and the broker holds back PUBACKs:
+/// back-pressure reaches the devices instead of events being dropped. A statement the database refuses (a
+/// constraint, a syntax error) is not retried: it would fail again. Each retry is counted by the caller's
+/// <c>onRetry</c> (the gateway's <c>sc_storage_retries_total{store}</c>).
 /// </summary>
-public static class StoreRetry
+public sealed class StoreRetry
 {
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+    /// <summary>100 ms doubling to 5 s, as before the move to the one policy (its jitter is now <see cref="Backoff"/>'s).</summary>
+    public static readonly Backoff Policy = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
 
-    /// <summary>Runs <paramref name="write"/> until it succeeds; rethrows a refusal, or the last error once <paramref name="stopping"/> is cancelled.</summary>
-    public static void Run(Action write, ILogger logger, string what, CancellationToken stopping)
+    private readonly ILogger _logger;
+    private readonly string _what;
+    private readonly ResiliencePipeline<bool> _pipeline;
+
+    /// <param name="what">What is stored, for the log (<c>door events</c>).</param>
+    /// <param name="onRetry">Called once per failed attempt that will be retried (a counter).</param>
+    public StoreRetry(ILogger logger, string what, Action onRetry, TimeProvider time)
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        var attempt = 0;
-        while (true)
-        {
-            try
+        _logger = logger;
+        _what = what;
+        _pipeline = Retry.Pipeline<bool>(Policy, int.MaxValue, outcome => outcome.Exception is { } ex && SqlDialect.IsUnavailable(ex), time,
+            (attempt, outcome, _) =>
             {
-                write();
-                if (attempt > 0)
-                {
-                    logger.LogInformation("Storing {What} works again after {Attempts} retries.", what, attempt);
-                }
-
-                return;
-            }
-            catch (Exception ex) when (SqlDialect.IsUnavailable(ex) && !stopping.IsCancellationRequested)
-            {
-                attempt++;
+                onRetry();
                 if (attempt == 1 || attempt % 20 == 0)
                 {
-                    logger.LogWarning("Storing {What} failed ({Error}); retrying (attempt {Attempt}), ingest waits meanwhile.", what, ex.Message, attempt);
+                    _logger.LogWarning("Storing {What} failed ({Error}); retrying (attempt {Attempt}), ingest waits meanwhile.", _what, outcome.Exception?.Message, attempt);
                 }
+            });
+    }
 
-                // Wakes early when the host stops; the next attempt then rethrows for the stop path.
-                stopping.WaitHandle.WaitOne(delay);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
-            }
+    /// <summary>
+    /// Runs <paramref name="write"/> until it succeeds; rethrows a refusal at once, and stops retrying when
+    /// <paramref name="stopping"/> is cancelled (an <see cref="OperationCanceledException"/> for the stop path).
+    /// </summary>
+    public void Run(Action write, CancellationToken stopping)
+    {
+        var attempts = 0;
+        _pipeline.Execute(_ =>
+        {
+            attempts++;
+            write();
+            return true;
+        }, stopping);
+        if (attempts > 1)
+        {
+            _logger.LogInformation("Storing {What} works again after {Attempts} retries.", _what, attempts - 1);
         }
     }
 }

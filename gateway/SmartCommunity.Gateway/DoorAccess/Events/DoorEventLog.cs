@@ -24,6 +24,7 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
     private readonly Database _database;
     private readonly DoorAlarms _alarms;
     private readonly TimeProvider _time;
+    private readonly StoreRetry _retry;
     private readonly DoorAccessOptions _options;
     private readonly RateLimitedLog _log;
     private readonly ILogger<DoorEventLog> _logger;
@@ -53,7 +54,10 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         _queueFullWaits = metrics.Counter("sc_door_events_queue_full_total", "Door events that held an ingest worker until the queue had room.");
         _droppedStore = metrics.Counter("sc_door_events_dropped_total", "Door events lost.", ("reason", "store_error"));
         _storeErrors = metrics.Counter("sc_door_store_errors_total", "Failed door-event transactions.");
+        _retry = new StoreRetry(logger, "door events", metrics.Counter("sc_storage_retries_total", StoreRetriesHelp, ("store", "door_events")).Inc, time);
     }
+
+    internal const string StoreRetriesHelp = "Batch writes retried because the database was unreachable, by store.";
 
     void IDeviceMessageHandler.OnEvent(DeviceRuntime device, EventMessage message, long receivedTimestamp)
     {
@@ -123,11 +127,11 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         try
         {
             // An unreachable database holds this loop (and so, through the full queue, the door units) until it is back.
-            StoreRetry.Run(() =>
+            _retry.Run(() =>
             {
                 fresh.Clear();
                 Insert(batch, fresh);
-            }, _logger, "door events", _stopping);
+            }, _stopping);
         }
         catch (Exception ex)
         {

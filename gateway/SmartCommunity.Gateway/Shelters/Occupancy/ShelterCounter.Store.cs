@@ -57,7 +57,7 @@ public sealed partial class ShelterCounter
         try
         {
             // An unreachable database holds this loop (and so, through the full queue, the devices) until it is back.
-            StoreRetry.Run(() =>
+            _retry.Run(() =>
             {
                 try
                 {
@@ -69,7 +69,7 @@ public sealed partial class ShelterCounter
                     _loaded = false;
                     throw;
                 }
-            }, _logger, "shelter counts", _stopping);
+            }, _stopping);
         }
         catch (Exception ex)
         {

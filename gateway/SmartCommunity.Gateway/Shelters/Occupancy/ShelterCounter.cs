@@ -32,6 +32,7 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
     private readonly LiveHub _live;
     private readonly ShelterMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly StoreRetry _retry;
     private readonly SheltersOptions _options;
     private readonly RateLimitedLog _log;
     private readonly ILogger<ShelterCounter> _logger;
@@ -59,6 +60,7 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
         _options = options.Value;
         _logger = logger;
         _log = new RateLimitedLog(logger, time, TimeSpan.FromSeconds(30));
+        _retry = new StoreRetry(logger, "shelter counts", metrics.StoreRetries.Inc, time);
         _queue = Channel.CreateBounded<CountingWork>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _startedAt = time.GetUtcNow();
         _shelters.Changed += id => _queue.Writer.TryWrite(new ShelterChanged(id));

@@ -5,6 +5,8 @@ namespace SmartCommunity.Gateway.Shelters.Occupancy;
 /// <summary>Counters of the shelter feature (docs/shelters.md, "Metrics").</summary>
 public sealed class ShelterMetrics(MetricsRegistry registry)
 {
+    public Counter StoreRetries { get; } = registry.Counter("sc_storage_retries_total", DoorAccess.Events.DoorEventLog.StoreRetriesHelp, ("store", "shelter_counts"));
+
     public Counter Counted { get; } = registry.Counter("sc_shelter_events_total", "Counting events by outcome.", ("outcome", "counted"));
 
     public Counter NotCounted { get; } = registry.Counter("sc_shelter_events_total", "Counting events by outcome.", ("outcome", "other_source"));

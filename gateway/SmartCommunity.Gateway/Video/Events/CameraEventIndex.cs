@@ -19,11 +19,12 @@ public sealed record CameraEvent(long Id, string CameraId, DateTimeOffset At, st
 /// <c>sc_video_events_dropped_total</c> counts it — the event itself still reaches every other handler); one
 /// writer stores them in batches.
 /// </summary>
-public sealed class CameraEventIndex(Database database, SegmentIndex segments, VideoMetrics metrics, ILogger<CameraEventIndex> logger) : BackgroundService, IDeviceMessageHandler, IDurableEffects
+public sealed class CameraEventIndex(Database database, SegmentIndex segments, VideoMetrics metrics, TimeProvider time, ILogger<CameraEventIndex> logger) : BackgroundService, IDeviceMessageHandler, IDurableEffects
 {
     // Camera events and flush markers (a TaskCompletionSource completed once everything before it is stored).
     private bool _failedSinceFlush;
     private CancellationToken _stopping;
+    private readonly StoreRetry _retry = new(logger, "camera events", metrics.EventStoreRetries.Inc, time);
     private readonly Channel<object> _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     void IDeviceMessageHandler.OnEvent(DeviceRuntime device, EventMessage message, long receivedTimestamp)
@@ -123,7 +124,7 @@ public sealed class CameraEventIndex(Database database, SegmentIndex segments, V
         try
         {
             // An unreachable database holds this loop (and so, through the full queue, the cameras) until it is back.
-            StoreRetry.Run(() =>
+            _retry.Run(() =>
             {
                 using (var connection = database.Open())
                 using (var transaction = connection.BeginTransaction())
@@ -140,7 +141,7 @@ public sealed class CameraEventIndex(Database database, SegmentIndex segments, V
 
                     transaction.Commit();
                 }
-            }, logger, "camera events", _stopping);
+            }, _stopping);
 
             foreach (var e in batch)
             {

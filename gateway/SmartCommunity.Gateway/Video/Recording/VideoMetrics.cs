@@ -19,6 +19,8 @@ public sealed class VideoMetrics(MetricsRegistry metrics)
 
     public Counter SegmentsDeleted { get; } = metrics.Counter("sc_video_segments_deleted_total", "Segments deleted by retention (days or the disk guard).");
 
+    public Counter EventStoreRetries { get; } = metrics.Counter("sc_storage_retries_total", DoorAccess.Events.DoorEventLog.StoreRetriesHelp, ("store", "camera_events"));
+
     public Counter EventsIndexed { get; } = metrics.Counter("sc_video_events_indexed_total", "Camera events bookmarked.");
 
     public Counter QueueFullWaits { get; } = metrics.Counter("sc_video_events_queue_full_total", "Camera events that waited for room in the bookmark queue (the camera was held back).");
