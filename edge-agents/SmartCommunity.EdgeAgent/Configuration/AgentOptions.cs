@@ -21,4 +21,12 @@ public sealed class AgentOptions
     /// <summary>How many commands one device may run at once; more are answered <c>failed</c> (busy). Default 4.</summary>
     [Range(1, 64, ErrorMessage = "Agent:MaxConcurrentCommands must be between 1 and 64.")]
     public int MaxConcurrentCommands { get; set; } = 4;
+
+    /// <summary>
+    /// Where the agent serves its counters for Prometheus (<c>GET /metrics</c>, text format 0.0.4), e.g.
+    /// <c>http://127.0.0.1:9464</c>. Default empty: no HTTP listener. The page names devices and counts, no secret;
+    /// bind it where only the scraper can reach it, as there is no sign-in.
+    /// </summary>
+    [Url(ErrorMessage = "Agent:MetricsUrl must be an http URL such as http://127.0.0.1:9464.")]
+    public string? MetricsUrl { get; set; }
 }

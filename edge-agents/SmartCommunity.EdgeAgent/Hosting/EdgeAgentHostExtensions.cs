@@ -56,6 +56,11 @@ public static class EdgeAgentHostExtensions
         services.AddSingleton<EdgeAgentService>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeAgentService>());
         services.AddHostedService<CountersReporter>();
+        // Counters on System.Diagnostics.Metrics, served on Agent:MetricsUrl as the gateway serves its own (docs/architecture.md).
+        services.AddMetrics();
+        services.TryAddSingleton<Drivers.Sl651.Sl651Listeners>();
+        services.AddSingleton<SmartCommunity.Metrics.PrometheusBridge>();
+        services.AddHostedService<MetricsEndpoint>();
         return builder;
     }
 

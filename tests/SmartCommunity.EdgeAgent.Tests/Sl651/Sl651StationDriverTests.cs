@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCommunity.EdgeAgent.Drivers.Sl651;
 using SmartCommunity.EdgeAgent.Tests.Support;
@@ -121,6 +122,26 @@ public sealed class Sl651StationDriverTests : IAsyncLifetime, IDisposable
         await Eventually.TrueAsync(() => device.Telemetry.Count == 1);
         Assert.Equal(1.3, device.Telemetry[0].LevelM);
         Assert.Equal(1, Listener.Counters.TotalRejects);
+    }
+
+    [Fact]
+    public async Task ARejectedFrameIsACounterOnMetricsLabelledWithItsListenerAndReason()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var bridge = new SmartCommunity.Metrics.PrometheusBridge(meters);
+        SmartCommunity.Sl651.Server.Sl651Instruments.Publish(meters, () => _listeners.All.Select(l => (l.EndPoint.ToString(), l.Counters)));
+        StartDevice();
+        using var rtu = await ConnectAsync(_port);
+
+        await rtu.GetStream().WriteAsync(Report(0x32, 1, _observed, Z1234, corruptCrc: true));
+        await Eventually.TrueAsync(() => Listener.Counters.Rejects(Sl651RejectReason.CrcMismatch) == 1);
+
+        var text = bridge.Render();
+        Assert.Contains("# TYPE sc_sl651_rejected_total counter", text, StringComparison.Ordinal);
+        Assert.Contains($"sc_sl651_rejected_total{{listener=\"127.0.0.1:{_port}\",reason=\"crc_mismatch\"}} 1", text, StringComparison.Ordinal);
+        Assert.Contains($"sc_sl651_rejected_total{{listener=\"127.0.0.1:{_port}\",reason=\"bad_start\"}} 0", text, StringComparison.Ordinal);
+        Assert.Contains($"sc_sl651_active_connections{{listener=\"127.0.0.1:{_port}\"}} 1", text, StringComparison.Ordinal);
     }
 
     [Fact]

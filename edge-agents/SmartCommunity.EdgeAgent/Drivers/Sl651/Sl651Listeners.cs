@@ -18,6 +18,18 @@ public sealed class Sl651Listeners(ILogger<Sl651Listeners> logger) : IAsyncDispo
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<IPEndPoint, Sl651Listener> _listeners = [];
 
+    /// <summary>The running listeners (for their counters on /metrics).</summary>
+    public IReadOnlyList<Sl651Listener> All
+    {
+        get
+        {
+            lock (_listeners)
+            {
+                return [.. _listeners.Values];
+            }
+        }
+    }
+
     /// <summary>The listener on <paramref name="endPoint"/>, if a device uses it (for counters).</summary>
     public Sl651Listener? Find(IPEndPoint endPoint)
     {
