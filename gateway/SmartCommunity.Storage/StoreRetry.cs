@@ -40,21 +40,38 @@ public sealed class StoreRetry
     }
 
     /// <summary>
-    /// Runs <paramref name="write"/> until it succeeds; rethrows a refusal at once, and stops retrying when
-    /// <paramref name="stopping"/> is cancelled (an <see cref="OperationCanceledException"/> for the stop path).
+    /// Runs <paramref name="write"/> until it succeeds, waiting between attempts without holding a thread (the
+    /// writer's loop awaits). A refusal is rethrown at once. When <paramref name="stopping"/> is cancelled, during
+    /// a wait or before the call, <paramref name="write"/> gets one last attempt at once: a clean stop still stores
+    /// what was queued, and an error from that attempt (the database is still away) goes to the writer's stop
+    /// path, where the ingest journal keeps the events for replay.
     /// </summary>
-    public void Run(Action write, CancellationToken stopping)
+    public async Task RunAsync(Action write, CancellationToken stopping)
     {
-        var attempts = 0;
-        _pipeline.Execute(_ =>
+        if (!stopping.IsCancellationRequested)
         {
-            attempts++;
-            write();
-            return true;
-        }, stopping);
-        if (attempts > 1)
-        {
-            _logger.LogInformation("Storing {What} works again after {Attempts} retries.", _what, attempts - 1);
+            var attempts = 0;
+            try
+            {
+                await _pipeline.ExecuteAsync(_ =>
+                {
+                    attempts++;
+                    write();
+                    return ValueTask.FromResult(true);
+                }, stopping).ConfigureAwait(false);
+                if (attempts > 1)
+                {
+                    _logger.LogInformation("Storing {What} works again after {Attempts} retries.", _what, attempts - 1);
+                }
+
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // The host stopped during a wait: the last attempt below, without waiting out the backoff.
+            }
         }
+
+        write();
     }
 }

@@ -100,7 +100,7 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
                     batch.Add(item);
                 }
 
-                Write(batch);
+                await WriteAsync(batch).ConfigureAwait(false);
                 batch.Clear();
             }
         }
@@ -112,11 +112,11 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
                 batch.Add(item);
             }
 
-            Write(batch);
+            await WriteAsync(batch).ConfigureAwait(false);
         }
     }
 
-    private void Write(List<object> batch)
+    private async Task WriteAsync(List<object> batch)
     {
         if (batch.Count == 0)
         {
@@ -127,11 +127,11 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         try
         {
             // An unreachable database holds this loop (and so, through the full queue, the door units) until it is back.
-            _retry.Run(() =>
+            await _retry.RunAsync(() =>
             {
                 fresh.Clear();
                 Insert(batch, fresh);
-            }, _stopping);
+            }, _stopping).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

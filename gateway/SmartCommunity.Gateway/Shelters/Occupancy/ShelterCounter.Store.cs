@@ -52,12 +52,12 @@ public sealed partial class ShelterCounter
         return state;
     }
 
-    private void Process(List<CountingWork> batch)
+    private async Task ProcessAsync(List<CountingWork> batch)
     {
         try
         {
             // An unreachable database holds this loop (and so, through the full queue, the devices) until it is back.
-            _retry.Run(() =>
+            await _retry.RunAsync(() =>
             {
                 try
                 {
@@ -69,7 +69,7 @@ public sealed partial class ShelterCounter
                     _loaded = false;
                     throw;
                 }
-            }, _stopping);
+            }, _stopping).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -164,14 +164,14 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
                 batch.Add(work);
                 if (batch.Count >= MaxBatch)
                 {
-                    RunSafely(() => Process(batch));
+                    await RunSafelyAsync(() => ProcessAsync(batch)).ConfigureAwait(false);
                     batch.Clear();
                 }
             }
 
             if (batch.Count > 0)
             {
-                RunSafely(() => Process(batch));
+                await RunSafelyAsync(() => ProcessAsync(batch)).ConfigureAwait(false);
                 batch.Clear();
             }
         }
@@ -184,7 +184,7 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
 
         if (batch.Count > 0)
         {
-            RunSafely(() => Process(batch));
+            await RunSafelyAsync(() => ProcessAsync(batch)).ConfigureAwait(false);
         }
     }
 
@@ -196,10 +196,27 @@ public sealed partial class ShelterCounter : BackgroundService, IDeviceMessageHa
         }
         catch (Exception ex)
         {
-            _metrics.StoreErrors.Inc();
-            _logger.LogError(ex, "Shelter counting failed; the state is reloaded from the database.");
-            ReloadStates();
+            Failed(ex);
         }
+    }
+
+    private async Task RunSafelyAsync(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Failed(ex);
+        }
+    }
+
+    private void Failed(Exception ex)
+    {
+        _metrics.StoreErrors.Inc();
+        _logger.LogError(ex, "Shelter counting failed; the state is reloaded from the database.");
+        ReloadStates();
     }
 
     /// <summary>A shelter was added, changed or deleted: its snapshot is rebuilt by the loop.</summary>

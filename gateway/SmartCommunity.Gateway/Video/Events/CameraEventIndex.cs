@@ -79,7 +79,7 @@ public sealed class CameraEventIndex(Database database, SegmentIndex segments, V
                     batch.Add(entry);
                 }
 
-                Store(batch);
+                await StoreAsync(batch);
                 batch.Clear();
             }
         }
@@ -91,13 +91,13 @@ public sealed class CameraEventIndex(Database database, SegmentIndex segments, V
                 batch.Add(entry);
             }
 
-            Store(batch);
+            await StoreAsync(batch);
         }
     }
 
-    private void Store(List<object> items)
+    private async Task StoreAsync(List<object> items)
     {
-        _failedSinceFlush |= !Store(items.OfType<CameraEvent>().ToList());
+        _failedSinceFlush |= !await StoreAsync(items.OfType<CameraEvent>().ToList());
         foreach (var done in items.OfType<TaskCompletionSource>())
         {
             // A flush after a failed store fails too, so the ingest checkpoint keeps those events for replay.
@@ -114,7 +114,7 @@ public sealed class CameraEventIndex(Database database, SegmentIndex segments, V
         }
     }
 
-    private bool Store(List<CameraEvent> batch)
+    private async Task<bool> StoreAsync(List<CameraEvent> batch)
     {
         if (batch.Count == 0)
         {
@@ -124,7 +124,7 @@ public sealed class CameraEventIndex(Database database, SegmentIndex segments, V
         try
         {
             // An unreachable database holds this loop (and so, through the full queue, the cameras) until it is back.
-            _retry.Run(() =>
+            await _retry.RunAsync(() =>
             {
                 using (var connection = database.Open())
                 using (var transaction = connection.BeginTransaction())
