@@ -19,6 +19,10 @@ public static class Gb28181Api
     {
         var api = app.MapGroup("api/gb28181").WithTags("GB/T 28181");
         api.MapPost("channels/{id}/ptz", Ptz).RequireAuthorization(AuthPolicies.PublicSecurity);
+        // The device's own recordings are evidence held outside the gateway, and each query loads the device: public
+        // security and admins, as for PTZ and clip exports (guards see the gateway's own footage of their cells).
+        api.MapGet("channels/{id}/records", Playback.RecordsApi.Records).RequireAuthorization(AuthPolicies.PublicSecurity);
+        api.MapGet("channels/{id}/playback", Playback.RecordsApi.Playback).RequireAuthorization(AuthPolicies.PublicSecurity);
     }
 
     private static async Task<Results<Ok, BadRequest<ApiProblem>, NotFound<ApiProblem>, Conflict<ApiProblem>, ProblemHttpResult>> Ptz(
@@ -47,7 +51,7 @@ public static class Gb28181Api
         }
 
         var channel = devices.Get(id)?.Device;
-        var parentId = channel?.Attributes.GetValueOrDefault(CatalogSync.ParentAttribute) ?? (sessions.Get(id) is not null ? id : null);
+        var parentId = Playback.RecordsApi.ParentOf(id, devices, sessions);
         if (channel is null || parentId is null)
         {
             return ApiProblem.NotFound("unknown_channel", $"'{id}' is not a GB/T 28181 channel.");

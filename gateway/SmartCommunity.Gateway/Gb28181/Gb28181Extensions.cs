@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Extensions;
 using SmartCommunity.Gateway.Gb28181.Live;
+using SmartCommunity.Gateway.Gb28181.Playback;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 using SmartCommunity.Gb28181.Sip;
 
@@ -31,6 +32,8 @@ public static class Gb28181Extensions
         builder.Services.AddSingleton<GbCameras>();
         builder.Services.AddSingleton<CatalogSync>();
         builder.Services.AddSingleton<GbAlarms>();
+        builder.Services.AddSingleton<RecordQueries>();
+        builder.Services.AddSingleton<PlaybackStreams>();
         builder.Services.AddSingleton<Gb28181Server>();
         if (builder.Configuration.GetSection(Gb28181Options.Section).GetValue<bool>(nameof(Gb28181Options.Enabled)))
         {

@@ -86,6 +86,21 @@ public sealed class Gb28181Options : IValidatableObject
     [Range(0, 65535)]
     public int RelayPort { get; set; }
 
+    /// <summary>
+    /// The devices' clock offset from UTC. MANSCDP times (GB/T 28181-2016 A.2.1) are local wall-clock times without a
+    /// zone, so the gateway converts the API's instants to and from device time with it. Default +08:00 (China).
+    /// </summary>
+    public TimeSpan DeviceUtcOffset { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How long the gateway waits for all of a RecordInfo query's answers (SumNum items) after the device acknowledged it. Default 15 s.</summary>
+    public TimeSpan RecordQueryTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Longest time range one RecordInfo query may cover. Default 31 days (a device lists one item per file, and lists are capped at 10 000).</summary>
+    public TimeSpan MaxRecordQuerySpan { get; set; } = TimeSpan.FromDays(31);
+
+    /// <summary>Longest stretch of a device's recording one playback request may ask for. Default 4 hours.</summary>
+    public TimeSpan MaxPlaybackSpan { get; set; } = TimeSpan.FromHours(4);
+
     public string EffectiveRealm => string.IsNullOrEmpty(Realm) ? ServerId[..Math.Min(10, ServerId.Length)] : Realm;
 
     public string EffectiveAddress => !string.IsNullOrEmpty(AdvertisedAddress) ? AdvertisedAddress : BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : BindAddress;
@@ -110,6 +125,11 @@ public sealed class Gb28181Options : IValidatableObject
         if (InviteTimeout <= TimeSpan.Zero || MediaTimeout <= TimeSpan.Zero || StreamLinger < TimeSpan.Zero)
         {
             yield return new ValidationResult("Gb28181: InviteTimeout and MediaTimeout must be positive and StreamLinger not negative.");
+        }
+
+        if (DeviceUtcOffset < TimeSpan.FromHours(-14) || DeviceUtcOffset > TimeSpan.FromHours(14) || RecordQueryTimeout <= TimeSpan.Zero || MaxRecordQuerySpan <= TimeSpan.Zero || MaxPlaybackSpan <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Gb28181: DeviceUtcOffset must be within ±14 h; RecordQueryTimeout, MaxRecordQuerySpan and MaxPlaybackSpan must be positive.");
         }
 
         if (MinExpires <= TimeSpan.Zero || MaxExpires < MinExpires || KeepaliveInterval <= TimeSpan.Zero || NonceLifetime <= TimeSpan.Zero)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Gb28181.Live;
+using SmartCommunity.Gateway.Gb28181.Playback;
 using SmartCommunity.Gb28181.Manscdp;
 using SmartCommunity.Gb28181.Sip;
 
@@ -13,12 +14,13 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// (device presence, and with it the <c>device_offline</c> alert), and its channels with it.
 /// </summary>
 public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar registrar, SipClient client, SipCredentialStore credentials,
-    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, LiveStreams streams, LiveRelay relay, GbCameras cameras,
+    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, LiveStreams streams, LiveRelay relay, GbCameras cameras,
     Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService
 {
     private readonly Gb28181Options _options = options.Value;
     private readonly CatalogCollector _collector = new(time);
+    private readonly RecentTransactions _recent = new(time);
     private readonly ILogger _logger = loggers.CreateLogger<Gb28181Server>();
     private SipTransport? _transport;
 
@@ -44,6 +46,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             {
                 CheckSessions();
                 streams.Tick();
+                playbacks.Tick();
             }
         }
         catch (OperationCanceledException)
@@ -53,6 +56,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         finally
         {
             await streams.StopAllAsync().ConfigureAwait(false);
+            await playbacks.StopAllAsync().ConfigureAwait(false);
             await relay.DisposeAsync().ConfigureAwait(false);
             await _transport.DisposeAsync().ConfigureAwait(false);
         }
@@ -72,6 +76,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
                 presence.OnDisconnected(session.DeviceId, "sip " + cause);
                 catalogs.ParentOffline(session.DeviceId, "parent " + cause);
                 streams.ParentOffline(session.DeviceId);
+                playbacks.ParentOffline(session.DeviceId);
                 _logger.LogWarning("GB/T 28181 device {Device} is offline: {Cause}", session.DeviceId, cause);
             }
         }
@@ -94,14 +99,18 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             case "REGISTER":
                 await registrar.HandleAsync(message, peer).ConfigureAwait(false);
                 break;
+            case "MESSAGE" when _recent.TryGet(message, out var earlier):
+                metrics.Refused("retransmission-absorbed");
+                await peer.SendAsync(earlier).ConfigureAwait(false);
+                break;
             case "MESSAGE":
                 await MessageAsync(message, peer).ConfigureAwait(false);
                 break;
             case "ACK":
                 break; // RFC 3261 §17.2.1: no response to ACK.
             case "BYE":
-                // The device ends a live stream (RFC 3261 §15.1.2); 481 when no stream has that Call-ID.
-                var known = streams.OnBye(message.CallId);
+                // The device ends a live stream or a playback (RFC 3261 §15.1.2); 481 when no stream has that Call-ID.
+                var known = streams.OnBye(message.CallId) || playbacks.OnBye(message.CallId);
                 if (!known)
                 {
                     metrics.Refused("bye-unknown-dialog");
@@ -121,6 +130,12 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         }
     }
 
+    private Task AnswerAsync(SipMessage request, SipPeer peer, SipMessage response)
+    {
+        _recent.Remember(request, response);
+        return peer.SendAsync(response);
+    }
+
     private async Task MessageAsync(SipMessage request, SipPeer peer)
     {
         var deviceId = request.FromUser;
@@ -128,7 +143,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         if (session is null)
         {
             metrics.Refused("not-registered");
-            await peer.SendAsync(SipMessage.ResponseTo(request, 403, "Forbidden: not registered")).ConfigureAwait(false);
+            await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 403, "Forbidden: not registered")).ConfigureAwait(false);
             return;
         }
 
@@ -136,7 +151,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         {
             // A registered ID from another address: someone else using a device's name.
             metrics.Refused("wrong-source");
-            await peer.SendAsync(SipMessage.ResponseTo(request, 403, "Forbidden: not the registered address")).ConfigureAwait(false);
+            await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 403, "Forbidden: not the registered address")).ConfigureAwait(false);
             return;
         }
 
@@ -144,12 +159,12 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         if (body is null)
         {
             metrics.Refused("manscdp-" + reason);
-            await peer.SendAsync(SipMessage.ResponseTo(request, 400, "Bad Request: " + reason)).ConfigureAwait(false);
+            await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 400, "Bad Request: " + reason)).ConfigureAwait(false);
             return;
         }
 
         // GB/T 28181-2016 §9.3: acknowledge with 200 first; the content is handled after.
-        await peer.SendAsync(SipMessage.ResponseTo(request, 200, "OK", Registrar.NewTag())).ConfigureAwait(false);
+        await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 200, "OK", Registrar.NewTag())).ConfigureAwait(false);
         session.LastHeard = time.GetUtcNow();
         switch ((body.Kind, body.CmdType))
         {
@@ -170,12 +185,43 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
                 }
 
                 break;
+            case ("Notify", "MediaStatus"):
+                metrics.Message("MediaStatus");
+                playbacks.OnMediaStatus(body, session.DeviceId);
+                break;
+            case ("Response", "RecordInfo"):
+                records.OnResponse(body, session.DeviceId);
+                break;
             case ("Notify", "Alarm"):
-                await alarms.HandleAsync(body, session.DeviceId).ConfigureAwait(false);
+                var accepted = await alarms.HandleAsync(body, session.DeviceId).ConfigureAwait(false);
+                _ = AnswerAlarmAsync(session, body, accepted);
                 break;
             default:
                 metrics.Refused("unhandled-cmd");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// GB/T 28181-2016 §9.4.2 (报警事件通知和分发, flow steps 3–4; the same in the 2022 edition): after the 200 OK the
+    /// SIP server sends the device a MESSAGE with the alarm notification response, <c>Response</c>/<c>Alarm</c> with the
+    /// alarm's SN and DeviceID and <c>Result</c> OK (A.2.6, 报警通知应答); a device that gets none may send the alarm
+    /// again. A refused alarm is answered <c>ERROR</c>, so the device stops resending what will never be accepted.
+    /// </summary>
+    private async Task AnswerAlarmAsync(DeviceSession session, ManscdpMessage alarm, bool accepted)
+    {
+        try
+        {
+            var request = client.NewRequest("MESSAGE", session);
+            request.Add("Content-Type", "Application/MANSCDP+xml");
+            request.Body = ManscdpBodies.Result("Alarm", alarm.Sn, alarm.DeviceId, accepted);
+            var answer = await client.SendAsync(request, session, TimeSpan.FromSeconds(8)).ConfigureAwait(false);
+            metrics.Message(answer?.StatusCode is >= 200 and < 300 ? "AlarmResponse" : "AlarmResponse-unanswered");
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            metrics.Refused("alarm-response-failed");
+            _logger.LogWarning(ex, "GB/T 28181: alarm response to {Device} failed", session.DeviceId);
         }
     }
 

@@ -19,19 +19,20 @@ public sealed class GbAlarms(DeviceRegistry devices, VideoAnalysisService events
 {
     public const int MaxDescription = 200;
 
-    public async Task HandleAsync(ManscdpMessage alarm, string senderId)
+    /// <summary>Handles one alarm; true when it became a camera event (the device is answered Result OK), false when refused (ERROR).</summary>
+    public async Task<bool> HandleAsync(ManscdpMessage alarm, string senderId)
     {
         var target = devices.Get(alarm.DeviceId)?.Device;
         if (target is null || (alarm.DeviceId != senderId && target.Attributes.GetValueOrDefault(CatalogSync.ParentAttribute) != senderId))
         {
             metrics.Refused("alarm-foreign-device"); // Never let one device raise events for another.
-            return;
+            return false;
         }
 
         if (!SmallInt(alarm.Field("AlarmPriority"), 1, 4, out _) || !SmallInt(alarm.Field("AlarmMethod"), 1, 7, out var method))
         {
             metrics.Refused("alarm-bad-field");
-            return;
+            return false;
         }
 
         var typeText = alarm.Root.Element("Info")?.Element("AlarmType")?.Value.Trim() ?? alarm.Field("AlarmType");
@@ -39,14 +40,14 @@ public sealed class GbAlarms(DeviceRegistry devices, VideoAnalysisService events
         if (typeText is not null && !SmallInt(typeText, 1, 99, out type))
         {
             metrics.Refused("alarm-bad-field");
-            return;
+            return false;
         }
 
         var message = Map(method, type);
         if (message is null)
         {
             metrics.Refused("alarm-unmapped");
-            return;
+            return false;
         }
 
         var detail = Printable($"GB/T 28181 alarm method {method} type {type} at {Printable(alarm.Field("AlarmTime") ?? "?", 32)}: {alarm.Field("AlarmDescription")}", MaxDescription);
@@ -55,10 +56,11 @@ public sealed class GbAlarms(DeviceRegistry devices, VideoAnalysisService events
         {
             metrics.Refused("alarm-ingest-refused");
             logger.LogWarning("GB/T 28181 alarm of {Device} refused by the ingest", alarm.DeviceId);
-            return;
+            return false;
         }
 
         metrics.Message("Alarm");
+        return true;
     }
 
     /// <summary>A camera event for the alarm, or null when the standard's alarm has none.</summary>

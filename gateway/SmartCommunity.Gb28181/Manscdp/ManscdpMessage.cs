@@ -105,6 +105,20 @@ public static class ManscdpBodies
         Serialize(new XElement("Control", new XElement("CmdType", "DeviceControl"), new XElement("SN", sn), new XElement("DeviceID", deviceId),
             new XElement("PTZCmd", command.ToHex()), new XElement("Info", new XElement("ControlPriority", 5))));
 
+    /// <summary>
+    /// File directory query (GB/T 28181-2016 A.2.4.5 文件目录检索请求) of one channel between two local times; Type
+    /// <c>all</c> (time, alarm and manual recordings), Secrecy 0.
+    /// </summary>
+    public static byte[] RecordInfoQuery(long sn, string channelId, DateTime start, DateTime end) =>
+        Serialize(new XElement("Query", new XElement("CmdType", "RecordInfo"), new XElement("SN", sn), new XElement("DeviceID", channelId),
+            new XElement("StartTime", RecordInfoCollector.FormatTime(start)), new XElement("EndTime", RecordInfoCollector.FormatTime(end)),
+            new XElement("Secrecy", 0), new XElement("Type", "all")));
+
+    /// <summary>A response that only reports a result (A.2.6, e.g. 报警通知应答): CmdType, SN and DeviceID of the request, Result OK or ERROR.</summary>
+    public static byte[] Result(string cmdType, long sn, string deviceId, bool ok) =>
+        Serialize(new XElement("Response", new XElement("CmdType", cmdType), new XElement("SN", sn), new XElement("DeviceID", deviceId),
+            new XElement("Result", ok ? "OK" : "ERROR")));
+
     public static byte[] Keepalive(long sn, string deviceId) =>
         Serialize(new XElement("Notify", new XElement("CmdType", "Keepalive"), new XElement("SN", sn), new XElement("DeviceID", deviceId), new XElement("Status", "OK")));
 }

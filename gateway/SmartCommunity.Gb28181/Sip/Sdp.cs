@@ -69,6 +69,17 @@ public static class Sdp
         (tcp ? "a=setup:passive\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
 
     /// <summary>
+    /// The offer of a playback INVITE (GB/T 28181-2016 §9.8.2 and Appendix F): as <see cref="PlayOffer"/> with
+    /// <c>s=Playback</c>, <c>u=</c> naming the channel's recordings (<c>channel:0</c>) and <c>t=</c> the range to play in
+    /// seconds since 1970 (the standard's convention; RFC 4566's NTP epoch is not used by GB/T 28181 peers).
+    /// </summary>
+    public static string PlaybackOffer(string channelId, string address, int port, string ssrc, long startUnix, long endUnix, bool tcp = false) =>
+        $"v=0\r\no={channelId} 0 0 IN IP4 {address}\r\ns=Playback\r\nu={channelId}:0\r\nc=IN IP4 {address}\r\n" +
+        $"t={startUnix.ToString(CultureInfo.InvariantCulture)} {endUnix.ToString(CultureInfo.InvariantCulture)}\r\n" +
+        $"m=video {port.ToString(CultureInfo.InvariantCulture)} {(tcp ? "TCP/RTP/AVP" : "RTP/AVP")} 96\r\na=recvonly\r\na=rtpmap:96 PS/90000\r\n" +
+        (tcp ? "a=setup:passive\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
+
+    /// <summary>
     /// The 10-digit SSRC of GB/T 28181-2016 Appendix F: 0 for live (1 playback), digits 4–8 of the SIP domain, and a
     /// 4-digit sequence.
     /// </summary>

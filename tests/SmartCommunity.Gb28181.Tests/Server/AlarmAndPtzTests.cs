@@ -44,6 +44,13 @@ public sealed class AlarmAndPtzTests(GbGateway gateway) : IClassFixture<GbGatewa
         Assert.Equal(badField + 1, await gateway.RefusedAsync("alarm-bad-field"));
         // The refused intrusion with priority 9 made no second event.
         Assert.Equal(1, (await gateway.Api.GetFromJsonAsync<JsonElement>($"/api/video/events?camera={channel}&type=zone_enter")).GetArrayLength());
+
+        // Each alarm gets its notification response (GB/T 28181-2016 §9.4.2) with its own SN: OK for the accepted one, ERROR for the refused three.
+        var path = Path.Combine(sipp.Directory, "alarm-responses.txt");
+        string[] Results() => File.Exists(path) ? [.. File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0)] : [];
+        await Eventually.TrueAsync(() => Results().Length >= 4, () => "SIPp saw four alarm responses: " + string.Join(",", Results()), Wait);
+        Assert.Equal(["ERROR", "ERROR", "ERROR", "OK"], Results().Select(l => l.Split(' ')[1]).Order(StringComparer.Ordinal));
+        Assert.Equal(4, Results().Select(l => l.Split(' ')[0]).Distinct().Count());
     }
 
     [Fact]
@@ -56,6 +63,16 @@ public sealed class AlarmAndPtzTests(GbGateway gateway) : IClassFixture<GbGatewa
         await using var sipp = SippProcess.Start(gateway.SipPort, "camera-register.xml", values, outOfCall: "camera-ptz.xml", timeout: "300s");
         await Eventually.TrueAsync(async () => await gateway.DeviceAsync(channel) is not null, Wait, "the catalog names the channel");
 
+        // Steering is public security's (and admins'): a guard of the camera's own cell and an emergency officer are
+        // refused with 403 and the stable code, and nothing reaches the device (SIPp below sees only the admin's two).
+        foreach (var (person, role, duty) in new[] { ("ptz-guard", "guard", "Guard"), ("ptz-emergency", "emergency", "Staff") })
+        {
+            using var client = await gateway.PersonAsync(person, role, duty);
+            var refused = await client.PostAsJsonAsync($"/api/gb28181/channels/{channel}/ptz", new { motion = new[] { "right" }, panSpeed = 200 });
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("forbidden", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        }
+
         var moved = await gateway.Api.PostAsJsonAsync($"/api/gb28181/channels/{channel}/ptz", new { motion = new[] { "left", "up" }, panSpeed = 100, tiltSpeed = 50, zoomSpeed = 0 });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         var stopped = await gateway.Api.PostAsJsonAsync($"/api/gb28181/channels/{channel}/ptz", new { motion = Array.Empty<string>() });
@@ -66,7 +83,8 @@ public sealed class AlarmAndPtzTests(GbGateway gateway) : IClassFixture<GbGatewa
         var ptz = Path.Combine(sipp.Directory, "ptz.txt");
         string[] Lines() => File.Exists(ptz) ? [.. File.ReadAllLines(ptz).Select(l => l.Trim()).Where(l => l.Length > 0)] : [];
         await Eventually.TrueAsync(() => Lines().Length >= 2, () => "SIPp saw both commands: " + string.Join(",", Lines()), Wait);
-        Assert.Equal(["A50F010A64320055", "A50F0100000000B5"], Lines());
+        // Each command is its own SIPp call, whose shell appends to the file: the two lines may land in either order.
+        Assert.Equal(["A50F0100000000B5", "A50F010A64320055"], Lines().Order(StringComparer.Ordinal));
 
         // Impossible commands, unknown channels and offline devices are refused with a reason.
         var both = await gateway.Api.PostAsJsonAsync($"/api/gb28181/channels/{channel}/ptz", new { motion = new[] { "left", "right" } });

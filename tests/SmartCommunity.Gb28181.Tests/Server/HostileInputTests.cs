@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using SmartCommunity.Gb28181.Sip;
 using SmartCommunity.Gb28181.Tests.Support;
 using SmartCommunity.Testing;
 
@@ -103,5 +104,59 @@ public sealed class HostileInputTests(GbGateway gateway) : IClassFixture<GbGatew
         using var device = new RawSipClient(gateway.SipPort, "127.0.0.8");
         Assert.Equal(401, (await device.RequestAsync(device.Register(GbGateway.Ipc, 1), Answer))?.StatusCode);
         Assert.False(gateway.Process.HasExited);
+    }
+
+    [Fact]
+    public async Task AResentMessageGetsTheSameAnswerAndIsHandledOnce()
+    {
+        using var client = new RawSipClient(gateway.SipPort);
+        var challenge = await client.RequestAsync(client.Register(GbGateway.Ipc, 1), Answer);
+        Assert.Equal(200, (await client.RequestAsync(client.Register(GbGateway.Ipc, 2, RawSipClient.Authorization(challenge!, GbGateway.Ipc, GbGateway.IpcPassword)), Answer))?.StatusCode);
+        var unmapped = await gateway.RefusedAsync("alarm-unmapped");
+        var absorbed = await gateway.RefusedAsync("retransmission-absorbed");
+        // A telephone alarm (AlarmMethod 1) has no camera event: each handling counts alarm-unmapped once.
+        var alarm = Message(client, "z9hG4bKresent1", 7,
+            $"<Notify><CmdType>Alarm</CmdType><SN>41</SN><DeviceID>{GbGateway.Ipc}</DeviceID><AlarmPriority>1</AlarmPriority><AlarmMethod>1</AlarmMethod></Notify>");
+
+        var first = await client.RequestAsync(alarm, Answer);
+        var again = await client.RequestAsync(alarm, Answer); // As a device resends when the 200 was lost (RFC 3261 timer E).
+
+        Assert.Equal(200, first?.StatusCode);
+        Assert.Equal(200, again?.StatusCode);
+        Assert.Equal(SipUri.Param(first!.Get("To"), "tag"), SipUri.Param(again!.Get("To"), "tag"));
+        Assert.Equal(unmapped + 1, await gateway.RefusedAsync("alarm-unmapped"));
+        Assert.Equal(absorbed + 1, await gateway.RefusedAsync("retransmission-absorbed"));
+    }
+
+    [Fact]
+    public async Task RecordInfoAnswersAndMediaStatusNoQueryOrPlaybackWaitsForAreCountedNotTrusted()
+    {
+        using var client = new RawSipClient(gateway.SipPort);
+        var challenge = await client.RequestAsync(client.Register(GbGateway.Ipc, 1), Answer);
+        Assert.Equal(200, (await client.RequestAsync(client.Register(GbGateway.Ipc, 2, RawSipClient.Authorization(challenge!, GbGateway.Ipc, GbGateway.IpcPassword)), Answer))?.StatusCode);
+        var stray = await gateway.RefusedAsync("recordinfo-stray");
+        var noPlayback = await gateway.RefusedAsync("mediastatus-no-playback");
+        var badXml = await gateway.RefusedAsync("manscdp-bad-xml");
+
+        var unasked = Message(client, "z9hG4bKstray1", 8,
+            $"<Response><CmdType>RecordInfo</CmdType><SN>77777</SN><DeviceID>{GbGateway.Ipc}</DeviceID><SumNum>1</SumNum><RecordList><Item><DeviceID>{GbGateway.Ipc}</DeviceID><StartTime>2026-12-03T08:00:00</StartTime><EndTime>2026-12-03T09:00:00</EndTime></Item></RecordList></Response>");
+        var fileEnd = Message(client, "z9hG4bKstray2", 9, $"<Notify><CmdType>MediaStatus</CmdType><SN>78</SN><DeviceID>{GbGateway.Ipc}</DeviceID><NotifyType>121</NotifyType></Notify>");
+        var broken = Message(client, "z9hG4bKstray3", 10, $"<Response><CmdType>RecordInfo</CmdType><SN>79</SN><DeviceID>{GbGateway.Ipc}</DeviceID><RecordList><Item>");
+
+        Assert.Equal(200, (await client.RequestAsync(unasked, Answer))?.StatusCode);
+        Assert.Equal(200, (await client.RequestAsync(fileEnd, Answer))?.StatusCode);
+        Assert.Equal(400, (await client.RequestAsync(broken, Answer))?.StatusCode);
+        Assert.Equal(stray + 1, await gateway.RefusedAsync("recordinfo-stray"));
+        Assert.Equal(noPlayback + 1, await gateway.RefusedAsync("mediastatus-no-playback"));
+        Assert.Equal(badXml + 1, await gateway.RefusedAsync("manscdp-bad-xml"));
+    }
+
+    private static byte[] Message(RawSipClient client, string branch, int cseq, string xml)
+    {
+        var body = Encoding.ASCII.GetBytes("<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n" + xml);
+        return [.. Encoding.ASCII.GetBytes(
+            $"MESSAGE sip:{GbGateway.ServerId}@{GbGateway.Realm} SIP/2.0\r\nVia: SIP/2.0/UDP {client.Local};rport;branch={branch}\r\n" +
+            $"From: <sip:{GbGateway.Ipc}@{GbGateway.Realm}>;tag=h1\r\nTo: <sip:{GbGateway.ServerId}@{GbGateway.Realm}>\r\nCall-ID: {branch}@test\r\nCSeq: {cseq} MESSAGE\r\n" +
+            $"Content-Type: Application/MANSCDP+xml\r\nContent-Length: {body.Length}\r\n\r\n"), .. body];
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -65,7 +64,7 @@ public sealed class LiveStreamTests(GbGateway gateway) : IClassFixture<GbGateway
         try
         {
             await File.WriteAllBytesAsync(file, await gateway.Api.GetByteArrayAsync(url));
-            var probe = await ProbeAsync(file);
+            var probe = await FfProbe.StreamsAsync(file);
             Assert.Contains("codec_name=h264", probe, StringComparison.Ordinal);
             Assert.Contains("width=320", probe, StringComparison.Ordinal);
             Assert.Contains("height=240", probe, StringComparison.Ordinal);
@@ -124,20 +123,5 @@ public sealed class LiveStreamTests(GbGateway gateway) : IClassFixture<GbGateway
         await PsRtpSender.SendUdpAsync(packets, ClipSeconds, port);
         await Eventually.TrueAsync(async () => await gateway.Process.MetricAsync("sc_gb28181_media_total", "result=\"rtp-foreign-source\"") >= foreignBefore + 20, Wait, "RTP from a stranger is counted");
         await Eventually.TrueAsync(async () => await gateway.Process.MetricAsync("sc_gb28181_media_total", "result=\"rtp-malformed\"") >= malformedBefore + 20, Wait, "garbage datagrams are counted");
-    }
-
-    private static async Task<string> ProbeAsync(string file)
-    {
-        var info = new ProcessStartInfo("ffprobe") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["-v", "error", "-show_streams", "-select_streams", "v:0", file])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, "ffprobe reads the segment: " + await process.StandardError.ReadToEndAsync());
-        return output;
     }
 }

@@ -30,6 +30,9 @@ public sealed class GbGateway : IAsyncLifetime
     /// <summary>NVR for the PTZ tests (same password as the live NVRs).</summary>
     public const string PtzNvr = "34020000001180000005";
 
+    /// <summary>NVR for the RecordInfo and playback tests (same password as the live NVRs).</summary>
+    public const string RecordsNvr = "34020000001180000006";
+
     public const int MaxRegistersPerMinute = 30;
     public const int MaxMessageBytes = 16_384;
 
@@ -62,6 +65,7 @@ public sealed class GbGateway : IAsyncLifetime
             ["Gb28181__MediaPortMin"] = MediaPortMin.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__MediaPortMax"] = (MediaPortMin + 40).ToString(CultureInfo.InvariantCulture),
         }, [
+            new { id = RecordsNvr, kind = "camera", name = "录像 NVR", cellId = "c1", secret = LivePassword },
             new { id = PtzNvr, kind = "camera", name = "云台 NVR", cellId = "c1", secret = LivePassword },
             new { id = AlarmNvr, kind = "camera", name = "堤坝 NVR", cellId = "c1", secret = LivePassword },
             new { id = LiveNvr, kind = "camera", name = "闸口 NVR", cellId = "c1", secret = LivePassword },
@@ -86,6 +90,20 @@ public sealed class GbGateway : IAsyncLifetime
     {
         var response = await Api.GetAsync("/api/devices/" + id);
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+
+    /// <summary>Creates a person with a role (through the admin API) and returns a client signed in as them.</summary>
+    public async Task<HttpClient> PersonAsync(string id, string role, string duty)
+    {
+        const string password = "person-password-0001";
+        var created = await Api.PutAsJsonAsync("/api/people/" + id, new { name = id, role, duty, cells = new[] { "c1" }, password });
+        created.EnsureSuccessStatusCode();
+        var client = new HttpClient { BaseAddress = Api.BaseAddress };
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { username = id, password });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public async Task<bool> OnlineAsync(string id) => await DeviceAsync(id) is { } d && d.GetProperty("online").GetBoolean();
