@@ -10,7 +10,7 @@ public sealed class HogPersonDetectorTests : IDisposable
     private readonly HogPersonDetector _detector = new();
 
     [Fact]
-    public void A_person_silhouette_is_found_with_its_feet_near_the_bottom_centre_of_the_box()
+    public void APersonSilhouetteIsFoundWithItsFeetNearTheBottomCentreOfTheBox()
     {
         using var frame = StickFigure.Scene(new Point(320, 320));
         var found = new List<SmartCommunity.Vision.Detection.DetectedObject>();
@@ -25,7 +25,7 @@ public sealed class HogPersonDetectorTests : IDisposable
     }
 
     [Fact]
-    public void An_empty_scene_has_no_people()
+    public void AnEmptySceneHasNoPeople()
     {
         using var frame = StickFigure.Scene();
         var found = new List<SmartCommunity.Vision.Detection.DetectedObject>();
@@ -34,7 +34,7 @@ public sealed class HogPersonDetectorTests : IDisposable
     }
 
     [Fact]
-    public void Only_motion_regions_are_searched_when_given()
+    public void OnlyMotionRegionsAreSearchedWhenGiven()
     {
         using var frame = StickFigure.Scene(new Point(500, 320));
         var found = new List<SmartCommunity.Vision.Detection.DetectedObject>();
@@ -51,7 +51,7 @@ public sealed class HogPersonDetectorTests : IDisposable
     }
 
     [Fact]
-    public void Two_people_in_overlapping_motion_regions_are_each_reported_once()
+    public void TwoPeopleInOverlappingMotionRegionsAreEachReportedOnce()
     {
         using var frame = StickFigure.Scene(new Point(200, 320), new Point(420, 320));
         var found = new List<SmartCommunity.Vision.Detection.DetectedObject>();

@@ -17,7 +17,7 @@ public sealed class LineCounterTests
     };
 
     [Fact]
-    public void Three_people_going_in_and_two_coming_out_are_counted_exactly_once_each()
+    public void ThreePeopleGoingInAndTwoComingOutAreCountedExactlyOnceEach()
     {
         var feed = new TrackFeed();
         var counter = feed.Add(Door);
@@ -43,7 +43,7 @@ public sealed class LineCounterTests
     }
 
     [Fact]
-    public void Jitter_on_the_line_within_the_margin_never_counts()
+    public void JitterOnTheLineWithinTheMarginNeverCounts()
     {
         var feed = new TrackFeed();
         var counter = feed.Add(Door);
@@ -58,7 +58,7 @@ public sealed class LineCounterTests
     }
 
     [Fact]
-    public void Stepping_in_and_back_out_counts_one_in_and_one_out()
+    public void SteppingInAndBackOutCountsOneInAndOneOut()
     {
         var feed = new TrackFeed();
         var counter = feed.Add(Door);
@@ -72,7 +72,7 @@ public sealed class LineCounterTests
     }
 
     [Fact]
-    public void Walking_round_the_end_of_the_line_does_not_count()
+    public void WalkingRoundTheEndOfTheLineDoesNotCount()
     {
         var feed = new TrackFeed();
         var counter = feed.Add(Door);
@@ -85,7 +85,7 @@ public sealed class LineCounterTests
     }
 
     [Fact]
-    public void An_in_side_point_on_the_line_is_rejected()
+    public void AnInSidePointOnTheLineIsRejected()
     {
         Assert.Throws<ArgumentException>(() => new LineCounter(new CountingLineDefinition
         {

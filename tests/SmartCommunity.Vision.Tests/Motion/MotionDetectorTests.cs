@@ -10,7 +10,7 @@ public sealed class MotionDetectorTests : IDisposable
     private readonly MotionDetector _detector = new();
 
     [Fact]
-    public void A_static_scene_with_sensor_noise_never_reports_motion()
+    public void AStaticSceneWithSensorNoiseNeverReportsMotion()
     {
         var started = 0;
         var boxes = 0;
@@ -27,7 +27,7 @@ public sealed class MotionDetectorTests : IDisposable
     }
 
     [Fact]
-    public void A_moving_object_starts_motion_with_a_box_around_it_and_ends_it_when_it_stops()
+    public void AMovingObjectStartsMotionWithABoxAroundItAndEndsItWhenItStops()
     {
         Warm(20);
         var started = false;
@@ -66,7 +66,7 @@ public sealed class MotionDetectorTests : IDisposable
     }
 
     [Fact]
-    public void One_frame_of_motion_does_not_start_motion_because_of_the_debounce()
+    public void OneFrameOfMotionDoesNotStartMotionBecauseOfTheDebounce()
     {
         Warm(20);
         using (var blip = _scene.RenderFrame(new Rect(300, 100, 50, 50)))
@@ -86,7 +86,7 @@ public sealed class MotionDetectorTests : IDisposable
     [Theory]
     [InlineData(70)]
     [InlineData(-60)]
-    public void A_global_brightness_jump_recalibrates_instead_of_reporting_motion(int jump)
+    public void AGlobalBrightnessJumpRecalibratesInsteadOfReportingMotion(int jump)
     {
         Warm(30);
         _scene.Brightness = jump;
@@ -115,7 +115,7 @@ public sealed class MotionDetectorTests : IDisposable
     }
 
     [Fact]
-    public void The_motion_step_allocates_nothing_per_frame_once_warm()
+    public void TheMotionStepAllocatesNothingPerFrameOnceWarm()
     {
         // Pre-render a clip with a moving object so the loop below only runs detection.
         var frames = Enumerable.Range(0, 30).Select(i => _scene.RenderFrame(new Rect(20 + (i * 20), 140, 40, 80))).ToArray();

@@ -10,7 +10,7 @@ public sealed class OwnLoopsMatchOpenCvTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void Labelling_finds_the_same_regions_as_connectedComponentsWithStats(int seed)
+    public void LabellingFindsTheSameRegionsAsConnectedComponentsWithStats(int seed)
     {
         using var mask = new Mat(100, 178, MatType.CV_8UC1, Scalar.All(0));
         var rng = new RNG((ulong)seed);
@@ -43,7 +43,7 @@ public sealed class OwnLoopsMatchOpenCvTests
     }
 
     [Fact]
-    public void Downscaling_matches_OpenCV_bilinear_resize_to_within_one_grey_level()
+    public void DownscalingMatchesOpenCVBilinearResizeToWithinOneGreyLevel()
     {
         using var source = new Mat(360, 640, MatType.CV_8UC1);
         Cv2.Randu(source, Scalar.All(0), Scalar.All(256));

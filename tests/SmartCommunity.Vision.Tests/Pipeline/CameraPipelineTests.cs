@@ -11,7 +11,7 @@ namespace SmartCommunity.Vision.Tests.Pipeline;
 public sealed class CameraPipelineTests
 {
     [Fact]
-    public void A_queue_of_two_keeps_the_newest_frames_and_drops_and_counts_the_rest_when_analysis_is_slow()
+    public void AQueueOfTwoKeepsTheNewestFramesAndDropsAndCountsTheRestWhenAnalysisIsSlow()
     {
         using var pipeline = new CameraPipeline(new CameraPipelineOptions { CameraId = "cam-1" }, new ScriptedFrameSource(0, (_, _) => { }));
         for (var i = 0; i < 5; i++)
@@ -38,7 +38,7 @@ public sealed class CameraPipelineTests
     }
 
     [Fact]
-    public void The_steady_path_through_a_pipeline_allocates_nothing_per_frame()
+    public void TheSteadyPathThroughAPipelineAllocatesNothingPerFrame()
     {
         // A quiet camera with a zone, a line and a detector: enqueue + motion + (no) detection + snapshot copy.
         Point2f[] river = [new(300, 220), new(640, 220), new(640, 360), new(300, 360)];
@@ -78,14 +78,14 @@ public sealed class CameraPipelineTests
     }
 
     [Fact]
-    public void There_is_no_snapshot_before_the_first_frame()
+    public void ThereIsNoSnapshotBeforeTheFirstFrame()
     {
         using var pipeline = new CameraPipeline(new CameraPipelineOptions { CameraId = "cam-1" }, new ScriptedFrameSource(0, (_, _) => { }));
         Assert.Null(pipeline.SnapshotJpeg());
     }
 
     [Fact]
-    public async Task People_walking_through_a_doorway_are_counted_per_direction_end_to_end()
+    public async Task PeopleWalkingThroughADoorwayAreCountedPerDirectionEndToEnd()
     {
         // Door: a vertical line at x = 320; inside is to the right. Frames 0–11 are empty so motion calibrates.
         // A walks in along the floor (feet y = 330), B walks out higher up (feet y = 190), then C walks in.
@@ -122,7 +122,7 @@ public sealed class CameraPipelineTests
     }
 
     [Fact]
-    public async Task A_person_standing_in_the_water_is_reported_after_the_persistence_window_and_a_brief_one_is_not()
+    public async Task APersonStandingInTheWaterIsReportedAfterThePersistenceWindowAndABriefOneIsNot()
     {
         // River: the right half below y = 200. A figure flickers there for 3 frames (a reflection), later a
         // figure walks in and stands still.
@@ -156,7 +156,7 @@ public sealed class CameraPipelineTests
     }
 
     [Fact]
-    public async Task A_scheduler_analyses_what_the_queue_kept_after_a_burst_and_the_counts_add_up()
+    public async Task ASchedulerAnalysesWhatTheQueueKeptAfterABurstAndTheCountsAddUp()
     {
         using var pipeline = new CameraPipeline(
             new CameraPipelineOptions { CameraId = "cam-9", RestartAtEndOfStream = false },

@@ -7,7 +7,7 @@ namespace SmartCommunity.Vision.Tests.Pipeline;
 public sealed class PipelineSchedulerTests(TestClips clips) : IClassFixture<TestClips>
 {
     [Fact]
-    public async Task Three_cameras_decoded_by_ffmpeg_are_analysed_in_parallel_and_every_frame_is_accounted_for()
+    public async Task ThreeCamerasDecodedByFfmpegAreAnalysedInParallelAndEveryFrameIsAccountedFor()
     {
         var file = clips.TestSource(seconds: 4, name: "sched.mp4");
         var pipelines = Enumerable.Range(1, 3)
@@ -45,7 +45,7 @@ public sealed class PipelineSchedulerTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task A_camera_that_cannot_be_reached_is_retried_with_backoff_and_counted_without_crashing()
+    public async Task ACameraThatCannotBeReachedIsRetriedWithBackoffAndCountedWithoutCrashing()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         using var pipeline = new CameraPipeline(

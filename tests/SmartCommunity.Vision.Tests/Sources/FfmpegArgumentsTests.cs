@@ -7,7 +7,7 @@ namespace SmartCommunity.Vision.Tests.Sources;
 public sealed class FfmpegArgumentsTests
 {
     [Fact]
-    public void An_rtsp_camera_is_read_over_tcp_sampled_to_5_fps_and_640x360_grey_raw_frames_on_stdout()
+    public void AnRtspCameraIsReadOverTcpSampledTo5FpsAnd640x360GreyRawFramesOnStdout()
     {
         var command = FfmpegArguments.Build(new FrameSourceOptions { Url = "rtsp://cam-7/sub" });
         var line = string.Join(' ', command.Arguments);
@@ -19,7 +19,7 @@ public sealed class FfmpegArgumentsTests
     }
 
     [Fact]
-    public void A_file_gets_no_network_options_and_yuv_when_asked_for_colour()
+    public void AFileGetsNoNetworkOptionsAndYuvWhenAskedForColour()
     {
         var command = FfmpegArguments.Build(new FrameSourceOptions { Url = "/data/clip.mp4", PixelFormat = FramePixelFormat.Yuv420P, Fps = 2.5, Width = 320, Height = 180 });
         var line = string.Join(' ', command.Arguments);
@@ -32,7 +32,7 @@ public sealed class FfmpegArgumentsTests
     }
 
     [Fact]
-    public void An_http_stream_gets_a_read_timeout_in_microseconds()
+    public void AnHttpStreamGetsAReadTimeoutInMicroseconds()
     {
         var args = FfmpegArguments.Build(new FrameSourceOptions { Url = "http://cam/video.mjpg", StallTimeout = TimeSpan.FromSeconds(7) }).Arguments;
         Assert.Equal("7000000", args[args.ToList().IndexOf("-rw_timeout") + 1]);
@@ -43,11 +43,11 @@ public sealed class FfmpegArgumentsTests
     [InlineData("rtsp://admin:p@ss@10.0.0.5/sub", "rtsp://admin:***@10.0.0.5/sub")]
     [InlineData("http://cam/snap.cgi?user=a&password=hunter2&x=1", "http://cam/snap.cgi?user=a&password=***&x=1")]
     [InlineData("rtsp://10.0.0.5/sub", "rtsp://10.0.0.5/sub")]
-    public void Credentials_are_masked_for_logs(string url, string expected) =>
+    public void CredentialsAreMaskedForLogs(string url, string expected) =>
         Assert.Equal(expected, MediaUrl.MaskCredentials(url));
 
     [Fact]
-    public void The_command_line_and_its_log_form_never_contain_the_password()
+    public void TheCommandLineAndItsLogFormNeverContainThePassword()
     {
         var command = FfmpegArguments.Build(new FrameSourceOptions { Url = "rtsp://cam/sub", Username = "admin", Password = "s3cret" });
         Assert.DoesNotContain(command.Arguments, a => a.Contains("s3cret", StringComparison.Ordinal));

@@ -10,7 +10,7 @@ namespace SmartCommunity.Vision.Tests.Sources;
 public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<TestClips>
 {
     [Fact]
-    public async Task A_four_second_testsrc_file_yields_20_grey_frames_at_5_fps_with_the_pattern_in_them()
+    public async Task AFourSecondTestsrcFileYields20GreyFramesAt5FpsWithThePatternInThem()
     {
         var file = clips.TestSource(seconds: 4);
         var source = new FfmpegFrameSource(new FrameSourceOptions { Url = file });
@@ -32,7 +32,7 @@ public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task Yuv420p_frames_carry_the_luma_plane_first()
+    public async Task Yuv420pFramesCarryTheLumaPlaneFirst()
     {
         var file = clips.TestSource(seconds: 1, name: "yuv.mp4");
         var source = new FfmpegFrameSource(new FrameSourceOptions { Url = file, PixelFormat = FramePixelFormat.Yuv420P });
@@ -50,7 +50,7 @@ public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task A_truncated_mp4_fails_with_ffmpegs_reason_instead_of_crashing()
+    public async Task ATruncatedMp4FailsWithFfmpegsReasonInsteadOfCrashing()
     {
         var whole = clips.TestSource(seconds: 2, name: "whole.mp4");
         var truncated = clips.PathOf("truncated.mp4");
@@ -63,7 +63,7 @@ public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task A_file_of_garbage_fails_with_a_clear_error()
+    public async Task AFileOfGarbageFailsWithAClearError()
     {
         var garbage = clips.PathOf("garbage.mp4");
         await File.WriteAllBytesAsync(garbage, Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7919 % 251)).ToArray());
@@ -73,7 +73,7 @@ public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task A_nonexistent_file_fails_with_a_clear_error()
+    public async Task ANonexistentFileFailsWithAClearError()
     {
         var stop = await ReadUntilFailure(clips.PathOf("no-such-file.mp4"));
         Assert.Equal(FrameSourceStopReason.Failed, stop.Reason);
@@ -81,7 +81,7 @@ public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task An_unreachable_rtsp_camera_fails_with_a_clear_error_and_the_password_stays_out_of_logs()
+    public async Task AnUnreachableRtspCameraFailsWithAClearErrorAndThePasswordStaysOutOfLogs()
     {
         var logger = new ListLogger<FfmpegFrameSource>();
         var stop = await ReadUntilFailure("rtsp://admin:s3cret@127.0.0.1:1/sub", logger);
@@ -92,7 +92,7 @@ public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task A_missing_ffmpeg_binary_is_reported_as_such()
+    public async Task AMissingFfmpegBinaryIsReportedAsSuch()
     {
         var source = new FfmpegFrameSource(new FrameSourceOptions { Url = "x.mp4", FfmpegPath = "/nonexistent/ffmpeg" });
         using var pool = new FramePool(640, 360, FramePixelFormat.Gray);
@@ -107,7 +107,7 @@ public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task A_source_that_never_sends_a_frame_is_killed_at_the_start_timeout()
+    public async Task ASourceThatNeverSendsAFrameIsKilledAtTheStartTimeout()
     {
         // A FIFO nobody writes to: ffmpeg blocks opening it, like a camera that accepts and then says nothing.
         var fifo = clips.PathOf("silent.fifo");
@@ -129,7 +129,7 @@ public sealed class FfmpegFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task Stopping_early_kills_ffmpeg_and_records_cancelled()
+    public async Task StoppingEarlyKillsFfmpegAndRecordsCancelled()
     {
         var file = clips.TestSource(seconds: 4, name: "early.mp4");
         var source = new FfmpegFrameSource(new FrameSourceOptions { Url = file });

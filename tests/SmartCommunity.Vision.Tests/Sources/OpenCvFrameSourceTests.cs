@@ -7,7 +7,7 @@ namespace SmartCommunity.Vision.Tests.Sources;
 public sealed class OpenCvFrameSourceTests(TestClips clips) : IClassFixture<TestClips>
 {
     [Fact]
-    public async Task The_VideoCapture_alternative_also_yields_20_frames_from_a_four_second_file()
+    public async Task TheVideoCaptureAlternativeAlsoYields20FramesFromAFourSecondFile()
     {
         var file = clips.TestSource(seconds: 4, name: "cv.mp4");
         var source = new OpenCvFrameSource(new FrameSourceOptions { Url = file });
@@ -24,7 +24,7 @@ public sealed class OpenCvFrameSourceTests(TestClips clips) : IClassFixture<Test
     }
 
     [Fact]
-    public async Task The_VideoCapture_alternative_reports_a_missing_file_as_a_failure()
+    public async Task TheVideoCaptureAlternativeReportsAMissingFileAsAFailure()
     {
         var source = new OpenCvFrameSource(new FrameSourceOptions { Url = clips.PathOf("absent.mp4") });
         using var pool = new FramePool(640, 360, FramePixelFormat.Gray);

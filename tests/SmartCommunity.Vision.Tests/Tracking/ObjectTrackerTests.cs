@@ -6,7 +6,7 @@ namespace SmartCommunity.Vision.Tests.Tracking;
 public sealed class ObjectTrackerTests
 {
     [Fact]
-    public void Two_people_walking_side_by_side_keep_their_own_ids_across_frames()
+    public void TwoPeopleWalkingSideBySideKeepTheirOwnIdsAcrossFrames()
     {
         var feed = new TrackFeed();
         long? left = null, right = null;
@@ -25,7 +25,7 @@ public sealed class ObjectTrackerTests
     }
 
     [Fact]
-    public void A_fast_runner_whose_boxes_no_longer_overlap_keeps_the_same_id()
+    public void AFastRunnerWhoseBoxesNoLongerOverlapKeepsTheSameId()
     {
         var feed = new TrackFeed();
         for (var i = 0; i < 10; i++)
@@ -38,7 +38,7 @@ public sealed class ObjectTrackerTests
     }
 
     [Fact]
-    public void A_track_survives_a_few_missed_frames_then_expires_and_a_newcomer_gets_a_new_id()
+    public void ATrackSurvivesAFewMissedFramesThenExpiresAndANewcomerGetsANewId()
     {
         var feed = new TrackFeed();
         feed.Frame(TrackFeed.PersonAt(200, 300));
@@ -63,7 +63,7 @@ public sealed class ObjectTrackerTests
     }
 
     [Fact]
-    public void Overlap_wins_over_distance_when_two_detections_compete_for_one_track()
+    public void OverlapWinsOverDistanceWhenTwoDetectionsCompeteForOneTrack()
     {
         var feed = new TrackFeed();
         feed.Frame(new Rect(100, 100, 40, 100));

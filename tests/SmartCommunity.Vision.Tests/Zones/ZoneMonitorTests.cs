@@ -11,7 +11,7 @@ public sealed class ZoneMonitorTests
     private static readonly Point2f[] River = [new(300, 220), new(640, 220), new(640, 360), new(300, 360)];
 
     [Fact]
-    public void A_person_standing_in_a_water_zone_is_reported_only_after_the_persistence_window()
+    public void APersonStandingInAWaterZoneIsReportedOnlyAfterThePersistenceWindow()
     {
         var feed = new TrackFeed();
         feed.Add(ZoneDefinition.Water("river", River)); // 10 frames and 2 s.
@@ -32,7 +32,7 @@ public sealed class ZoneMonitorTests
     }
 
     [Fact]
-    public void A_reflection_that_looks_like_a_person_for_a_few_frames_never_raises_a_water_zone_event()
+    public void AReflectionThatLooksLikeAPersonForAFewFramesNeverRaisesAWaterZoneEvent()
     {
         var feed = new TrackFeed();
         feed.Add(ZoneDefinition.Water("river", River));
@@ -53,7 +53,7 @@ public sealed class ZoneMonitorTests
     }
 
     [Fact]
-    public void Presence_is_judged_at_the_feet_not_the_body()
+    public void PresenceIsJudgedAtTheFeetNotTheBody()
     {
         var zone = new ZoneDefinition { Id = "bank", Polygon = River, EnterFrames = 1 };
 
@@ -77,7 +77,7 @@ public sealed class ZoneMonitorTests
     }
 
     [Fact]
-    public void One_noisy_frame_outside_does_not_end_presence_and_leaving_reports_the_dwell_time()
+    public void OneNoisyFrameOutsideDoesNotEndPresenceAndLeavingReportsTheDwellTime()
     {
         var feed = new TrackFeed();
         var monitor = feed.Add(new ZoneDefinition { Id = "bank", Polygon = River }); // enter 3, leave 5.
@@ -107,7 +107,7 @@ public sealed class ZoneMonitorTests
     }
 
     [Fact]
-    public void A_track_lost_inside_the_zone_leaves_it()
+    public void ATrackLostInsideTheZoneLeavesIt()
     {
         var feed = new TrackFeed();
         feed.Add(new ZoneDefinition { Id = "bank", Polygon = River, EnterFrames = 1 });
@@ -121,7 +121,7 @@ public sealed class ZoneMonitorTests
     }
 
     [Fact]
-    public void Labels_outside_the_zone_filter_are_ignored()
+    public void LabelsOutsideTheZoneFilterAreIgnored()
     {
         var feed = new TrackFeed();
         feed.Add(new ZoneDefinition { Id = "bank", Polygon = River, EnterFrames = 1, Labels = ["car"] });
