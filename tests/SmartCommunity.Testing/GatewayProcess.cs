@@ -18,20 +18,24 @@ public sealed class GatewayProcess : IAsyncDisposable
     private const int OutputLinesKept = 400;
     private readonly HttpClient _http;
     private readonly ConcurrentQueue<string> _output;
+    private readonly string _readyPath;
     private Process _process;
 
-    private GatewayProcess(ProcessStartInfo start, Process process, ConcurrentQueue<string> output, int httpPort, int mqttPort, string dataDirectory)
+    private GatewayProcess(ProcessStartInfo start, Process process, ConcurrentQueue<string> output, int httpPort, int mqttPort, string dataDirectory, string readyPath)
     {
         _start = start;
         _output = output;
         _process = process;
+        _readyPath = readyPath;
         HttpPort = httpPort;
         MqttPort = mqttPort;
         DataDirectory = dataDirectory;
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        _http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
     }
 
     public int HttpPort { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}";
 
     public int MqttPort { get; }
 
@@ -64,6 +68,22 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         await File.WriteAllTextAsync(seed, JsonSerializer.Serialize(document));
 
+        return await LaunchAsync(data, seed, settings, "/health");
+    }
+
+    /// <summary>
+    /// The gateway on a seed of the caller's: one file, or a folder whose files are read in name order (the demo
+    /// community's). It is ready when <paramref name="readyPath"/> answers 2xx: <c>/health</c>, or <c>/alive</c> for a
+    /// seed with devices that are not there (a browser test's demo community), which keep <c>/health</c> unhealthy.
+    /// </summary>
+    public static Task<GatewayProcess> StartWithSeedAsync(string workDirectory, string seed, IDictionary<string, string>? settings = null, string readyPath = "/health")
+    {
+        var data = Directory.CreateDirectory(Path.Combine(workDirectory, "gateway-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        return LaunchAsync(data, seed, settings, readyPath);
+    }
+
+    private static async Task<GatewayProcess> LaunchAsync(string data, string seed, IDictionary<string, string>? settings, string readyPath)
+    {
         var httpPort = FreePort.Next();
         var mqttPort = FreePort.Next();
         var dll = Path.Combine(AppContext.BaseDirectory, "SmartCommunity.Gateway.dll");
@@ -99,8 +119,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         var output = new ConcurrentQueue<string>();
-        var gateway = new GatewayProcess(info, Launch(info, output), output, httpPort, mqttPort, data);
-        await gateway.WaitHealthyAsync();
+        var gateway = new GatewayProcess(info, Launch(info, output), output, httpPort, mqttPort, data, readyPath);
+        await gateway.WaitReadyAsync();
         return gateway;
     }
 
@@ -139,7 +159,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         await KillAsync();
         _process.Dispose();
         _process = Launch(_start, _output);
-        await WaitHealthyAsync();
+        await WaitReadyAsync();
     }
 
     /// <summary>
@@ -181,20 +201,20 @@ public sealed class GatewayProcess : IAsyncDisposable
         return process;
     }
 
-    private async Task WaitHealthyAsync()
+    private async Task WaitReadyAsync()
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode} during start.");
+                throw new InvalidOperationException($"The gateway exited with code {_process.ExitCode} during start:\n{RecentOutput}");
             }
 
             string answer;
             try
             {
-                using var response = await _http.GetAsync("/health");
+                using var response = await _http.GetAsync(_readyPath);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -202,15 +222,15 @@ public sealed class GatewayProcess : IAsyncDisposable
 
                 answer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                answer = ex.Message;
+                answer = ex.Message; // Not listening yet, or too busy to answer in time.
             }
 
             // An unhealthy answer is as much a failed start as no answer: waiting for ever hangs the whole test run.
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"The gateway was not healthy within 3 minutes; /health said: {answer}\n{RecentOutput}");
+                throw new TimeoutException($"The gateway was not ready within 3 minutes; {_readyPath} said: {answer}\n{RecentOutput}");
             }
 
             await Task.Delay(100);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
+using SmartCommunity.Testing;
 
 namespace SmartCommunity.Dashboard.Tests.Support;
 
@@ -19,6 +20,9 @@ public sealed class DashboardFixture : IAsyncLifetime
             "loudspeakers": ["43010200011370000001"], "sirens": ["43010200011370000001"], "signs": []}}]}
         """;
 
+    // The gateway's seed and data; deleted with the fixture (IAsyncLifetime, so not a TempDirectory field).
+    private readonly string _work = Directory.CreateTempSubdirectory("sc-dash-").FullName;
+
     public GatewayProcess Gateway { get; private set; } = null!;
 
     public Browser Browser { get; private set; } = null!;
@@ -27,8 +31,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     {
         // Pages update live, but a loaded shared machine may take a while: wait on facts, with a ceiling.
         Assertions.SetDefaultExpectTimeout(20_000);
-        Gateway = new GatewayProcess(AllDayBeachSpot);
-        await Gateway.StartAsync();
+        Gateway = await DemoGateway.StartAsync(_work, AllDayBeachSpot);
         Browser = await Browser.LaunchAsync();
     }
 
@@ -42,6 +45,15 @@ public sealed class DashboardFixture : IAsyncLifetime
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a dying process: the temp folder is cleaned by the system later.
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class ConnectionTests(DashboardFixture fixture) : IClassFixture<Da
         var connection = page.GetByTestId("connection");
         await Assertions.Expect(connection).ToHaveTextAsync("实时连接正常");
 
-        await fixture.Gateway.StopAsync();
+        await fixture.Gateway.KillAsync();
         await Assertions.Expect(connection).ToHaveAttributeAsync("data-state", "lost");
         await Assertions.Expect(connection).ToHaveTextAsync("连接中断，正在自动重连…");
         await page.SaveScreenshotAsync("emergency-connection-lost");
@@ -29,7 +29,7 @@ public sealed class ConnectionTests(DashboardFixture fixture) : IClassFixture<Da
         // Back on the same ports and data (the session is stored, so nobody signs in again). The page's stream is
         // held off while a red alert is raised, so its live event cannot reach the page…
         await page.RouteAsync("**/api/live**", route => route.AbortAsync());
-        await fixture.Gateway.StartAsync();
+        await fixture.Gateway.RestartAsync();
         await LevelStation.PublishBeachAsync(fixture.Gateway.MqttPort, 32.6, 32.6, 32.7, 32.7, 32.8);
         using var api = await fixture.SignedInClientAsync(DemoPeople.Emergency);
         await Eventually.TrueAsync(async () => (await api.GetFromJsonAsync<JsonElement>("/api/alerts?open=true&level=red")).GetArrayLength() == 1,

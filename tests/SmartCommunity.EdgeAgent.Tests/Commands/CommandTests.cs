@@ -14,12 +14,12 @@ public sealed class CommandTests : IAsyncLifetime, IDisposable
 {
     private const string DeviceId = "speaker-3";
     private readonly TempDirectory _data = new();
-    private MosquittoBroker _broker = null!;
+    private MosquittoProcess _broker = null!;
     private TestSubscriber _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync();
+        _broker = await MosquittoProcess.StartAsync(persistent: true);
         _gateway = await TestSubscriber.ConnectAsync(_broker.Port);
     }
 

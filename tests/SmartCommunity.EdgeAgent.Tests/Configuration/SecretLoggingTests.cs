@@ -13,7 +13,7 @@ public sealed class SecretLoggingTests : IDisposable
     [Fact]
     public async Task TheSecretIsNotInTheLogsOfARunThatConnectsLosesTheBrokerAndStops()
     {
-        var broker = await MosquittoBroker.StartAsync();
+        var broker = await MosquittoProcess.StartAsync(persistent: true);
         await using var gateway = await TestSubscriber.ConnectAsync(broker.Port);
         var config = TestAgent.Config(broker.Port, _data.Path, "door-9");
         config["Devices:0:Secret"] = "Secr3t-Never-Log-Me";

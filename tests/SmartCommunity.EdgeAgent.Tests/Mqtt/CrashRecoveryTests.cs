@@ -15,7 +15,7 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task EverythingAKilledAgentStoredIsSentByTheNextAgentWithoutGaps()
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await MosquittoProcess.StartAsync(persistent: true);
         await broker.StopAsync();
         var port = broker.Port.ToString(CultureInfo.InvariantCulture);
         var config = Path.Combine(_data.Path, "agent.json");

@@ -18,7 +18,7 @@ public sealed class FlappingTests : IDisposable
     {
         // A misconfiguration seen in the field: the same device configured on two machines. The broker drops the
         // older connection whenever the other connects, so both flap for as long as it lasts.
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await MosquittoProcess.StartAsync(persistent: true);
         await using var a = await TestAgent.StartAsync(TestAgent.Config(broker.Port, _first.Path, "door-twin"));
         await using var b = await TestAgent.StartAsync(TestAgent.Config(broker.Port, _second.Path, "door-twin"));
 

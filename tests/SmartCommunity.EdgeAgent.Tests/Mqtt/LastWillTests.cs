@@ -11,7 +11,7 @@ public sealed class LastWillTests
     [Fact]
     public async Task WhenADevicesConnectionDiesTheBrokerPublishesItsRetainedOfflineWill()
     {
-        await using var broker = await MosquittoBroker.StartAsync();
+        await using var broker = await MosquittoProcess.StartAsync(persistent: true);
         await using var gateway = await TestSubscriber.ConnectAsync(broker.Port, TopicScheme.Status("cam-4"));
         var device = new DeviceOptions { Id = "cam-4", Kind = "camera", Secret = "s", Driver = "sim-camera" };
         var options = DeviceMqttMessages.ClientOptions(device, new BrokerOptions { Port = broker.Port });

@@ -10,12 +10,12 @@ public sealed class StoreAndForwardTests : IAsyncLifetime, IDisposable
 {
     private const string DeviceId = "door-7";
     private readonly TempDirectory _data = new();
-    private MosquittoBroker _broker = null!;
+    private MosquittoProcess _broker = null!;
     private TestSubscriber _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync();
+        _broker = await MosquittoProcess.StartAsync(persistent: true);
         _gateway = await TestSubscriber.ConnectAsync(_broker.Port);
     }
 

@@ -12,7 +12,7 @@ public sealed class TlsTests : IDisposable
     [Fact]
     public async Task TheAgentConnectsOverTlsTrustingTheGatewaysOwnCa()
     {
-        await using var broker = await MosquittoBroker.StartAsync(withTls: true);
+        await using var broker = await MosquittoProcess.StartAsync(persistent: true, withTls: true);
         await using var gateway = await TestSubscriber.ConnectAsync(broker.Port);
         var config = TestAgent.Config(broker.TlsPort!.Value, _data.Path, "door-tls");
         config["Broker:UseTls"] = "true";
@@ -26,7 +26,7 @@ public sealed class TlsTests : IDisposable
     [Fact]
     public async Task WithoutTrustingTheBrokersCertificateTheAgentDoesNotConnectAndKeepsTheMessage()
     {
-        await using var broker = await MosquittoBroker.StartAsync(withTls: true);
+        await using var broker = await MosquittoProcess.StartAsync(persistent: true, withTls: true);
         var config = TestAgent.Config(broker.TlsPort!.Value, _data.Path, "door-tls");
         config["Broker:UseTls"] = "true";
         await using var agent = await TestAgent.StartAsync(config);

@@ -74,27 +74,15 @@ public sealed class DeliveryChannelTests
     {
         await using var bed = AlertsTestBed.Start();
         using var guard = await bed.Gateway.LoginAsync("guard-a");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/live?topic=alert");
-        using var response = await guard.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        Assert.Equal("event: ready", await reader.ReadLineAsync(timeout.Token));
+        using var live = await LiveEvents.OpenAsync(guard, "/api/live?topic=alert", timeout.Token);
+        Assert.Equal("text/event-stream", live.MediaType);
 
         // Another cell's alert first: it must not reach this guard.
         await bed.RaiseAsync(AlertsTestBed.Trigger("spot-other", "intrusion", AlertLevel.Red, TestCommunity.BuildingB));
         var mine = await bed.RaiseAsync(AlertsTestBed.Trigger("spot-live", "intrusion", AlertLevel.Red, TestCommunity.BuildingA));
 
-        string? data = null;
-        while (data is null && await reader.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal) && line != "data: {}")
-            {
-                data = line["data: ".Length..];
-            }
-        }
-
-        var liveEvent = JsonDocument.Parse(data!).RootElement;
+        var liveEvent = await live.NextAsync(timeout.Token);
         Assert.Equal("raised", liveEvent.GetProperty("change").GetString());
         Assert.Equal(mine.Id, liveEvent.GetProperty("alert").GetProperty("id").GetString());
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Tests.Alerts;
 using SmartCommunity.Gateway.Tests.Support;
@@ -21,24 +20,12 @@ public sealed class LiveAcrossGatewaysTests
         await using var a = AlertsTestBed.Start(settings: new(database) { ["Cluster:NodeId"] = "node-a" });
         await using var b = AlertsTestBed.Start(settings: new(database) { ["Cluster:NodeId"] = "node-b" });
         using var guard = await b.Gateway.LoginAsync("guard-a");
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/live?topic=alert");
-        using var response = await guard.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
-        Assert.Equal("event: ready", await reader.ReadLineAsync(timeout.Token));
+        using var live = await LiveEvents.OpenAsync(guard, "/api/live?topic=alert", timeout.Token);
 
         var trigger = AlertsTestBed.Trigger("spot-across", "intrusion", AlertLevel.Red, TestCommunity.BuildingA);
         var raised = await a.RaiseAsync(trigger);
-        string? data = null;
-        while (data is null && await reader.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal) && line != "data: {}")
-            {
-                data = line["data: ".Length..];
-            }
-        }
-
-        var liveEvent = JsonDocument.Parse(data!).RootElement;
+        var liveEvent = await live.NextAsync(timeout.Token);
         Assert.Equal("raised", liveEvent.GetProperty("change").GetString());
         Assert.Equal(raised.Id, liveEvent.GetProperty("alert").GetProperty("id").GetString());
 

@@ -13,12 +13,12 @@ public sealed class CameraAnalysisDriverTests : IAsyncLifetime, IDisposable
     private const string CameraId = "43010200011320000077";
     private readonly TempDirectory _data = new();
     private readonly SyntheticClip _clips = new();
-    private MosquittoBroker _broker = null!;
+    private MosquittoProcess _broker = null!;
     private TestSubscriber _gateway = null!;
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoBroker.StartAsync();
+        _broker = await MosquittoProcess.StartAsync(persistent: true);
         _gateway = await TestSubscriber.ConnectAsync(_broker.Port);
     }
 
