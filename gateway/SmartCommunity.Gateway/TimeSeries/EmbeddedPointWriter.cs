@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using Polly;
+using SmartCommunity.Resilience;
 using SmartCommunity.TimeSeries;
 using SmartCommunity.TimeSeries.Points;
 using SmartCommunity.TimeSeries.Storage;
@@ -8,19 +9,22 @@ namespace SmartCommunity.Gateway.TimeSeries;
 
 /// <summary>
 /// <see cref="IPointWriter"/> for the embedded store, so producers see one non-blocking interface whatever the mode.
-/// A bounded channel (<c>TimeSeries:EmbeddedBufferLimit</c>) feeds one loop that writes whatever is waiting as one
-/// SQLite transaction: batches grow by themselves under load. A failed transaction is tried three times, then its
-/// points are dropped and counted in <see cref="TimeSeriesCounters.DroppedRejected"/> (the store refused them).
+/// A <see cref="BatchingWorker{T}"/> (bounded by <c>TimeSeries:EmbeddedBufferLimit</c>) writes whatever is waiting
+/// as one SQLite transaction: batches grow by themselves under load. <see cref="TryWrite"/> refuses and counts a
+/// point when the buffer is full (telemetry is not worth holding a producer for). A failed transaction is tried three
+/// times on the project's retry policy, then its points are dropped and counted in
+/// <see cref="TimeSeriesCounters.DroppedRejected"/> (the store refused them).
 /// </summary>
-public sealed class EmbeddedPointWriter : IPointWriter
+public sealed class EmbeddedPointWriter : IPointWriter, IBatchTarget<Point>
 {
     private const int MaxBatch = 5_000;
     private const int Attempts = 3;
 
-    private readonly Channel<Item> _channel;
+    private readonly BatchingWorker<Point> _worker;
     private readonly ITimeSeriesStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<EmbeddedPointWriter> _logger;
+    private readonly ResiliencePipeline<bool> _retry;
     private readonly int _limit;
     private readonly Task _loop;
     private long _added;
@@ -39,8 +43,15 @@ public sealed class EmbeddedPointWriter : IPointWriter
         _time = time;
         _logger = logger;
         _limit = bufferLimit;
-        _channel = Channel.CreateBounded<Item>(new BoundedChannelOptions(bufferLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _loop = Task.Run(LoopAsync);
+        _retry = Retry.Pipeline<bool>(new Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)), Attempts,
+            outcome => outcome.Exception is { } ex && ex is not OutOfMemoryException, time, (_, outcome, _) =>
+            {
+                Interlocked.Increment(ref _errors);
+                Interlocked.Increment(ref _retries);
+                Volatile.Write(ref _lastError, outcome.Exception?.Message);
+            });
+        _worker = new BatchingWorker<Point>(this, "Time-series points", bufferLimit, MaxBatch);
+        _loop = Task.Run(() => _worker.RunAsync(CancellationToken.None));
     }
 
     public bool TryWrite(Point point)
@@ -48,7 +59,7 @@ public sealed class EmbeddedPointWriter : IPointWriter
         ArgumentNullException.ThrowIfNull(point);
         point.Validate();
         point.At(point.Timestamp ?? _time.GetUtcNow());
-        if (_channel.Writer.TryWrite(new Item(point, null)))
+        if (_worker.TryAdd(point))
         {
             Interlocked.Increment(ref _added);
             return true;
@@ -63,24 +74,15 @@ public sealed class EmbeddedPointWriter : IPointWriter
         ArgumentNullException.ThrowIfNull(point);
         point.Validate();
         point.At(point.Timestamp ?? _time.GetUtcNow());
-        await _channel.Writer.WriteAsync(new Item(point, null), cancellationToken);
+        await _worker.AddAsync(point, cancellationToken);
         Interlocked.Increment(ref _added);
     }
 
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_channel.Writer.TryWrite(new Item(null, done)))
-        {
-            await _channel.Writer.WriteAsync(new Item(null, done), cancellationToken);
-        }
-
-        await done.Task.WaitAsync(cancellationToken);
-    }
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _worker.FlushAsync(cancellationToken);
 
     public TimeSeriesCounters GetCounters() => new()
     {
-        BufferSize = _channel.Reader.Count + Interlocked.Read(ref _inFlight),
+        BufferSize = _worker.Queued + Interlocked.Read(ref _inFlight),
         BufferLimit = _limit,
         PointsAdded = Interlocked.Read(ref _added),
         PointsWritten = Interlocked.Read(ref _written),
@@ -98,74 +100,39 @@ public sealed class EmbeddedPointWriter : IPointWriter
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        _channel.Writer.TryComplete();
+        _worker.Complete();
         await _loop;
     }
 
-    private async Task LoopAsync()
+    async Task IBatchTarget<Point>.WriteAsync(IReadOnlyList<Point> batch, CancellationToken stopping)
     {
-        var batch = new List<Point>(MaxBatch);
-        var flushes = new List<TaskCompletionSource>();
-        while (await _channel.Reader.WaitToReadAsync())
+        Interlocked.Exchange(ref _inFlight, batch.Count);
+        try
         {
-            while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var item))
+            await _retry.ExecuteAsync(async cancellationToken =>
             {
-                if (item.Point is { } point)
-                {
-                    batch.Add(point);
-                }
-                else
-                {
-                    flushes.Add(item.Flushed!);
-                    break; // A flush marker ends the batch: everything before it goes now.
-                }
-            }
-
-            Interlocked.Exchange(ref _inFlight, batch.Count);
-            await WriteBatchAsync(batch);
+                await _store.WriteAsync(batch, cancellationToken);
+                return true;
+            }, stopping);
+            Interlocked.Add(ref _written, batch.Count);
+            Volatile.Write(ref _lastError, null);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Refused three times: dropped and counted here, so a flush still completes (the points are not replayed).
+            Interlocked.Increment(ref _errors);
+            Volatile.Write(ref _lastError, ex.Message);
+            Interlocked.Add(ref _droppedRejected, batch.Count);
+            _logger.LogError(ex, "The embedded time-series store refused {Count} points; they are dropped", batch.Count);
+        }
+        finally
+        {
             Interlocked.Exchange(ref _inFlight, 0);
-            batch.Clear();
-            foreach (var flushed in flushes)
-            {
-                flushed.TrySetResult();
-            }
-
-            flushes.Clear();
         }
     }
 
-    private async Task WriteBatchAsync(List<Point> batch)
+    void IBatchTarget<Point>.Failed(IReadOnlyList<Point> batch, Exception exception)
     {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await _store.WriteAsync(batch);
-                Interlocked.Add(ref _written, batch.Count);
-                Volatile.Write(ref _lastError, null);
-                return;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Interlocked.Increment(ref _errors);
-                Volatile.Write(ref _lastError, ex.Message);
-                if (attempt == Attempts)
-                {
-                    Interlocked.Add(ref _droppedRejected, batch.Count);
-                    _logger.LogError(ex, "The embedded time-series store refused {Count} points; they are dropped", batch.Count);
-                    return;
-                }
-
-                Interlocked.Increment(ref _retries);
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time);
-            }
-        }
+        // Not reached: WriteAsync deals with every failure itself.
     }
-
-    private readonly record struct Item(Point? Point, TaskCompletionSource? Flushed);
 }

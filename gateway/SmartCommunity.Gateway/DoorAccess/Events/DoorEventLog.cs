@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,7 @@ namespace SmartCommunity.Gateway.DoorAccess.Events;
 /// threads only queue (never I/O); one loop writes each batch in one transaction with
 /// <c>ON CONFLICT DO NOTHING</c> on (device, boot, seq), then hands the new events to <see cref="DoorAlarms"/>.
 /// </summary>
-public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHandler, IDurableEffects
+public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHandler, IDurableEffects, IBatchTarget<DoorEvent>
 {
     private const int MaxBatch = 2_000;
 
@@ -26,18 +25,14 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
     private readonly TimeProvider _time;
     private readonly StoreRetry _retry;
     private readonly DoorAccessOptions _options;
-    private readonly RateLimitedLog _log;
     private readonly ILogger<DoorEventLog> _logger;
-    private readonly Channel<object> _queue;
+    private readonly BatchingWorker<DoorEvent> _worker;
     private readonly Counter _stored;
     private readonly Counter _duplicates;
-    private readonly Counter _queueFullWaits;
     private readonly IngestJournal _journal;
-    private bool _failedSinceFlush;
     private readonly Counter _droppedStore;
     private readonly Counter _storeErrors;
     private DateTimeOffset _nextRetention;
-    private CancellationToken _stopping;
 
     public DoorEventLog(Database database, DoorAlarms alarms, IngestJournal journal, TimeProvider time, IOptions<DoorAccessOptions> options, MetricsRegistry metrics, ILogger<DoorEventLog> logger)
     {
@@ -47,11 +42,16 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         _time = time;
         _options = options.Value;
         _logger = logger;
-        _log = new RateLimitedLog(logger, time, TimeSpan.FromSeconds(30));
-        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        var log = new RateLimitedLog(logger, time, TimeSpan.FromSeconds(30));
+        var queueFullWaits = metrics.Counter("sc_door_events_queue_full_total", "Door events that held an ingest worker until the queue had room.");
+        _worker = new BatchingWorker<DoorEvent>(this, "Door events", _options.QueueCapacity, MaxBatch, () =>
+        {
+            // Should be rare: the ingest worker waits for room, so MQTT flow control reaches the units.
+            queueFullWaits.Inc();
+            log.Warning("queue-full", "Door event queue full ({Capacity}): ingest waits for room.", _options.QueueCapacity);
+        });
         _stored = metrics.Counter("sc_door_events_total", "Door events by outcome.", ("outcome", "stored"));
         _duplicates = metrics.Counter("sc_door_events_total", "Door events by outcome.", ("outcome", "duplicate"));
-        _queueFullWaits = metrics.Counter("sc_door_events_queue_full_total", "Door events that held an ingest worker until the queue had room.");
         _droppedStore = metrics.Counter("sc_door_events_dropped_total", "Door events lost.", ("reason", "store_error"));
         _storeErrors = metrics.Counter("sc_door_store_errors_total", "Failed door-event transactions.");
         _retry = new StoreRetry(logger, "door events", metrics.Counter("sc_storage_retries_total", StoreRetriesHelp, ("store", "door_events")).Inc, time);
@@ -66,100 +66,32 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
             return;
         }
 
-        var e = new DoorEvent(device.Id, message.Boot, message.Seq, DateTimeOffset.FromUnixTimeMilliseconds(message.Ts), _time.GetUtcNow(), message.Type,
-            message.Door, message.Direction, message.Count ?? 1, message.Card, message.Person, device.Device.CellId, message.Detail);
-        if (!_queue.Writer.TryWrite(e))
-        {
-            // Should be rare: hold this ingest worker until there is room, so MQTT flow control reaches the units;
-            // an acknowledged event is never dropped here.
-            _queueFullWaits.Inc();
-            _log.Warning("queue-full", "Door event queue full ({Capacity}): ingest waits for room.", _options.QueueCapacity);
-            _queue.Writer.WriteAsync(e).AsTask().GetAwaiter().GetResult();
-        }
+        _worker.Add(new DoorEvent(device.Id, message.Boot, message.Seq, DateTimeOffset.FromUnixTimeMilliseconds(message.Ts), _time.GetUtcNow(), message.Type,
+            message.Door, message.Direction, message.Count ?? 1, message.Card, message.Person, device.Device.CellId, message.Detail));
     }
 
     /// <summary>Completes when everything queued so far is stored and alarmed; throws when a store failed since the last flush.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync(done, cancellationToken).ConfigureAwait(false);
-        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _worker.FlushAsync(cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        _stopping = stoppingToken;
-        var batch = new List<object>(MaxBatch);
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
-            {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
-                {
-                    batch.Add(item);
-                }
-
-                await WriteAsync(batch).ConfigureAwait(false);
-                batch.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // A clean stop stores what is still queued.
-            while (_queue.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            await WriteAsync(batch).ConfigureAwait(false);
-        }
+        await _worker.RunAsync(stoppingToken).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(List<object> batch)
+    async Task IBatchTarget<DoorEvent>.WriteAsync(IReadOnlyList<DoorEvent> batch, CancellationToken stopping)
     {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
         var fresh = new List<DoorEvent>();
-        try
+        // An unreachable database holds this loop (and so, through the full queue, the door units) until it is back.
+        await _retry.RunAsync(() =>
         {
-            // An unreachable database holds this loop (and so, through the full queue, the door units) until it is back.
-            await _retry.RunAsync(() =>
-            {
-                fresh.Clear();
-                Insert(batch, fresh);
-            }, _stopping).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _storeErrors.Inc();
-            _droppedStore.Add(batch.Count(b => b is DoorEvent));
-            _logger.LogError(ex, "Storing {Count} door events failed; they stay in the ingest journal for replay.", batch.Count);
             fresh.Clear();
-            _failedSinceFlush = true;
-        }
+            Insert(batch, fresh);
+        }, stopping).ConfigureAwait(false);
 
         foreach (var e in fresh)
         {
             _alarms.OnStored(e);
-        }
-
-        foreach (var done in batch.OfType<TaskCompletionSource>())
-        {
-            // A flush after a failed store fails too, so the ingest checkpoint keeps those events for replay.
-            if (_failedSinceFlush)
-            {
-                done.TrySetException(new IOException("Door events could not be stored."));
-            }
-            else
-            {
-                done.TrySetResult();
-            }
-
-            _failedSinceFlush = false;
         }
 
         var now = _time.GetUtcNow();
@@ -170,7 +102,14 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
         }
     }
 
-    private void Insert(List<object> batch, List<DoorEvent> fresh)
+    void IBatchTarget<DoorEvent>.Failed(IReadOnlyList<DoorEvent> batch, Exception exception)
+    {
+        _storeErrors.Inc();
+        _droppedStore.Add(batch.Count);
+        _logger.LogError(exception, "Storing {Count} door events failed; they stay in the ingest journal for replay.", batch.Count);
+    }
+
+    private void Insert(IReadOnlyList<DoorEvent> batch, List<DoorEvent> fresh)
     {
         using var connection = _database.Open();
         using var transaction = connection.BeginTransaction();
@@ -181,7 +120,7 @@ public sealed partial class DoorEventLog : BackgroundService, IDeviceMessageHand
             """, "d", "b", "s", "ts", "r", "t", "door", "dir", "n", "card", "p", "cell", "detail");
         var duplicates = 0;
         var replaying = _journal.Replaying;
-        foreach (var e in batch.OfType<DoorEvent>())
+        foreach (var e in batch)
         {
             if (insert.Execute(e.DeviceId, e.Boot, e.Seq, e.At.ToUnixTimeMilliseconds(), e.ReceivedAt.ToUnixTimeMilliseconds(), e.Type, e.Door, e.Direction,
                     e.Count, e.Card, e.Person, e.CellId, e.Detail) == 1)
