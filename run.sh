@@ -91,12 +91,13 @@ for _ in $(seq 1 600); do
 done
 
 # Demo settings: the seed's people log in with the password in deploy/demo-community; the admin's is below.
-# Upsert: the seed (with the scenario's stream addresses) is the truth at every start. The shorter water-safety
-# windows let the risk of a spot rise and fall within one cycle of the scenario instead of over hours.
+# Upsert: the seed (with the scenario's stream addresses) is the truth at every start. The scenario compresses a
+# flood into minutes, so a spot's risk may fall after 30 s of lower water instead of 10 minutes (RiskHoldDown);
+# the rise rate keeps the gateway's defaults, as a real station's would.
 export Auth__InitialAdminPassword="${SC_ADMIN_PASSWORD:-admin-demo-2026}"
 Seed__File="$data_dir/demo/seed" Seed__Mode=Upsert Storage__DataDirectory="$data_dir" \
   Dashboard__WebRoot="$PWD/dashboards/web" \
-  WaterSafety__RiseWindow=00:02:00 WaterSafety__RiseMinSamples=13 WaterSafety__RiskHoldDown=00:00:30 \
+  WaterSafety__RiskHoldDown=00:00:30 \
   setsid dotnet "$gateway_dll" --contentRoot "$PWD/$(dirname "$gateway_dll")" \
   --Urls "http://0.0.0.0:$http_port" --Broker:Port "$mqtt_port" >"$data_dir/logs/gateway.log" 2>&1 &
 pids+=($!)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SmartCommunity.Gateway.WaterSafety;
 
 /// <summary>Section <c>WaterSafety</c>. Every default is stated here.</summary>
-public sealed class WaterSafetyOptions
+public sealed class WaterSafetyOptions : IValidatableObject
 {
     public const string Section = "WaterSafety";
 
@@ -14,6 +14,13 @@ public sealed class WaterSafetyOptions
     /// <summary>Readings the window needs before a rise rate is reported. Default 5.</summary>
     [Range(2, 1000)]
     public int RiseMinSamples { get; set; } = 5;
+
+    /// <summary>
+    /// Time the window's readings must span before a rise rate is reported. Default 10 minutes. A rate taken over
+    /// less is mostly the gauge's noise: 2 mm of noise on readings 30 s apart is ±0.3 m/h, a warning rate.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "06:00:00")]
+    public TimeSpan RiseMinSpan { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Readings kept per station at most (bounds memory and the O(n²) pairs). Default 180.</summary>
     [Range(10, 2000)]
@@ -53,4 +60,12 @@ public sealed class WaterSafetyOptions
     /// <summary>After the discharge ends at a spot, how long it stays "under discharge" (the tail of the wave). Default 30 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "2.00:00:00")]
     public TimeSpan WavePassMargin { get; set; } = TimeSpan.FromMinutes(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RiseMinSpan > RiseWindow)
+        {
+            yield return new ValidationResult($"RiseMinSpan ({RiseMinSpan}) cannot be longer than RiseWindow ({RiseWindow}): no rate would ever be reported.", [nameof(RiseMinSpan)]);
+        }
+    }
 }

@@ -43,12 +43,20 @@ public sealed class LevelWindow(TimeSpan window, int capacity)
         _samples.RemoveRange(0, stale);
     }
 
-    /// <summary>Current level (median of the last few readings) and Theil–Sen rise rate (m/h), null when unknown.</summary>
-    public (double? LevelM, double? RiseMPerHour) Estimate(int minSamples, int levelSamples = 5)
+    /// <summary>
+    /// Current level (median of the last few readings) and Theil–Sen rise rate (m/h), null when unknown: the rate
+    /// needs <paramref name="minSamples"/> readings spanning at least <paramref name="minSpan"/> of device time.
+    /// </summary>
+    public (double? LevelM, double? RiseMPerHour) Estimate(int minSamples, TimeSpan minSpan, int levelSamples = 5)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_samples);
         var tail = span[Math.Max(0, span.Length - levelSamples)..];
-        return (RiseRate.Median(tail), RiseRate.TheilSen(span, minSamples));
+
+        // A rate over a short stretch is the gauge's noise, not the river: a station that has just started (or
+        // come back after a gap longer than the window) reports its level at once but a rate only once it has
+        // watched the river for minSpan.
+        var covered = span.Length > 1 && span[^1].UnixMs - span[0].UnixMs >= (long)minSpan.TotalMilliseconds;
+        return (RiseRate.Median(tail), covered ? RiseRate.TheilSen(span, minSamples) : null);
     }
 
     private sealed class Comparer : IComparer<LevelSample>

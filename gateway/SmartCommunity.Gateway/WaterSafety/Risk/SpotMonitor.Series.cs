@@ -77,7 +77,7 @@ public sealed partial class SpotMonitor
             }
 
             _reloaded[station] = points.Count;
-            var (level, rise) = window.Estimate(_options.RiseMinSamples);
+            var (level, rise) = window.Estimate(_options.RiseMinSamples, _options.RiseMinSpan);
             foreach (var spot in spots)
             {
                 var state = State(spot.Id);

@@ -121,7 +121,7 @@ public sealed partial class SpotMonitor : BackgroundService, IDeviceMessageHandl
         {
             var window = WindowOf(station);
             window.Add(work.Sample, work.ReceivedAt);
-            var (level, rise) = window.Estimate(_options.RiseMinSamples);
+            var (level, rise) = window.Estimate(_options.RiseMinSamples, _options.RiseMinSpan);
             if (_silent.Remove(station))
             {
                 _alerts.Resolve(new AlertSource("device", station), "level_station_silent", "readings arrive again");
