@@ -36,6 +36,8 @@ public sealed class DemoScenario
 
     public List<ForcedDoor> DoorsForced { get; set; } = [];
 
+    public List<Acknowledgement> Acknowledgements { get; set; } = [];
+
     public static DemoScenario Load(string path)
     {
         try
@@ -142,6 +144,20 @@ public sealed class DemoScenario
     public sealed class ForcedDoor
     {
         public string Door { get; set; } = "";
+
+        public double At { get; set; }
+    }
+
+    /// <summary>
+    /// A person of the seed (a guard, 网格员) who acknowledges the open alerts of <see cref="Type"/> they see, from
+    /// <see cref="At"/> until one is acknowledged or the cycle's active part ends (the alert may come a little late:
+    /// the gateway's own video analysis raises it).
+    /// </summary>
+    public sealed class Acknowledgement
+    {
+        public string Person { get; set; } = "";
+
+        public string Type { get; set; } = "";
 
         public double At { get; set; }
     }

@@ -11,7 +11,8 @@ namespace SmartCommunity.EdgeAgent.Demo;
 /// The people of the scenario who act through the gateway's API, signed in with their seed (demo) passwords: the
 /// emergency officer records the drill's shelter as empty when the demo starts (so a second run does not start
 /// half full) and opens the overflow shelter the redirect will name, and the water authority issues the reservoir discharge notice at its time in every cycle and
-/// withdraws it before the cycle ends (the gateway then sounds and stops the spots' sirens and loudspeakers).
+/// withdraws it before the cycle ends (the gateway then sounds and stops the spots' sirens and loudspeakers); the
+/// guard acknowledges the alert of the person in the danger zone on their phone.
 /// </summary>
 public sealed class DemoStaff(DemoPlan plan, TimeProvider time, ILogger<DemoStaff> logger) : BackgroundService
 {
@@ -33,6 +34,11 @@ public sealed class DemoStaff(DemoPlan plan, TimeProvider time, ILogger<DemoStaf
             }
         }
 
+        await Task.WhenAll(plan.Scenario.Acknowledgements.Select(a => AcknowledgeAsync(http, a, stoppingToken)).Append(DischargeAsync(http, stoppingToken)));
+    }
+
+    private async Task DischargeAsync(HttpClient http, CancellationToken stoppingToken)
+    {
         if (plan.Scenario.Discharge is not { } discharge)
         {
             return;
@@ -57,6 +63,53 @@ public sealed class DemoStaff(DemoPlan plan, TimeProvider time, ILogger<DemoStaf
                 await SendAsync(http, issuer, $"api/water/notices/{id}/cancel", new { }, stoppingToken);
                 logger.LogInformation("Demo: discharge notice {Notice} withdrawn (the drill's gate closed).", id);
             }
+        }
+    }
+
+    /// <summary>Each cycle from the acknowledgement's time: the person's open alerts of its type are acknowledged.</summary>
+    private async Task AcknowledgeAsync(HttpClient http, DemoScenario.Acknowledgement ack, CancellationToken stoppingToken)
+    {
+        var token = await SignInAsync(http, ack.Person, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(Until(plan.Cycle.Next(ack.At, time.GetUtcNow())), time, stoppingToken);
+            var end = plan.Cycle.Next(plan.Scenario.ActiveSeconds, time.GetUtcNow());
+            while (time.GetUtcNow() < end && !await AcknowledgeOpenAsync(http, token, ack, stoppingToken))
+            {
+                await Task.Delay(Retry, time, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<bool> AcknowledgeOpenAsync(HttpClient http, string token, DemoScenario.Acknowledgement ack, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"api/alerts?type={Uri.EscapeDataString(ack.Type)}&state=raised");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var answer = await http.SendAsync(request, stoppingToken);
+            if (!answer.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            var acknowledged = false;
+            foreach (var alert in (await answer.Content.ReadFromJsonAsync<JsonElement>(stoppingToken)).EnumerateArray())
+            {
+                var id = alert.GetProperty("id").GetString();
+                if (await SendAsync(http, token, $"api/alerts/{id}/ack", new { note = "Demo: on my way to the water's edge." }, stoppingToken) is not null)
+                {
+                    logger.LogInformation("Demo: {Person} acknowledged alert {Alert} ({Type}).", ack.Person, id, ack.Type);
+                    acknowledged = true;
+                }
+            }
+
+            return acknowledged;
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning("Demo: {Person} could not read the alerts: {Error}", ack.Person, ex.Message);
+            return false;
         }
     }
 

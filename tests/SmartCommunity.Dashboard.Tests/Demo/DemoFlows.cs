@@ -12,6 +12,8 @@ public sealed class DemoFlows(HttpClient api)
     public const string Beach = "spot-hetan-beach";
     public const string Gym = "school-gym";
     public const string ForcedDoor = "43010200011340000002";
+    public const string BeachCamera = "43010200011320000001";
+    public const string Guard = "guard-wang";
     private readonly List<string> _risks = [];
 
     public bool LevelEscalation { get; private set; }
@@ -26,7 +28,22 @@ public sealed class DemoFlows(HttpClient api)
 
     public bool DoorForced { get; private set; }
 
+    /// <summary>The gateway's own analysis of the beach camera bookmarked a <c>zone_enter</c> in its danger-water zone.</summary>
+    public bool CameraZoneEvent { get; private set; }
+
+    /// <summary>The gym was seen with people in it (it starts empty).</summary>
+    public bool OccupancyChanged { get; private set; }
+
+    /// <summary>A discharge notice sent <c>play_voice</c> to a loudspeaker and it acknowledged.</summary>
+    public bool DischargeLoudspeaker { get; private set; }
+
+    /// <summary>The guard acknowledged the alert of the person in the danger zone.</summary>
+    public bool GuardAcknowledged { get; private set; }
+
     public bool All => LevelEscalation && DangerZone && Discharge && ShelterPast80 && LineCounted && DoorForced;
+
+    /// <summary>What a newcomer is told to watch for (README, run.sh): the flows of <see cref="All"/> and the ones above.</summary>
+    public bool Newcomer => All && CameraZoneEvent && OccupancyChanged && DischargeLoudspeaker && GuardAcknowledged;
 
     public string Missing =>
         string.Join(", ", new[]
@@ -37,6 +54,10 @@ public sealed class DemoFlows(HttpClient api)
             ShelterPast80 ? null : "shelter past 80 % with a redirect",
             LineCounted ? null : "camera line crossings counted into the shelter",
             DoorForced ? null : "door forced",
+            CameraZoneEvent ? null : "beach camera zone_enter bookmarked",
+            OccupancyChanged ? null : "gym occupancy above 0",
+            DischargeLoudspeaker ? null : "discharge play_voice acknowledged by a loudspeaker",
+            GuardAcknowledged ? null : "guard acknowledged the danger-zone alert",
         }.OfType<string>()) + $"; beach risk samples: {string.Join(" ", _risks.TakeLast(40))}";
 
     public async Task<JsonElement[]> AlertsAsync() =>
@@ -51,6 +72,38 @@ public sealed class DemoFlows(HttpClient api)
         ShelterPast80 = ShelterPast80 || await ShelterAsync(alerts);
         LineCounted = LineCounted || await LineAsync();
         DoorForced = DoorForced || await DoorAsync(alerts);
+        CameraZoneEvent = CameraZoneEvent || await CameraZoneEventAsync();
+        OccupancyChanged = OccupancyChanged || await OccupancyAsync();
+        DischargeLoudspeaker = DischargeLoudspeaker || await DischargeLoudspeakerAsync();
+        GuardAcknowledged = GuardAcknowledged || alerts.Any(a => a.GetProperty("type").GetString() == "danger_zone_person"
+            && a.GetProperty("acknowledgedBy").ValueKind == JsonValueKind.String && a.GetProperty("acknowledgedBy").GetString() == Guard);
+    }
+
+    private async Task<bool> CameraZoneEventAsync()
+    {
+        var events = await api.GetFromJsonAsync<JsonElement>($"/api/video/events?camera={BeachCamera}&type=zone_enter");
+        return events.EnumerateArray().Any(e => e.GetProperty("event").GetProperty("zone").GetString() == "beach-waterline");
+    }
+
+    private async Task<bool> OccupancyAsync()
+    {
+        var gym = await api.GetFromJsonAsync<JsonElement>($"/api/shelters/{Gym}");
+        return gym.GetProperty("occupancy").GetProperty("occupants").GetInt64() > 0;
+    }
+
+    private async Task<bool> DischargeLoudspeakerAsync()
+    {
+        foreach (var notice in (await api.GetFromJsonAsync<JsonElement>("/api/water/notices")).EnumerateArray())
+        {
+            var timeline = await api.GetFromJsonAsync<JsonElement>($"/api/water/notices/{notice.GetProperty("id").GetString()}");
+            if (timeline.GetProperty("commands").EnumerateArray().Any(c => c.GetProperty("type").GetString() == "play_voice"
+                && c.GetProperty("status").GetString() is "accepted" or "done"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The beach's risk reaches orange or worse with its level (not only its rise or a wave) among the reasons.</summary>

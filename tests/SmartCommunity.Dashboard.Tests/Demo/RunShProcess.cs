@@ -30,7 +30,28 @@ public sealed class RunShProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(60));
 
-    public static RunShProcess Start(string dataDirectory, double speed, int httpPort, int mqttPort, int streamPort)
+    public static RunShProcess Start(string dataDirectory, double speed, int httpPort, int mqttPort, int streamPort) =>
+        Start(dataDirectory, httpPort, streamPort, new Dictionary<string, string>(),
+        [
+            "--no-build", "--demo-speed", speed.ToString(CultureInfo.InvariantCulture),
+            "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--mqtt-port", mqttPort.ToString(CultureInfo.InvariantCulture),
+            "--stream-port", streamPort.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory,
+        ]);
+
+    /// <summary>
+    /// Plain <c>./run.sh</c> as the README's quick start has it (it builds; default pace), placed only through the
+    /// environment variables the README documents, so it cannot meet another run's ports or data.
+    /// </summary>
+    public static RunShProcess StartAsReadmeSays(string dataDirectory, int httpPort, int mqttPort, int streamPort) =>
+        Start(dataDirectory, httpPort, streamPort, new Dictionary<string, string>
+        {
+            ["SC_HTTP_PORT"] = httpPort.ToString(CultureInfo.InvariantCulture),
+            ["SC_MQTT_PORT"] = mqttPort.ToString(CultureInfo.InvariantCulture),
+            ["SC_STREAM_PORT"] = streamPort.ToString(CultureInfo.InvariantCulture),
+            ["SC_DATA_DIR"] = dataDirectory,
+        }, []);
+
+    private static RunShProcess Start(string dataDirectory, int httpPort, int streamPort, Dictionary<string, string> environment, string[] arguments)
     {
         var info = new ProcessStartInfo("bash")
         {
@@ -39,14 +60,21 @@ public sealed class RunShProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = RepoPaths.Root,
         };
-        foreach (var a in new[]
-        {
-            Path.Combine(RepoPaths.Root, "run.sh"), "--no-build", "--demo-speed", speed.ToString(CultureInfo.InvariantCulture),
-            "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--mqtt-port", mqttPort.ToString(CultureInfo.InvariantCulture),
-            "--stream-port", streamPort.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory,
-        })
+        info.ArgumentList.Add(Path.Combine(RepoPaths.Root, "run.sh"));
+        foreach (var a in arguments)
         {
             info.ArgumentList.Add(a);
+        }
+
+        // The test's own settings must not reach run.sh in place of its defaults.
+        foreach (var name in new[] { "SC_HTTP_PORT", "SC_MQTT_PORT", "SC_STREAM_PORT", "SC_DEMO_SPEED", "SC_DATA_DIR", "SC_ADMIN_PASSWORD" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
@@ -59,11 +87,12 @@ public sealed class RunShProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for the banner run.sh prints once the gateway answers (it fails if run.sh stops first).</summary>
-    public Task WaitUntilRunningAsync() => Eventually.TrueAsync(() =>
+    /// <param name="limit">Default 4 minutes (no build); a run that builds first needs longer on a loaded machine.</param>
+    public Task WaitUntilRunningAsync(TimeSpan? limit = null) => Eventually.TrueAsync(() =>
     {
         Assert.False(_process.HasExited, "run.sh stopped:\n" + Output + "\n" + Logs());
         return _output.Any(l => l.Contains("SmartCommunity is running.", StringComparison.Ordinal));
-    }, TimeSpan.FromMinutes(4), "run.sh prints that the community is running");
+    }, limit ?? TimeSpan.FromMinutes(4), "run.sh prints that the community is running");
 
     /// <summary>SIGTERM to run.sh; it stops what it started. Returns its exit code.</summary>
     public async Task<int> StopAsync()
