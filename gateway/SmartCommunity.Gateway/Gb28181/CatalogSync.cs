@@ -36,7 +36,7 @@ public sealed class CatalogSync(DeviceRegistry devices, DevicePresence presence,
             if (item.DeviceId == catalog.DeviceId && parent.Device.Kind == DeviceKind.Camera)
             {
                 // An IPC lists itself as its own channel: it is already registered; its stream is its own.
-                cameras.Ensure(item.DeviceId, parent.Device.Name, parent.Device.CellId, parent.Device.Lat, parent.Device.Lon);
+                cameras.Ensure(item.DeviceId, catalog.DeviceId, parent.Device.Name, parent.Device.CellId, parent.Device.Lat, parent.Device.Lon);
                 stored.Add(item.DeviceId);
                 continue;
             }
@@ -73,7 +73,7 @@ public sealed class CatalogSync(DeviceRegistry devices, DevicePresence presence,
                 continue;
             }
 
-            cameras.Ensure(item.DeviceId, name, device.CellId, device.Lat, device.Lon);
+            cameras.Ensure(item.DeviceId, catalog.DeviceId, name, device.CellId, device.Lat, device.Lon);
             SetPresence(item.DeviceId, item.Online, item.Online ? "catalog status ON" : "catalog status OFF");
             stored.Add(item.DeviceId);
         }

@@ -30,5 +30,9 @@ public sealed class Gb28181Metrics(MetricsRegistry metrics)
     public void Stream(string change) =>
         metrics.Counter("sc_gb28181_streams_total", "GB/T 28181 live streams: invited, answered, refused, failed, ended (BYE sent or received).", ("change", change)).Inc();
 
+    /// <summary>A channel that became a camera: <c>recorded</c> (and analysed) by default, or <c>not-recorded</c> (beyond RecordFirstChannels).</summary>
+    public void NewChannel(string defaults) =>
+        metrics.Counter("sc_gb28181_new_channels_total", "GB/T 28181 channels that became cameras, by their default (recorded or not-recorded).", ("default", defaults)).Inc();
+
     public void Gauge(string name, string help, Func<double> read) => metrics.Gauge(name, help, read);
 }

@@ -101,6 +101,14 @@ public sealed class Gb28181Options : IValidatableObject
     /// <summary>Longest stretch of a device's recording one playback request may ask for. Default 4 hours.</summary>
     public TimeSpan MaxPlaybackSpan { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// How many channels of one device (NVR) are recorded and analysed by default when the catalog first names them;
+    /// later channels are created with recording and analysis off, for an admin to turn on per channel (see
+    /// <c>GbCameras</c> for why). Default 4; 0 records none by default.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int RecordFirstChannels { get; set; } = 4;
+
     public string EffectiveRealm => string.IsNullOrEmpty(Realm) ? ServerId[..Math.Min(10, ServerId.Length)] : Realm;
 
     public string EffectiveAddress => !string.IsNullOrEmpty(AdvertisedAddress) ? AdvertisedAddress : BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : BindAddress;

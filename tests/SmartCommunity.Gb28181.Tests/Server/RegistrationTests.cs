@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using SmartCommunity.Gb28181.Tests.Support;
 using SmartCommunity.Testing;
 
@@ -40,6 +42,30 @@ public sealed class RegistrationTests(GbGateway gateway) : IClassFixture<GbGatew
         var off = (await gateway.DeviceAsync(values["channel2"]))!.Value;
         Assert.Equal("OFF", off.GetProperty("attributes").GetProperty("gb28181.status").GetString());
         Assert.False(off.GetProperty("online").GetBoolean());
+
+        // Only the first RecordFirstChannels (2 here) channels of a device record and are analysed by default; the others
+        // are cameras with recording and analysis off, for an admin to turn on. Both runs of this test use the same NVR,
+        // so over both runs' six channels exactly two record.
+        string[] everyRun = [.. from run in (string[])["1", "2"] from id in (string[])[$"340200000013100{run}0001", $"340200000013100{run}0002", $"340200000013200{run}0003"] select id];
+        var cameras = new List<JsonElement>();
+        await Eventually.TrueAsync(async () =>
+        {
+            cameras.Clear();
+            foreach (var id in everyRun)
+            {
+                using var response = await gateway.Api.GetAsync("/api/video/cameras/" + id);
+                if (response.IsSuccessStatusCode)
+                {
+                    cameras.Add(await response.Content.ReadFromJsonAsync<JsonElement>());
+                }
+            }
+
+            return cameras.Any(c => c.GetProperty("id").GetString() == values["channel3"]);
+        }, Wait, "the channels are cameras");
+        Assert.Equal(GbGateway.RecordFirstChannels, cameras.Count(c => c.GetProperty("recording").GetProperty("enabled").GetBoolean()));
+        Assert.All(cameras.Where(c => !c.GetProperty("recording").GetProperty("enabled").GetBoolean()),
+            c => Assert.Equal("off", c.GetProperty("analysis").GetProperty("site").GetString()));
+        Assert.False(cameras.Single(c => c.GetProperty("id").GetString() == values["channel3"]).GetProperty("recording").GetProperty("enabled").GetBoolean());
 
         // Keepalives keep it online; a camera losing power stops them, and after 3 missed intervals it is offline, channels too.
         Assert.True(await gateway.Process.MetricAsync("sc_gb28181_messages_total", "cmd=\"Keepalive\"") >= 1);

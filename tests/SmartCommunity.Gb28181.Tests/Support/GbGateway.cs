@@ -8,7 +8,7 @@ namespace SmartCommunity.Gb28181.Tests.Support;
 
 /// <summary>
 /// The real gateway process with its GB/T 28181 server on a free port, keepalive every 2 s (offline after 3 missed),
-/// at most 30 REGISTERs a minute per address, messages up to 16 KiB, and seeded devices: an NVR and an IPC with known passwords. Shared by the tests of one class.
+/// at most 30 REGISTERs a minute per address, 2 channels per device recorded by default, messages up to 16 KiB, and seeded devices: an NVR and an IPC with known passwords. Shared by the tests of one class.
 /// </summary>
 public sealed class GbGateway : IAsyncLifetime
 {
@@ -34,6 +34,9 @@ public sealed class GbGateway : IAsyncLifetime
     public const string RecordsNvr = "34020000001180000006";
 
     public const int MaxRegistersPerMinute = 30;
+
+    /// <summary>Channels of one device recorded and analysed by default (the catalog test's NVR has more).</summary>
+    public const int RecordFirstChannels = 2;
     public const int MaxMessageBytes = 16_384;
 
     private GatewayProcess? _gateway;
@@ -60,6 +63,7 @@ public sealed class GbGateway : IAsyncLifetime
             ["Gb28181__MaxRegistersPerSourcePerMinute"] = MaxRegistersPerMinute.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__MaxMessageBytes"] = MaxMessageBytes.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__StreamLinger"] = "00:00:02",
+            ["Gb28181__RecordFirstChannels"] = RecordFirstChannels.ToString(CultureInfo.InvariantCulture),
             ["Video__DownAlertAfter"] = "00:00:03",
             ["Alerts__DeviceHealth__OfflineGrace"] = "00:00:01",
             ["Gb28181__MediaPortMin"] = MediaPortMin.ToString(CultureInfo.InvariantCulture),
