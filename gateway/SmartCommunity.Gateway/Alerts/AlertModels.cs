@@ -110,6 +110,12 @@ public sealed record Alert(
     int Version,
     int Notifications)
 {
+    /// <summary>
+    /// Grows with every stored change of state or routing, not with repeats. Several gateways: the stored row's
+    /// revision decides whose change holds (a change based on an older revision is refused, AlertStore.WriteMerged).
+    /// </summary>
+    public long Revision { get; init; }
+
     [JsonIgnore]
     public bool IsOpen => State is AlertState.Raised or AlertState.Acknowledged;
 

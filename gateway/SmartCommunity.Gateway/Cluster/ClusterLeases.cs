@@ -75,6 +75,13 @@ public sealed class ClusterLeases : BackgroundService, IOptionalService
             new { key, at = _time.GetUtcNow().ToUnixTimeMilliseconds(), node = Node }) == 1;
     }
 
+    /// <summary>Forgets a record of <see cref="FireOnce"/> this gateway made for work the database then refused, so it can fire again.</summary>
+    public void Unfire(string key)
+    {
+        using var connection = _database.Open();
+        connection.Execute("DELETE FROM cluster_fired WHERE key = @key AND node = @node", new { key, node = Node });
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Enabled)

@@ -5,6 +5,7 @@ using Dapper;
 using MQTTnet;
 using Npgsql;
 using SmartCommunity.Gateway.Tests.Support;
+using SmartCommunity.Protocol.Topics;
 using SmartCommunity.Testing;
 using Xunit.Abstractions;
 
@@ -15,12 +16,17 @@ namespace SmartCommunity.Gateway.Tests.Cluster;
 /// one shared subscription). Door units publish forced-door events through the broker, so each unit's events are
 /// spread over the three gateways. Every unit's alert is raised once and every node's API lists the same alerts;
 /// escalation steps (ack timeout shortened to 15 s) fire once each; kill -9 of the lease holder moves the timers to
-/// another gateway within 30 s, and escalation goes on there without a step lost or doubled.
+/// another gateway within 30 s, and escalation goes on there without a step lost or doubled. A guard's terminal and a
+/// loudspeaker listen on the broker itself: every notification reaches the terminal once (also those of alerts
+/// another node raised), and a discharge notice's warning that falls due after the kill is sent once, by a survivor.
 /// </summary>
 [Trait("Category", "Database")]
 public sealed class ThreeGatewaysTests(ITestOutputHelper output) : IDisposable
 {
     private const int Units = 8;
+    private const string Officer = "cluster-officer";
+    private const string Speaker = "cluster-speaker";
+    private const string Reservoir = "cluster-reservoir";
 
     /// <summary>A forced door is raised as door_forced or folded into the unit's door_burst group (docs/alerts.md).</summary>
     private const string DoorAlerts = "a.type IN ('door_forced', 'door_burst')";
@@ -28,7 +34,7 @@ public sealed class ThreeGatewaysTests(ITestOutputHelper output) : IDisposable
 
     private static string UnitId(int i) => "cluster-door-" + i.ToString("00", CultureInfo.InvariantCulture);
 
-    [Fact(Skip = "Found a bug (first run): 1 of 8 alerts never escalated. Likely a lost update: a gateway that adopts an alert another one raised reads the row the raise path inserted before routing, and its repeat overwrites the routed body (next_escalation_at null). The other 7 escalated 3 times each with 3 steps recorded, nothing doubled, timers moved after kill -9.")]
+    [Fact]
     public async Task ThreeGatewaysRaiseEachAlertOnceAgreeOnItAndMoveTheTimersWhenTheHolderIsKilled()
     {
         await using var mosquitto = await MosquittoProcess.StartAsync();
@@ -37,24 +43,14 @@ public sealed class ThreeGatewaysTests(ITestOutputHelper output) : IDisposable
         await postgres.EnsureDatabaseAsync(name);
         var connectionString = postgres.ConnectionString(name);
         var gateways = new List<GatewayProcess>();
+        await using var terminal = await BrokerListener.StartAsync(mosquitto.Port, "officer-terminal", TopicScheme.PersonAlert(Officer));
+        await using var speaker = await BrokerListener.StartAsync(mosquitto.Port, Speaker, TopicScheme.Command(Speaker));
         try
         {
             for (var i = 0; i < 3; i++)
             {
                 // One after the other: each start also loads the same seed (idempotent) into the one database.
-                gateways.Add(await GatewayProcess.StartAsync(_work.FullName, deviceCount: 0, new Dictionary<string, string>
-                {
-                    ["Broker__Mode"] = "External",
-                    ["Broker__Host"] = "127.0.0.1",
-                    ["Broker__ExternalPort"] = mosquitto.Port.ToString(CultureInfo.InvariantCulture),
-                    ["Broker__ClientId"] = "cluster-node-" + i,
-                    ["Database__Provider"] = "PostgreSql",
-                    ["Database__ConnectionString"] = connectionString,
-                    ["Alerts__AckTimeouts__Red"] = "00:00:15",
-                    ["Alerts__AckTimeouts__Orange"] = "00:00:15",
-                    ["Alerts__AckTimeouts__Yellow"] = "00:00:15",
-                    ["Alerts__AckTimeouts__Blue"] = "00:00:15",
-                }, Devices(), Sections()));
+                gateways.Add(await GatewayProcess.StartAsync(_work.FullName, deviceCount: 0, Settings(i, mosquitto.Port, connectionString), Devices(), Sections()));
             }
 
             await PublishForcedDoorsAsync(mosquitto.Port);
@@ -73,19 +69,41 @@ public sealed class ThreeGatewaysTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(first, await OpenAlertSourcesAsync(gateway));
             }
 
-            // The lease holder escalates; kill -9 it, another node takes the timers within 30 s and goes on.
+            // The lease holder escalates every alert, whichever node raised it.
             var holder = await HolderAsync(gateways);
-            await Eventually.TrueAsync(() => Escalations(connectionString) >= Units, TimeSpan.FromSeconds(60), "the first escalation step fired");
+            await Eventually.TrueAsync(() => EscalatedAlerts(connectionString) == Units, () => Describe(connectionString), TimeSpan.FromSeconds(60));
+            var raisedBy = new Dictionary<GatewayProcess, double>();
+            foreach (var gateway in gateways)
+            {
+                raisedBy[gateway] = await gateway.MetricAsync("sc_alerts_raised_total");
+                output.WriteLine($"node {gateways.IndexOf(gateway)}: raised {raisedBy[gateway]}, adopted {await gateway.MetricAsync("sc_alerts_adopted_total")}, "
+                    + $"refused changes {await gateway.MetricAsync("sc_alerts_conflicts_total")}");
+            }
+
+            // A discharge notice, issued on another node: its first warning goes out at once, the lead-10 one after
+            // the kill (gates open in 5 s, the wave takes 10 min 45 s to the spot: lead-10 is due 50 s from now).
+            using (var http = await gateways.First(g => g != holder).SignInAsAdminAsync())
+            {
+                var issued = await http.PostAsJsonAsync("/api/water/notices", new { reservoirId = Reservoir, gateOpenAt = DateTimeOffset.UtcNow.AddSeconds(5), flowM3s = 500.0, durationMinutes = 30 });
+                Assert.True(issued.IsSuccessStatusCode, await issued.Content.ReadAsStringAsync());
+            }
+
+            await Eventually.TrueAsync(() => SpeakerSteps(speaker).Count >= 1, TimeSpan.FromSeconds(30), "the notice's own warning reached the loudspeaker");
+            await Eventually.TrueAsync(() => EscalatedOnTerminal(terminal, DateTimeOffset.MinValue, DoorAlertIds(connectionString)) == Units, TimeSpan.FromSeconds(30), "every alert's escalation reached the terminal");
+
+            // kill -9 the holder: another node takes the timers within 30 s and goes on.
             output.WriteLine($"holder: node {gateways.IndexOf(holder)}; escalations before the kill: {Escalations(connectionString)}");
+            var killedAt = DateTimeOffset.UtcNow;
             await holder.KillAsync();
             var survivors = gateways.Where(g => g != holder).ToList();
             var before = Escalations(connectionString);
             await Eventually.TrueAsync(async () => await HoldersAsync(survivors) == 1, TimeSpan.FromSeconds(30), "a surviving node holds the timers lease");
-            await Eventually.TrueAsync(() => Escalations(connectionString) >= before + Units, TimeSpan.FromSeconds(60), "escalation goes on after the takeover");
+            await Eventually.TrueAsync(() => Escalations(connectionString) >= before + Units, () => Describe(connectionString), TimeSpan.FromSeconds(60));
+            await Eventually.TrueAsync(() => SpeakerSteps(speaker).Contains("lead-10"), () => "loudspeaker steps: " + string.Join(", ", SpeakerSteps(speaker)), TimeSpan.FromSeconds(90));
 
-            // Nothing doubled: each escalation in the history is one recorded step (escalate:{alert}:{due}).
             using (var db = new NpgsqlConnection(connectionString))
             {
+                // Nothing doubled: each escalation in the history is one recorded step (escalate:{alert}:{due}).
                 var perAlert = db.Query<(string Id, long History, long Fired)>("""
                     SELECT a.id, (SELECT count(*) FROM alert_history h WHERE h.alert_id = a.id AND h.kind = 'escalated'),
                            (SELECT count(*) FROM cluster_fired f WHERE f.key LIKE 'escalate:' || a.id || ':%')
@@ -98,11 +116,32 @@ public sealed class ThreeGatewaysTests(ITestOutputHelper output) : IDisposable
 
                 Assert.All(perAlert, a => Assert.True(a.History <= a.Fired, $"alert {a.Id} escalated {a.History} times for {a.Fired} recorded steps"));
                 Assert.All(perAlert, a => Assert.True(a.History >= 2, $"alert {a.Id} escalated only {a.History} times"));
+
+                // The warning that fell due after the kill was sent by a survivor, and every warning step once.
+                var lead10 = db.QuerySingle<string>("SELECT node FROM cluster_fired WHERE key LIKE 'discharge:%:lead-10'");
+                Assert.NotEqual("cluster-node-" + gateways.IndexOf(holder), lead10);
+                var steps = SpeakerSteps(speaker);
+                Assert.Equal(steps.Distinct().Count(), steps.Count);
+
+                // Every notification the history says the officer was sent (detail ends with "({notification id})")
+                // reached the terminal, and none twice.
+                var recorded = db.Query<string>("SELECT detail FROM alert_history WHERE kind IN ('notified', 'informed') AND actor = @officer", new { officer = Officer })
+                    .Select(d => d[(d.LastIndexOf('(') + 1)..^1]).ToList();
+                Assert.NotEmpty(recorded);
+                await Eventually.TrueAsync(() => recorded.Except(TerminalIds(terminal)).Any() == false,
+                    () => "never reached the terminal: " + string.Join(", ", recorded.Except(TerminalIds(terminal))), TimeSpan.FromSeconds(30));
+                var ids = TerminalIds(terminal);
+                Assert.Equal(ids.Distinct().Count(), ids.Count);
             }
 
-            var afterKill = await OpenAlertSourcesAsync(survivors[0]);
-            Assert.Equal(afterKill, await OpenAlertSourcesAsync(survivors[1]));
-            Assert.Equal(Units, afterKill.Count);
+            // Every alert reached the terminal escalated by the first holder and again by the new one: two nodes, and
+            // an alert is raised by one node only, so each alert reached it from a node that did not raise it.
+            Assert.Equal(Units, EscalatedOnTerminal(terminal, killedAt, DoorAlertIds(connectionString)));
+            Assert.Equal(Units, raisedBy.Values.Sum());
+
+            var open = await OpenAlertSourcesAsync(survivors[0]);
+            Assert.Equal(open, await OpenAlertSourcesAsync(survivors[1]));
+            Assert.Equal(Units, open.Count);
         }
         finally
         {
@@ -111,6 +150,54 @@ public sealed class ThreeGatewaysTests(ITestOutputHelper output) : IDisposable
                 await gateway.DisposeAsync();
             }
         }
+    }
+
+    private static Dictionary<string, string> Settings(int node, int brokerPort, string connectionString) => new()
+    {
+        ["Broker__Mode"] = "External",
+        ["Broker__Host"] = "127.0.0.1",
+        ["Broker__ExternalPort"] = brokerPort.ToString(CultureInfo.InvariantCulture),
+        ["Broker__ClientId"] = "cluster-node-" + node,
+        ["Database__Provider"] = "PostgreSql",
+        ["Database__ConnectionString"] = connectionString,
+        ["Alerts__AckTimeouts__Red"] = "00:00:15",
+        ["Alerts__AckTimeouts__Orange"] = "00:00:15",
+        ["Alerts__AckTimeouts__Yellow"] = "00:00:15",
+        ["Alerts__AckTimeouts__Blue"] = "00:00:15",
+        ["WaterSafety__Tick"] = "00:00:01",
+    };
+
+    /// <summary>The warning steps the loudspeaker was commanded for (reason <c>notice:{id}:{spot}:{step}</c>).</summary>
+    private static List<string> SpeakerSteps(BrokerListener speaker) =>
+        speaker.Where(c => c.TryGetProperty("reason", out var r) && r.GetString()!.StartsWith("notice:", StringComparison.Ordinal)
+                && c.GetProperty("type").GetString() == "play_voice")
+            .Select(c => c.GetProperty("reason").GetString()!.Split(':')[^1]).ToList();
+
+    /// <summary>Door alerts whose escalation notification reached the terminal after <paramref name="since"/> (the speaker's unconfirmed commands raise alerts too).</summary>
+    private static int EscalatedOnTerminal(BrokerListener terminal, DateTimeOffset since, HashSet<string> doorAlerts) =>
+        terminal.Messages.Where(m => m.At > since && m.Json.GetProperty("reason").GetString() == "escalated")
+            .Select(m => m.Json.GetProperty("alert_id").GetString()!).Where(doorAlerts.Contains).Distinct().Count();
+
+    private static HashSet<string> DoorAlertIds(string connectionString)
+    {
+        using var db = new NpgsqlConnection(connectionString);
+        return db.Query<string>($"SELECT a.id FROM alerts a WHERE {DoorAlerts}").ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static List<string> TerminalIds(BrokerListener terminal) => terminal.Messages.Select(m => m.Json.GetProperty("notification_id").GetString()!).ToList();
+
+    private static long EscalatedAlerts(string connectionString)
+    {
+        using var db = new NpgsqlConnection(connectionString);
+        return db.ExecuteScalar<long>($"SELECT count(DISTINCT a.id) FROM alert_history h JOIN alerts a ON a.id = h.alert_id WHERE h.kind = 'escalated' AND {DoorAlerts}");
+    }
+
+    /// <summary>For a failure message: each door alert's row, as the database holds it.</summary>
+    private static string Describe(string connectionString)
+    {
+        using var db = new NpgsqlConnection(connectionString);
+        return string.Join("; ", db.Query<(string Id, string State, long? Next, string Body)>($"SELECT a.id, a.state, a.next_escalation_at, a.body FROM alerts a WHERE {DoorAlerts}")
+            .Select(r => $"{r.Id} {r.State} next={r.Next} {r.Body}"));
     }
 
     public void Dispose() => _work.Delete(recursive: true);
@@ -180,11 +267,35 @@ public sealed class ThreeGatewaysTests(ITestOutputHelper output) : IDisposable
     }
 
     private static IEnumerable<object> Devices() => Enumerable.Range(0, Units)
-        .Select(i => (object)new { id = UnitId(i), kind = "door-access", name = "Cluster door " + i, cellId = "c1", secret = "cluster-secret-" + UnitId(i) });
+        .Select(i => (object)new { id = UnitId(i), kind = "door-access", name = "Cluster door " + i, cellId = "c1", secret = "cluster-secret-" + UnitId(i) })
+        .Append(new { id = Speaker, kind = "warning-device", name = "Cluster speaker", cellId = "c1", secret = "cluster-secret-speaker" })
+        .Append(new { id = "cluster-level", kind = "water-level", name = "Cluster level", cellId = "c1", secret = "cluster-secret-level" });
 
-    /// <summary>Someone responsible for cell c1, so alerts are routed and escalate (at the top tier, again each timeout).</summary>
+    /// <summary>
+    /// Someone responsible for cell c1, so alerts are routed and escalate (at the top tier, again each timeout); a
+    /// spot with a loudspeaker below a reservoir whose wave takes 10 min 45 s to it (the lead-10 warning is due 45 s
+    /// after the gates open).
+    /// </summary>
     private static Dictionary<string, object> Sections() => new()
     {
-        ["people"] = new[] { new { id = "cluster-officer", name = "Officer", role = "guard", duty = "Community", cells = new[] { "c1" }, password = "cluster-password-1" } },
+        ["people"] = new[] { new { id = Officer, name = "Officer", role = "guard", duty = "Community", cells = new[] { "c1" }, password = "cluster-password-1" } },
+        ["spots"] = new[]
+        {
+            new
+            {
+                id = "cluster-spot", name = "沙洲滩 Sandbar", cellId = "c1", lat = 28.1996, lon = 112.9671, reachId = "reach-1",
+                levels = new { normalM = 30.0, warningM = 31.0, dangerM = 32.0 }, rise = new { warningMPerHour = 0.3, dangerMPerHour = 1.0 },
+                riskTimes = new { dailyHours = new[] { "16:00-19:00" }, seasons = new[] { "07-01..08-31" }, weekends = true },
+                devices = new { levelStation = "cluster-level", loudspeakers = new[] { Speaker } },
+            },
+        },
+        ["reservoirs"] = new[]
+        {
+            new
+            {
+                id = Reservoir, name = "青溪水库 Qingxi Reservoir",
+                reaches = new[] { new { id = "reach-1", name = "青溪下游 Lower Qingxi", spots = new[] { new { spotId = "cluster-spot", bands = new[] { new { maxFlowM3s = 1000.0, travelMinutes = 10.75 } } } } } },
+            },
+        },
     };
 }

@@ -36,8 +36,9 @@ internal sealed partial class AlertEngine
                 _history.Add(new AlertHistoryEntry(r.AlertId, r.At, "delivery", r.PersonId, r.Channel, r.Outcome, r.Detail));
                 break;
             case RefreshCommand refresh:
+                // An older revision than this engine's copy (relayed events from several gateways may cross) is not taken.
                 if (System.Text.Json.JsonSerializer.Deserialize(refresh.LiveEventJson, AlertsJsonContext.Default.AlertLiveEvent)?.Alert is { } changed
-                    && !_dirty.ContainsKey(changed.Id))
+                    && !_dirty.ContainsKey(changed.Id) && !(_openById.TryGetValue(changed.Id, out var mine) && mine.Revision > changed.Revision))
                 {
                     if (changed.IsOpen)
                     {
@@ -63,6 +64,7 @@ internal sealed partial class AlertEngine
         if (_openByKey.TryGetValue(key, out var open))
         {
             _metrics.Updated.Inc();
+            _folds[open.Id] = _folds.GetValueOrDefault(open.Id) + 1;
             var updated = open with
             {
                 Count = open.Count + 1,

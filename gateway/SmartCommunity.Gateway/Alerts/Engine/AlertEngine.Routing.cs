@@ -129,7 +129,7 @@ internal sealed partial class AlertEngine
             if (entry.Kind == TimerKind.Escalate)
             {
                 if (alert is { State: AlertState.Raised, IsMuted: false, NextEscalationAt: { } next } && next.ToUnixTimeMilliseconds() <= nowMs
-                    && (_leases is null || Read(() => _leases.FireOnce($"escalate:{alert.Id}:{next.ToUnixTimeMilliseconds()}"), false, "an escalation step")))
+                    && (_leases is null || FireOnce($"escalate:{alert.Id}:{next.ToUnixTimeMilliseconds()}", alert.Id)))
                 {
                     Escalate(alert, now);
                 }
@@ -212,6 +212,7 @@ internal sealed partial class AlertEngine
         }
 
         _dirty[after.Id] = after;
+        NoteChange(before, after);
         Track(before, after);
         ScheduleFor(before, after);
         // Repeats only refresh the alert; a significant change in the same batch keeps its name.

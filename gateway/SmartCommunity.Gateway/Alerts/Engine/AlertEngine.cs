@@ -212,6 +212,7 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
         while (applied < _options.MaxBatch && reader.TryRead(out var command))
         {
             applied++;
+            _current = command;
             try
             {
                 Apply(command);
@@ -226,6 +227,7 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
             }
         }
 
+        _current = null;
         try
         {
             ProcessDueTimers(_time.GetUtcNow());
@@ -254,12 +256,20 @@ internal sealed partial class AlertEngine : BackgroundService, IAlertService, ID
         {
             try
             {
-                foreach (var stale in _store.Write(_dirty.Values, _history, _dirtySilences))
+                if (_leases is null)
                 {
-                    Forget(stale);
+                    foreach (var stale in _store.Write(_dirty.Values, _history, _dirtySilences))
+                    {
+                        Forget(stale);
+                    }
+                }
+                else
+                {
+                    WriteMerged();
                 }
 
                 _dirty.Clear();
+                ClearClusterBatch();
                 _history.Clear();
                 _dirtySilences.Clear();
             }

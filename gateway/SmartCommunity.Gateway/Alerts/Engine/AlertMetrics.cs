@@ -29,6 +29,8 @@ internal sealed class AlertMetrics(MetricsRegistry registry)
 
     public Counter Unrouted { get; } = registry.Counter("sc_alerts_unrouted_total", "Alerts nobody is responsible for (no person on the cell's path nor any top-tier staff).");
 
+    public Counter Conflicts { get; } = registry.Counter("sc_alerts_conflicts_total", "Changes of state or routing the database refused because another gateway changed the alert first (applied again, or superseded).");
+
     public Counter StoreErrors { get; } = registry.Counter("sc_alerts_store_errors_total", "Failed database writes of the alerts engine (retried with the next batch).");
 
     public Histogram BatchSeconds { get; } = registry.Histogram("sc_alerts_batch_seconds", "Time to apply and store one engine batch.", Histogram.LatencyBuckets);

@@ -11,7 +11,7 @@ namespace SmartCommunity.Gateway.Alerts.Engine;
 /// stays closed (the upsert only changes open rows, so a gateway whose copy is stale cannot reopen one);
 /// readers (the API) use their own pooled connections and never block it (SQLite WAL, PostgreSQL MVCC).
 /// </summary>
-internal sealed class AlertStore(Database database) : IDisposable
+internal sealed partial class AlertStore(Database database) : IDisposable
 {
     private const string SilenceColumns = "id, source_kind, source_id, type, starts_at, ends_at, reason, created_by, ended_early_at, ended_by";
 
@@ -179,31 +179,8 @@ internal sealed class AlertStore(Database database) : IDisposable
                 }
             }
 
-            if (history.Count > 0)
-            {
-                using var insert = new BatchStatement(_writer, transaction,
-                    "INSERT INTO alert_history (alert_id, at, kind, actor, channel, outcome, detail) VALUES (@alert, @at, @kind, @actor, @channel, @outcome, @detail)",
-                    "alert", "at", "kind", "actor", "channel", "outcome", "detail");
-                foreach (var h in history)
-                {
-                    insert.Execute(h.AlertId, h.At.ToUnixTimeMilliseconds(), h.Kind, h.Actor, h.Channel, h.Outcome, h.Detail);
-                }
-            }
-
-            if (silences.Count > 0)
-            {
-                using var save = new BatchStatement(_writer, transaction, """
-                    INSERT INTO alert_silences (id, source_kind, source_id, type, starts_at, ends_at, reason, created_by, ended_early_at, ended_by)
-                    VALUES (@id, @kind, @source, @type, @starts, @ends, @reason, @by, @ended, @endedBy)
-                    ON CONFLICT (id) DO UPDATE SET ended_early_at = excluded.ended_early_at, ended_by = excluded.ended_by
-                    """, "id", "kind", "source", "type", "starts", "ends", "reason", "by", "ended", "endedBy");
-                foreach (var s in silences)
-                {
-                    save.Execute(s.Id, s.Source.Kind, s.Source.Id, s.Type, s.StartsAt.ToUnixTimeMilliseconds(), s.EndsAt.ToUnixTimeMilliseconds(),
-                        s.Reason, s.CreatedBy, s.EndedEarlyAt?.ToUnixTimeMilliseconds(), s.EndedBy);
-                }
-            }
-
+            WriteHistory(transaction, history);
+            WriteSilences(transaction, silences);
             transaction.Commit();
             return stale;
         }
@@ -213,6 +190,37 @@ internal sealed class AlertStore(Database database) : IDisposable
             _writer.Dispose();
             _writer = null;
             throw;
+        }
+    }
+
+    private void WriteHistory(DbTransaction transaction, IReadOnlyList<AlertHistoryEntry> history)
+    {
+        if (history.Count > 0)
+        {
+            using var insert = new BatchStatement(_writer!, transaction,
+                "INSERT INTO alert_history (alert_id, at, kind, actor, channel, outcome, detail) VALUES (@alert, @at, @kind, @actor, @channel, @outcome, @detail)",
+                "alert", "at", "kind", "actor", "channel", "outcome", "detail");
+            foreach (var h in history)
+            {
+                insert.Execute(h.AlertId, h.At.ToUnixTimeMilliseconds(), h.Kind, h.Actor, h.Channel, h.Outcome, h.Detail);
+            }
+        }
+    }
+
+    private void WriteSilences(DbTransaction transaction, IReadOnlyList<AlertSilence> silences)
+    {
+        if (silences.Count > 0)
+        {
+            using var save = new BatchStatement(_writer!, transaction, """
+                INSERT INTO alert_silences (id, source_kind, source_id, type, starts_at, ends_at, reason, created_by, ended_early_at, ended_by)
+                VALUES (@id, @kind, @source, @type, @starts, @ends, @reason, @by, @ended, @endedBy)
+                ON CONFLICT (id) DO UPDATE SET ended_early_at = excluded.ended_early_at, ended_by = excluded.ended_by
+                """, "id", "kind", "source", "type", "starts", "ends", "reason", "by", "ended", "endedBy");
+            foreach (var s in silences)
+            {
+                save.Execute(s.Id, s.Source.Kind, s.Source.Id, s.Type, s.StartsAt.ToUnixTimeMilliseconds(), s.EndsAt.ToUnixTimeMilliseconds(),
+                    s.Reason, s.CreatedBy, s.EndedEarlyAt?.ToUnixTimeMilliseconds(), s.EndedBy);
+            }
         }
     }
 
