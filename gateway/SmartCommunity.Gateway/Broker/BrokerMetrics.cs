@@ -29,6 +29,9 @@ public sealed class BrokerMetrics(MetricsRegistry registry)
 
     public Counter ConnectionsCutTooManyUnauthenticated { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "too_many_unauthenticated"));
 
+    /// <summary>Closed at once: all addresses together held the most connections not yet past CONNECT.</summary>
+    public Counter ConnectionsCutUnauthenticatedCap { get; } = registry.Counter("sc_broker_connections_cut_total", "MQTT connections closed by the listener before trust, by reason.", ("reason", "unauthenticated_cap"));
+
     public Counter SubscribeRefused { get; } = registry.Counter("sc_broker_subscribe_refused_total", "Subscriptions refused by the topic ACL.");
 
     public Counter Published { get; } = registry.Counter("sc_broker_published_total", "Messages the gateway published to devices and terminals.");
@@ -38,6 +41,10 @@ public sealed class BrokerMetrics(MetricsRegistry registry)
     public Counter ExternalReconnects { get; } = registry.Counter("sc_broker_external_reconnects_total", "Reconnections to the external broker.");
 
     public long Connected => Interlocked.Read(ref _connected);
+
+    /// <summary>The embedded listeners' connections not yet past CONNECT: a flood building shows here first.</summary>
+    public void UnauthenticatedGauge(Func<double> read) =>
+        registry.Gauge("sc_broker_unauthenticated_connections", "MQTT connections not yet past CONNECT (embedded listeners).", read);
 
     public void ClientConnected() => Interlocked.Increment(ref _connected);
 

@@ -79,6 +79,15 @@ public sealed class BrokerOptions : IValidatableObject
     [Range(0, 1_000_000)]
     public int MaxUnauthenticatedConnectionsPerSource { get; set; } = 100;
 
+    /// <summary>
+    /// Embedded, per listener: connections from all addresses together not yet past CONNECT; more are closed at once.
+    /// Default 2 000; 0 for no cap. The per-address cap does not stop a flood from many addresses (a botnet, a spoofed
+    /// range on a flat network); this bounds the memory such a flood can take. While it is full a real device is
+    /// refused too and retries with its back-off: a connection costs milliseconds, so only a flood keeps it full.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxUnauthenticatedConnections { get; set; } = 2000;
+
     /// <summary>External: broker host name. Required in external mode.</summary>
     public string? Host { get; set; }
 

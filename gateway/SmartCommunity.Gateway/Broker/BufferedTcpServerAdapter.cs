@@ -20,8 +20,8 @@ namespace SmartCommunity.Gateway.Broker;
 /// and per-address cap as CONNECT, and the packet limits apply to the decrypted stream.
 /// It also bounds what a connection costs before it is trusted (issue 19, <see cref="ConnectionLimits"/>): packets are
 /// measured as they stream in (<see cref="MqttFrameGuard"/>), small until CONNECT is accepted; a connection that has
-/// not been accepted within the connect timeout is closed; and one address may hold only so many connections that
-/// are not past CONNECT.
+/// not been accepted within the connect timeout is closed; and one address, and all addresses together, may hold only
+/// so many connections that are not past CONNECT.
 /// </summary>
 internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
 {
@@ -33,6 +33,7 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
     private readonly TimeProvider _time;
     private readonly X509Certificate2? _certificate;
     private readonly Dictionary<IPAddress, int> _unauthenticated = [];
+    private int _unauthenticatedTotal; // under the lock of _unauthenticated
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task? _acceptLoop;
@@ -53,6 +54,18 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
     }
 
     public Func<IMqttChannelAdapter, Task>? ClientHandler { get; set; }
+
+    /// <summary>Connections on this listener not yet past CONNECT (for <c>sc_broker_unauthenticated_connections</c>).</summary>
+    public int Unauthenticated
+    {
+        get
+        {
+            lock (_unauthenticated)
+            {
+                return _unauthenticatedTotal;
+            }
+        }
+    }
 
     /// <summary>The port bound (the configured one, or the one the system chose for port 0).</summary>
     public int BoundPort => (_listener?.LocalEndPoint as IPEndPoint)?.Port ?? _endpoint.Port;
@@ -136,9 +149,9 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         var source = (socket.RemoteEndPoint as IPEndPoint)?.Address is { } address
             ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
             : IPAddress.None;
-        if (!TryEnterUnauthenticated(source))
+        if (TryEnterUnauthenticated(source) is { } refused)
         {
-            _metrics?.ConnectionsCutTooManyUnauthenticated.Inc();
+            (refused == Refusal.PerSource ? _metrics?.ConnectionsCutTooManyUnauthenticated : _metrics?.ConnectionsCutUnauthenticatedCap)?.Inc();
             socket.Dispose();
             return;
         }
@@ -241,18 +254,31 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         _logger.LogDebug("Closed MQTT connection from {Endpoint}: a packet declared {Bytes} bytes, over the limit of {Limit}", remote, guard.Refused, guard.Limit);
     }
 
-    private bool TryEnterUnauthenticated(IPAddress source)
+    private enum Refusal
+    {
+        PerSource,
+        Total,
+    }
+
+    /// <summary>Null when the connection may wait for its CONNECT; else which cap it hit.</summary>
+    private Refusal? TryEnterUnauthenticated(IPAddress source)
     {
         lock (_unauthenticated)
         {
             var count = _unauthenticated.GetValueOrDefault(source);
             if (_limits.UnauthenticatedPerSource > 0 && count >= _limits.UnauthenticatedPerSource)
             {
-                return false;
+                return Refusal.PerSource;
+            }
+
+            if (_limits.UnauthenticatedTotal > 0 && _unauthenticatedTotal >= _limits.UnauthenticatedTotal)
+            {
+                return Refusal.Total;
             }
 
             _unauthenticated[source] = count + 1;
-            return true;
+            _unauthenticatedTotal++;
+            return null;
         }
     }
 
@@ -260,6 +286,7 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
     {
         lock (_unauthenticated)
         {
+            _unauthenticatedTotal--;
             var count = _unauthenticated.GetValueOrDefault(source) - 1;
             if (count <= 0)
             {

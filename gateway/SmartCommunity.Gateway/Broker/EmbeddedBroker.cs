@@ -78,7 +78,7 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         // Both listeners are ours (BufferedTcpServerAdapter), with the same limits before trust; MQTTnet's TCP adapter
         // is not used, so neither port can be reached without them.
         var limits = new ConnectionLimits(_options.MaxConnectPacketBytes, _maxPayloadBytes + _options.PacketHeaderBytes,
-            _options.ConnectTimeout, _options.MaxUnauthenticatedConnectionsPerSource);
+            _options.ConnectTimeout, _options.MaxUnauthenticatedConnectionsPerSource, _options.MaxUnauthenticatedConnections);
         var adapters = new List<BufferedTcpServerAdapter>();
         if (_options.Port > 0)
         {
@@ -91,6 +91,7 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
             adapters.Add(new BufferedTcpServerAdapter(new IPEndPoint(address, _options.TlsPort), _options.ReadBufferBytes, _logger, limits, _metrics, _time, _certificate));
         }
 
+        _metrics.UnauthenticatedGauge(() => adapters.Sum(a => a.Unauthenticated));
         _server = factory.CreateMqttServer(serverOptions, adapters);
 
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;

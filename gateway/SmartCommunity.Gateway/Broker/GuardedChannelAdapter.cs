@@ -12,12 +12,13 @@ namespace SmartCommunity.Gateway.Broker;
 /// <param name="PacketBytes">Largest Remaining Length after it (the largest payload plus headers).</param>
 /// <param name="ConnectTimeout">Time from accept to an accepted CONNECT before the connection is closed.</param>
 /// <param name="UnauthenticatedPerSource">Connections from one address not yet past CONNECT; 0 for no cap.</param>
-internal sealed record ConnectionLimits(int ConnectPacketBytes, int PacketBytes, TimeSpan ConnectTimeout, int UnauthenticatedPerSource)
+/// <param name="UnauthenticatedTotal">Connections from all addresses not yet past CONNECT, per listener; 0 for no cap.</param>
+internal sealed record ConnectionLimits(int ConnectPacketBytes, int PacketBytes, TimeSpan ConnectTimeout, int UnauthenticatedPerSource, int UnauthenticatedTotal = 0)
 {
     /// <summary>Room for the fixed header (1 + 4 length bytes) in the announced MQTT 5 Maximum Packet Size.</summary>
     public const int FixedHeaderBytes = 5;
 
-    public static ConnectionLimits Default { get; } = new(4096, 16384 + 1024, TimeSpan.FromSeconds(10), 100);
+    public static ConnectionLimits Default { get; } = new(4096, 16384 + 1024, TimeSpan.FromSeconds(10), 100, 2000);
 }
 
 /// <summary>
