@@ -1,4 +1,5 @@
 using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.Audit;
 using SmartCommunity.Gateway.Dashboard;
 using SmartCommunity.Gateway.DoorAccess;
 using SmartCommunity.Gateway.Extensions;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddGatewayInfrastructure();
 builder.AddRegistry();
 builder.AddAuth();
+builder.AddAudit();
 builder.AddIngest();
 builder.AddTimeSeries();
 builder.AddAlerts();
@@ -47,6 +49,7 @@ app.UseApiProblemContentType();
 app.UseDashboard();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAuditLog();
 app.MapGatewayEndpoints();
 
 await app.RunAsync();

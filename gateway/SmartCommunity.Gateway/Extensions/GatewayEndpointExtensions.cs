@@ -1,5 +1,6 @@
 using Scalar.AspNetCore;
 using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.Audit;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Broker;
 using SmartCommunity.Gateway.Dashboard;
@@ -39,6 +40,7 @@ public static class GatewayEndpointExtensions
         app.MapDoorAccessApi();
         app.MapGb28181Api();
         app.MapDashboardApi();
+        app.MapAuditApi();
         return app;
     }
 }

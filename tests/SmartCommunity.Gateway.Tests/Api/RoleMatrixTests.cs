@@ -36,6 +36,7 @@ public sealed partial class RoleMatrixTests : IClassFixture<RoleMatrixTests.Fixt
         ("POST", "api/auth/logout", "/api/auth/logout", null, People),
         ("GET", "api/auth/me", "/api/auth/me", null, People),
         ("GET", "api/ingest/rejections", "/api/ingest/rejections", null, Staff),
+        ("GET", "api/audit", "/api/audit", null, ["admin"]),
         ("GET", "api/grid/cells/", "/api/grid/cells", null, People),
         ("GET", "api/grid/cells/{id}", "/api/grid/cells/b-a", null, People),
         ("PUT", "api/grid/cells/{id}", "/api/grid/cells/b-new", """{"parentId":"p1","level":"Building","name":"N"}""", ["admin"]),
