@@ -6,9 +6,10 @@ import { devicesSection } from '../admin/devices.js';
 import { camerasSection, sheltersSection, spotsSection } from '../admin/places.js';
 import { cellsSection } from '../admin/cells.js';
 import { silencesSection } from '../admin/silences.js';
+import { auditSection } from '../admin/audit.js';
 
 // Administration (admins only; the gateway checks every call again): people, grid cells, devices, cameras, water
-// spots, shelters and alert silences, one tab each. Every form sends what the API takes and shows the API's own reason when refused.
+// spots, shelters, alert silences and the audit log, one tab each. Every form sends what the API takes and shows the API's own reason when refused.
 const TABS = [
   ['people', 'tabPeople', peopleSection],
   ['cells', 'tabCells', cellsSection],
@@ -17,6 +18,7 @@ const TABS = [
   ['spots', 'tabSpots', spotsSection],
   ['shelters', 'tabShelters', sheltersSection],
   ['silences', 'tabSilences', silencesSection],
+  ['audit', 'tabAudit', auditSection],
 ];
 
 export function mountAdmin(root, { me }) {
