@@ -30,6 +30,7 @@ const texts = {
   resolve: ['处置完毕', 'Resolve'],
   resolveNote: ['处置说明（必填）', 'What was done (required)'],
   confirmResolve: ['提交处置', 'Submit'],
+  confirmResolveAlert: ['将预警“{title}”标记为处置完毕？所有人的预警列表中将不再显示。', 'Mark “{title}” as resolved? It leaves everyone\'s list of alerts.'],
   cancel: ['取消', 'Cancel'],
   raisedAt: ['发生时间', 'Raised'],
   ackBy: ['确认人', 'Acknowledged by'],

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SmartCommunity.Dashboard.Tests.Support;
@@ -20,6 +21,8 @@ public sealed partial class ForPeopleTests(DashboardFixture fixture)
     [
         DemoPeople.Guard, DemoPeople.Emergency, DemoPeople.WaterAuthority, DemoPeople.PublicSecurity, "c-qingxi", "b-hetan-beach", "b-hetan-bridge",
         DemoPeople.BeachSpot, DemoPeople.BeachStation, DemoPeople.BridgeStation, "43010200011370000001", "43010200011320000001", "line_cross", "zone_enter", TryItDoor,
+        // Door event types as the wire names them (the shelter desk's door log once showed `passage`).
+        "passage", "door_forced", "motion_start",
     ];
 
     // The walk raises an alert of its own first (a door forced open at the try-it door unit, "试用门禁 Try-it door unit"),
@@ -33,12 +36,21 @@ public sealed partial class ForPeopleTests(DashboardFixture fixture)
         var page = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl, new ViewportSize { Width = width, Height = height });
         var outside = await BlockEverythingButTheGatewayAsync(page);
         await RaiseADoorAlarmAsync();
+        await SaveAGuardUnchangedAsync();
         await page.SignInAsync("admin", DemoPeople.AdminPassword);
-        foreach (var view in new[] { "emergency", "water", "security", "guard", "admin" })
+        // The audit log is the admin view's tab with the most IDs behind it (people, devices, places changed).
+        foreach (var view in new[] { "emergency", "water", "security", "guard", "admin", "admin/audit" })
         {
-            await page.GetByTestId("nav-" + view).ClickAsync();
-            var root = page.GetByTestId("view-" + view);
+            await page.GetByTestId("nav-" + view.Split('/')[0]).ClickAsync();
+            var root = page.GetByTestId("view-" + view.Split('/')[0]);
             await Assertions.Expect(root).ToBeVisibleAsync();
+            if (view.Contains('/', StringComparison.Ordinal))
+            {
+                await page.GetByTestId("admin-tab-" + view.Split('/')[1]).ClickAsync();
+                await Assertions.Expect(page.GetByTestId("admin-" + view.Split('/')[1])).ToBeVisibleAsync();
+                await Assertions.Expect(page.GetByTestId("audit-row").First).ToBeVisibleAsync();
+            }
+
             await Assertions.Expect(root.GetByText("加载中…")).ToHaveCountAsync(0);
             var text = await page.Locator("main").InnerTextAsync();
             Assert.False(IsoTime().IsMatch(text), $"{view}: an ISO timestamp is shown: {IsoTime().Match(text).Value}");
@@ -48,7 +60,7 @@ public sealed partial class ForPeopleTests(DashboardFixture fixture)
             }
 
             Assert.False(EnglishName().IsMatch(text), $"{view}: English in the Chinese view: {EnglishName().Match(text).Value}");
-            await page.SaveScreenshotAsync($"people-{view}-{width}");
+            await page.SaveScreenshotAsync($"people-{view.Replace('/', '-')}-{width}");
         }
 
         Assert.Empty(outside);
@@ -66,6 +78,14 @@ public sealed partial class ForPeopleTests(DashboardFixture fixture)
         await page.SaveScreenshotAsync("api-reference");
         Assert.Empty(outside);
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>An audit entry of the walk's own (an admin saves the guard as they are), so the log is never empty.</summary>
+    private async Task SaveAGuardUnchangedAsync()
+    {
+        using var http = await fixture.SignedInClientAsync("admin", DemoPeople.AdminPassword);
+        var guard = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/people/{DemoPeople.Guard}");
+        (await http.PutAsJsonAsync($"/api/people/{DemoPeople.Guard}", guard)).EnsureSuccessStatusCode();
     }
 
     private async Task RaiseADoorAlarmAsync()

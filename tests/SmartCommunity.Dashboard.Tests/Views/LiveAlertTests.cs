@@ -66,15 +66,20 @@ public sealed class LiveAlertTests(DashboardFixture fixture)
         Assert.Equal(DemoPeople.Guard, stored.GetProperty("alert").GetProperty("acknowledgedBy").GetString());
         Assert.DoesNotContain(fixture.Browser.ConsoleErrors, e => !e.Contains("Failed to load resource", StringComparison.Ordinal));
 
-        // Resolving from the desk needs a note saying what was done; then the alert leaves the active list.
+        // Resolving from the desk asks first, with a note saying what was done: cancelled, the alert stays; without
+        // a note, nothing is sent; confirmed with one, the alert leaves the active list.
         await deskCardById.GetByTestId("resolve").ClickAsync();
-        var note = deskCardById.GetByRole(AriaRole.Textbox);
+        var note = desk.GetByTestId("confirm-note");
         await Assertions.Expect(note).ToBeFocusedAsync();
-        await deskCardById.GetByRole(AriaRole.Button, new() { Name = "提交处置" }).ClickAsync();
-        await Assertions.Expect(deskCardById.Locator("[role=status]")).ToContainTextAsync("处置说明");
+        await desk.GetByTestId("confirm-cancel").ClickAsync();
+        await Assertions.Expect(desk.GetByTestId("confirm-dialog")).ToHaveCountAsync(0);
+        await Assertions.Expect(deskCardById).ToHaveAttributeAsync("data-state", "acknowledged");
+        await deskCardById.GetByTestId("resolve").ClickAsync();
+        await desk.GetByTestId("confirm-ok").ClickAsync();
+        await Assertions.Expect(desk.GetByTestId("confirm-dialog")).ToContainTextAsync("请填写说明");
         await Assertions.Expect(deskCardById).ToHaveAttributeAsync("data-state", "acknowledged");
         await note.FillAsync("Cleared the beach; barrier closed.");
-        await deskCardById.GetByRole(AriaRole.Button, new() { Name = "提交处置" }).ClickAsync();
+        await desk.GetByTestId("confirm-ok").ClickAsync();
         await Assertions.Expect(deskCardById).ToHaveCountAsync(0);
         // …and from the guard's phone too, live.
         await Assertions.Expect(guardCard).ToHaveCountAsync(0);

@@ -32,7 +32,10 @@ public sealed class ShelterTests(DashboardFixture fixture)
         await PassAsync(60);
         await Assertions.Expect(gym.GetByTestId("shelter-occupancy")).ToContainTextAsync("在场人数 60 / 容量 800 (8%)");
         await Assertions.Expect(gym.GetByRole(AriaRole.Meter)).ToHaveAttributeAsync("aria-valuenow", "60");
-        await Assertions.Expect(desk.GetByTestId("door-event").First).ToContainTextAsync("passage");
+        // The door log in words: the unit by name and the event as 通行, never the wire's `passage`.
+        await Assertions.Expect(desk.GetByTestId("door-event").First).ToContainTextAsync("通行");
+        Assert.DoesNotContain("passage", await desk.GetByTestId("door-events").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(DoorUnit, await desk.GetByTestId("door-events").InnerTextAsync(), StringComparison.Ordinal);
 
         // Open the square from the page; the gateway records it.
         await Assertions.Expect(square.GetByTestId("shelter-state")).ToHaveTextAsync("关闭");
@@ -48,6 +51,20 @@ public sealed class ShelterTests(DashboardFixture fixture)
         await Assertions.Expect(gym.GetByTestId("shelter-occupancy")).ToContainTextAsync("660 / 容量 800 (83%) · 接近满员");
         await Assertions.Expect(gym.GetByTestId("shelter-redirect")).ToContainTextAsync("滨河广场");
         await desk.SaveScreenshotAsync("emergency-shelters");
+
+        // Closing asks first, with a note: cancelled, the square stays open; confirmed, it closes and the note is kept.
+        await square.GetByTestId("shelter-toggle").ClickAsync();
+        await Assertions.Expect(desk.GetByTestId("confirm-dialog")).ToContainTextAsync("滨河广场");
+        await desk.GetByTestId("confirm-cancel").ClickAsync();
+        await Assertions.Expect(square.GetByTestId("shelter-state")).ToHaveTextAsync("开放");
+        Assert.True((await api.GetFromJsonAsync<JsonElement>($"/api/shelters/{Square}")).GetProperty("shelter").GetProperty("open").GetBoolean());
+        await square.GetByTestId("shelter-toggle").ClickAsync();
+        await desk.GetByTestId("confirm-note").FillAsync("积水，改用体育馆");
+        await desk.GetByTestId("confirm-ok").ClickAsync();
+        await Assertions.Expect(square.GetByTestId("shelter-state")).ToHaveTextAsync("关闭");
+        Assert.False((await api.GetFromJsonAsync<JsonElement>($"/api/shelters/{Square}")).GetProperty("shelter").GetProperty("open").GetBoolean());
+        var audit = await api.GetFromJsonAsync<JsonElement[]>($"/api/shelters/{Square}/audit");
+        Assert.Equal("积水，改用体育馆", audit![0].GetProperty("detail").GetString());
         await desk.Context.CloseAsync();
     }
 

@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { h, fill, syncChildren, failed } from '../dom.js';
 import { levelBadge, levelOrder, stateBadge, timeEl } from '../format.js';
 import { lang, name, pick, t } from '../i18n.js';
+import { confirmAction } from './confirm.js';
 
 /**
  * The open alerts a person may see, kept current from the live stream: loads api/alerts?open=true, then applies
@@ -71,14 +72,13 @@ export function alertCard(alert, { cells, onUpdated, extra } = {}) {
   }
 
   if (alert.state === 'raised' || alert.state === 'acknowledged') {
-    const note = h('textarea', { rows: 2, maxlength: 2000, 'aria-required': 'true', 'aria-label': t('resolveNote'), placeholder: t('resolveNote') });
-    const form = h('form', { class: 'resolve-form', hidden: true, onsubmit: event => {
-      event.preventDefault();
-      if (!note.value.trim()) { failed(status, { message: t('resolveNote') }); note.focus(); return; }
-      act('resolve', { note: note.value.trim() });
-    } }, note, h('button', { type: 'submit' }, t('confirmResolve')),
-      h('button', { type: 'button', onclick: () => { form.hidden = true; } }, t('cancel')));
-    actions.append(h('button', { 'data-testid': 'resolve', onclick: () => { form.hidden = false; note.focus(); } }, t('resolve')), form);
+    // Resolving ends the alert for everyone: it asks first, with a note saying what was done (the same dialog as
+    // every destructive action).
+    const resolve = async () => {
+      const answer = await confirmAction(t('confirmResolveAlert', { title: pick(alert.title) }), { note: true, noteLabel: t('resolveNote'), confirmLabel: t('confirmResolve') });
+      if (answer) await act('resolve', { note: answer.note });
+    };
+    actions.append(h('button', { 'data-testid': 'resolve', onclick: resolve }, t('resolve')));
   }
 
   return h('article', { class: 'alert-card level-edge-' + alert.level, 'data-testid': 'alert', 'data-alert-id': alert.id, 'data-source': `${alert.source?.kind}:${alert.source?.id}`, 'data-level': alert.level, 'data-state': alert.state },

@@ -4,7 +4,7 @@ import { t } from '../i18n.js';
 // Destructive actions ask first: a modal dialog that says what will happen, optionally asks for a note (why),
 // and does nothing unless the person confirms. Resolves { note } when confirmed, null when cancelled. The note is
 // checked here, not by the browser's own validation, whose message would be in the browser's language.
-export function confirmAction(message, { note = false, confirmLabel } = {}) {
+export function confirmAction(message, { note = false, noteLabel, confirmLabel } = {}) {
   return new Promise(resolve => {
     const field = note ? h('textarea', { id: 'confirm-note', 'aria-required': 'true', maxlength: 500, rows: 3, 'data-testid': 'confirm-note' }) : null;
     const error = h('p', { class: 'error', role: 'alert' });
@@ -13,7 +13,7 @@ export function confirmAction(message, { note = false, confirmLabel } = {}) {
     const dialog = h('dialog', { class: 'confirm', 'data-testid': 'confirm-dialog', 'aria-labelledby': 'confirm-message' },
       h('form', { method: 'dialog' },
         h('p', { id: 'confirm-message' }, message),
-        field ? h('label', { for: 'confirm-note' }, t('noteWhy'), field) : null,
+        field ? h('label', { for: 'confirm-note' }, noteLabel ?? t('noteWhy'), field) : null,
         error,
         h('div', { class: 'actions' }, cancel, ok)));
     let answered = false;

@@ -1,11 +1,17 @@
 import { api, apiOptional } from '../api.js';
 import { h, fill, syncChildren, failed } from '../dom.js';
 import { timeEl } from '../format.js';
-import { name, t } from '../i18n.js';
+import { addTexts, name, t } from '../i18n.js';
+import { confirmAction } from './confirm.js';
+import { eventWord } from '../events.js';
 
 // Shelters (应急避难场所) with occupancy bars against capacity, open/close, each entrance's in/out counts, and
 // redirect suggestions for shelters at 80 % or more. Occupancy updates arrive as `shelter` events on the live
 // stream. The numbers and the percentage are always written out: the bar's colour is never the only carrier.
+addTexts({
+  confirmCloseShelter: ['关闭避难所 {name}？前来的人将被引导到其他避难所。', 'Close the shelter {name}? People on their way are sent elsewhere.'],
+});
+
 export function sheltersPanel(root, live, onList) {
   let views = [];
   const occupancy = new Map();
@@ -50,10 +56,11 @@ export function sheltersPanel(root, live, onList) {
   function loadDoors() {
     clearTimeout(doorTimer);
     doorTimer = setTimeout(async () => {
-      const events = await apiOptional('/api/doors/events?limit=8').catch(() => null);
+      const [events, devices] = await Promise.all([apiOptional('/api/doors/events?limit=8').catch(() => null), apiOptional('/api/devices?kind=door-access').catch(() => null)]);
+      const deviceName = id => name((devices ?? []).find(d => d.id === id)?.name) || t('evt_door');
       if (!events) { fill(doors, h('p', { class: 'empty' }, events === null ? t('notAvailable') : '—')); return; }
       fill(doors, events.length ? h('ol', { class: 'events' }, events.map(e => h('li', { 'data-testid': 'door-event' },
-        timeEl(e.at), ` · ${e.deviceId}${e.door ? '/' + e.door : ''} · ${e.type}`,
+        timeEl(e.at), ` · ${deviceName(e.deviceId)} · `, h('span', { 'data-type': e.type }, eventWord(e.type, 'door')),
         e.direction ? ` · ${t(e.direction === 'in' ? 'in' : 'out')} ${e.count}` : ''))) : h('p', { class: 'empty' }, '—'));
     }, 500);
   }
@@ -66,9 +73,13 @@ export function sheltersPanel(root, live, onList) {
     const band = share >= 0.95 ? 'full' : share >= 0.8 ? 'high' : 'ok';
     const status = h('span', { role: 'status' });
     const toggle = async event => {
-      event.target.disabled = true;
+      const button = event.target;
+      // Closing turns people away: it asks first, with a note that goes into the shelter's record.
+      const answer = open ? await confirmAction(t('confirmCloseShelter', { name: name(shelter.name) }), { note: true, confirmLabel: t('closeShelter') }) : { note: 'dashboard' };
+      if (!answer) return;
+      button.disabled = true;
       try {
-        const updated = await api(`/api/shelters/${encodeURIComponent(shelter.id)}/state`, { method: 'POST', body: { open: !open, note: 'dashboard' } });
+        const updated = await api(`/api/shelters/${encodeURIComponent(shelter.id)}/state`, { method: 'POST', body: { open: !open, note: answer.note } });
         views = views.map(v => v.shelter.id === shelter.id ? updated : v);
         if (updated.occupancy) occupancy.set(shelter.id, updated.occupancy);
         render();
@@ -76,7 +87,7 @@ export function sheltersPanel(root, live, onList) {
         rows.get(shelter.id)?.el.querySelector('[data-testid=shelter-toggle]')?.focus();
       } catch (error) {
         failed(status, error);
-        event.target.disabled = false;
+        button.disabled = false;
       }
     };
     const percent = Math.round(share * 100);

@@ -6,6 +6,7 @@ import { AlertCards, OpenAlerts } from '../components/alerts.js';
 import { footagePlayer, footageUrl } from '../components/footage.js';
 import { livePlayer } from '../components/live-video.js';
 import { cameraView } from '../components/camera-view.js';
+import { eventWord, objectWord } from '../events.js';
 
 // Public security: the camera wall (each tile live, online state; a click opens the camera large with its
 // events and its last minutes of footage), footage search with HLS playback, the event timeline with clip
@@ -75,7 +76,7 @@ export function mountSecurity(root, { live }) {
   }
 
   function eventLine(event) {
-    return [timeEl(event.at), ` · ${event.type}`, event.zone ? ` · ${event.zone}` : '', event.label ? ` · ${event.label}` : ''];
+    return [timeEl(event.at), ' · ', h('span', { 'data-type': event.type }, eventWord(event.type)), event.zone ? ` · ${event.zone}` : '', event.label ? ` · ${objectWord(event.label)}` : ''];
   }
 
   function renderSearch() {
@@ -107,7 +108,7 @@ export function mountSecurity(root, { live }) {
       const cameraName = id => name(cameras.find(c => c.id === id)?.name ?? id);
       if (bookmarks) {
         fill(events, clipStatus, bookmarks.length ? h('ol', { class: 'events' }, bookmarks.map(({ event, footage }) => h('li', { 'data-testid': 'camera-event' },
-          timeEl(event.at), ` · ${cameraName(event.cameraId)} · ${event.type}`, event.zone ? ` · ${event.zone}` : '', event.label ? ` · ${event.label}` : '', ' ',
+          timeEl(event.at), ` · ${cameraName(event.cameraId)} · `, h('span', { 'data-type': event.type }, eventWord(event.type)), event.zone ? ` · ${event.zone}` : '', event.label ? ` · ${objectWord(event.label)}` : '', ' ',
           h('button', { onclick: () => play(footage) }, t('play')), ' ',
           h('button', { onclick: () => exportClip(footage, event.cameraId) }, t('exportClip'))))) : h('p', { class: 'empty' }, '—'));
         return;

@@ -1,8 +1,13 @@
 import { api } from '../api.js';
 import { h, fill, failed, succeeded } from '../dom.js';
 import { levelBadge, number, time, timeEl, toLocalInput } from '../format.js';
-import { name, pick, t } from '../i18n.js';
+import { addTexts, name, pick, t } from '../i18n.js';
+import { confirmAction } from '../components/confirm.js';
 import { levelChart } from '../components/chart.js';
+
+addTexts({
+  confirmCancelNotice: ['撤销 {time} 开闸的泄洪通知？所有喇叭和网格员将收到撤销消息。', 'Cancel the discharge notice for the gate opening at {time}? Every loudspeaker and guard is told it is off.'],
+});
 
 // The water authority: spots with level charts, thresholds and risk with its reasons; reservoirs; a discharge
 // notice form whose preview comes from the gateway's own scheduler (api/dashboard/notice-preview), so what is
@@ -150,6 +155,8 @@ export function mountWater(root, { live, me }) {
     const details = h('div', { class: 'timeline' });
     const status = h('span', { role: 'status' });
     const cancel = async () => {
+      // Cancelling tells every loudspeaker and guard the discharge is off: it asks first.
+      if (!await confirmAction(t('confirmCancelNotice', { time: time(notice.gateOpenAt) }), { confirmLabel: t('cancelNotice') })) return;
       try { await api(`/api/water/notices/${encodeURIComponent(notice.id)}/cancel`, { method: 'POST' }); await loadNotices(); }
       catch (error) { failed(status, error); }
     };
