@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Data.Common;
 using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Infrastructure.Http;
@@ -54,8 +53,9 @@ public sealed class AuditRecorder(RequestDelegate next, AuditLog log, GridRegist
             log.Append(await EntryAsync(context, endpoint!, pattern));
             _recorded.Inc();
         }
-        catch (Exception ex) when (ex is DbException or IOException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // The change is made and answered: a failed audit entry is counted and logged, never turned into an error.
             _failed.Inc();
             logger.LogError(ex, "Audit entry for {Method} {Route} by {Actor} not written", context.Request.Method, pattern, context.User.Id());
         }

@@ -29,17 +29,22 @@ public static class AuditRedaction
             return null;
         }
 
-        JsonNode? node;
+        string text;
         try
         {
-            node = JsonNode.Parse(body);
+            text = Redact(JsonNode.Parse(body))?.ToJsonString(Readable) ?? "null";
         }
         catch (JsonException)
         {
             return $"({body.Length} bytes, not JSON)";
         }
+        catch (ArgumentException)
+        {
+            // A property named twice: the handler's reader took the last, JsonObject refuses it when enumerated. A
+            // hostile body's shape, not a secret-free copy we could vouch for, so only its size is kept.
+            return $"({body.Length} bytes, JSON with a property named twice)";
+        }
 
-        var text = Redact(node)?.ToJsonString(Readable) ?? "null";
         return text.Length <= MaxDetailChars ? text : text[..MaxDetailChars] + "…";
     }
 
