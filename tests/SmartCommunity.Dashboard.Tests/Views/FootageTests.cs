@@ -56,7 +56,7 @@ public sealed class FootageTests(DashboardFixture fixture) : IClassFixture<Dashb
         await page.SaveScreenshotAsync("security-footage-playing");
 
         // The event's bookmark: export its footage as a clip; the ready message arrives on the live stream.
-        var bookmark = page.GetByTestId("camera-event").Filter(new() { HasText = "motion_start" }).First;
+        var bookmark = page.GetByTestId("camera-event").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("画面移动开始|Motion started") }).First; // the type in words, never its code
         await Assertions.Expect(bookmark).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await bookmark.GetByRole(AriaRole.Button, new() { Name = "导出片段" }).ClickAsync();
         var link = page.GetByTestId("clip-link");
