@@ -156,10 +156,21 @@ public sealed class RunShProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// When run.sh said it starts the demo scenario (the edge agent, whose scenario clock starts then), or null before.
+    /// The calm first minute is counted from here: a build before it may take minutes.
+    /// </summary>
+    public DateTimeOffset? ScenarioStartedAt { get; private set; }
+
     private void Keep(string? line)
     {
         if (line is not null)
         {
+            if (ScenarioStartedAt is null && line.StartsWith("Preparing the demo scenario", StringComparison.Ordinal))
+            {
+                ScenarioStartedAt = DateTimeOffset.UtcNow;
+            }
+
             _output.Enqueue(line);
         }
     }
