@@ -7,7 +7,7 @@ public static class SeedJson
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(), new Infrastructure.Http.StoredTextConverter() },
     };
 
     public static IEnumerable<T> Items<T>(JsonElement section, List<string> errors)

@@ -14,6 +14,7 @@ public static class ApiProblemSetup
     {
         // Binding failures throw, so the exception handler can say which part of the body was wrong instead of an empty 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new StoredTextConverter()));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
