@@ -98,7 +98,8 @@ public sealed class CameraRegionsApiTests : IAsyncLifetime
     [InlineData("""{"zones":[{"id":"z","kind":"general","polygon":[{"x":0,"y":0},{"x":1e308,"y":0},{"x":1,"y":1}]}]}""", "invalid_regions")]
     [InlineData("""{"zones":[{"id":"z","kind":"general","polygon":[{"x":0,"y":0},{"x":0.5,"y":0.5},{"x":1,"y":1}]}]}""", "invalid_regions")]
     [InlineData("""{"zones":[{"id":"../../etc","kind":"general","polygon":[{"x":0,"y":0},{"x":1,"y":0},{"x":1,"y":1}]}]}""", "invalid_regions")]
-    [InlineData("""{"zones":[{"id":"z","name":"a\u0000b","kind":"general","polygon":[{"x":0,"y":0},{"x":1,"y":0},{"x":1,"y":1}]}]}""", "invalid_regions")]
+    // NUL is refused for every API body as it is read (PostgreSQL cannot store it), before the regions' own rules.
+    [InlineData("""{"zones":[{"id":"z","name":"a\u0000b","kind":"general","polygon":[{"x":0,"y":0},{"x":1,"y":0},{"x":1,"y":1}]}]}""", "invalid_body")]
     [InlineData("""{"zones":[{"id":"z","name":"   ","kind":"general","polygon":[{"x":0,"y":0},{"x":1,"y":0},{"x":1,"y":1}]}]}""", "invalid_regions")]
     [InlineData("""{"zones":[{"id":"z","kind":"<script>","polygon":[{"x":0,"y":0},{"x":1,"y":0},{"x":1,"y":1}]}]}""", "invalid_regions")]
     [InlineData("""{"lines":[{"id":"l","a":{"x":0.5,"y":0.5},"b":{"x":0.5,"y":0.5},"inSide":{"x":0.9,"y":0.9}}]}""", "invalid_regions")]
