@@ -35,7 +35,9 @@ internal sealed partial class AlertStore
         try
         {
             using var transaction = _writer.BeginTransaction();
-            foreach (var mine in alerts)
+            // Rows locked in one order (by id) on every gateway: two batches locking the same alerts in different
+            // orders would deadlock, and PostgreSQL would abort one of them.
+            foreach (var mine in alerts.OrderBy(a => a.Id, StringComparer.Ordinal))
             {
                 var body = _writer.QueryFirstOrDefault<string>("SELECT body FROM alerts WHERE id = @id" + lockRow, new { id = mine.Id }, transaction);
                 if (body is null)
