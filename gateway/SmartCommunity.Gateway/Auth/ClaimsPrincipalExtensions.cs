@@ -11,14 +11,14 @@ public static class ClaimsPrincipalExtensions
 
     public static bool IsStaff(this ClaimsPrincipal user) => Roles.StaffRoles.Contains(user.Role());
 
-    /// <summary>Cells this caller may see: null means all (staff); a guard sees the subtrees of their cells.</summary>
-    public static IReadOnlySet<string>? VisibleCells(this ClaimsPrincipal user, GridSnapshot grid)
+    /// <summary>Cells this caller may see: all for staff; a guard sees the subtrees of their cells.</summary>
+    public static CellScope VisibleCells(this ClaimsPrincipal user, GridSnapshot grid)
     {
         if (user.IsStaff())
         {
-            return null;
+            return CellScope.Everything;
         }
 
-        return grid.PersonById(user.Id()) is { } person ? grid.VisibleCells(person) : new HashSet<string>();
+        return grid.PersonById(user.Id()) is { } person ? CellScope.Of(grid.VisibleCells(person)) : CellScope.Nothing;
     }
 }

@@ -30,7 +30,7 @@ public static class DevicesApi
         var visible = user.VisibleCells(grid.Snapshot);
         var subtree = cell is null ? null : grid.Snapshot.Subtree(cell);
         var result = devices.All
-            .Where(d => visible is null || (d.Device.CellId is { } c && visible.Contains(c)))
+            .Where(d => visible.Contains(d.Device.CellId))
             .Where(d => kind is null || d.Device.Kind.ToWireName() == kind)
             .Where(d => subtree is null || (d.Device.CellId is { } c2 && subtree.Contains(c2)))
             .Where(d => online is null || d.Online == online)
@@ -42,7 +42,7 @@ public static class DevicesApi
     private static Results<Ok<DeviceView>, NotFound> Get(string id, ClaimsPrincipal user, DeviceRegistry devices, GridRegistry grid)
     {
         var visible = user.VisibleCells(grid.Snapshot);
-        return devices.Get(id) is { } d && (visible is null || (d.Device.CellId is { } c && visible.Contains(c)))
+        return devices.Get(id) is { } d && visible.Contains(d.Device.CellId)
             ? TypedResults.Ok(DeviceView.From(d))
             : TypedResults.NotFound();
     }

@@ -24,14 +24,14 @@ public static class GridApi
     {
         var snapshot = grid.Snapshot;
         var visible = user.VisibleCells(snapshot);
-        return TypedResults.Ok(snapshot.Cells.Where(c => visible is null || visible.Contains(c.Id)).OrderBy(c => c.Level).ThenBy(c => c.Id, StringComparer.Ordinal).AsEnumerable());
+        return TypedResults.Ok(snapshot.Cells.Where(c => visible.Contains(c.Id)).OrderBy(c => c.Level).ThenBy(c => c.Id, StringComparer.Ordinal).AsEnumerable());
     }
 
     private static Results<Ok<GridCell>, NotFound> Get(string id, ClaimsPrincipal user, GridRegistry grid)
     {
         var snapshot = grid.Snapshot;
         var visible = user.VisibleCells(snapshot);
-        return snapshot.Cell(id) is { } cell && (visible is null || visible.Contains(id)) ? TypedResults.Ok(cell) : TypedResults.NotFound();
+        return snapshot.Cell(id) is { } cell && visible.Contains(id) ? TypedResults.Ok(cell) : TypedResults.NotFound();
     }
 
     private static Results<Ok<GridCell>, BadRequest<ApiProblem>> Put(string id, CellRequest request, GridRegistry grid)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
 
 namespace SmartCommunity.Gateway.Live;
@@ -65,9 +66,9 @@ public sealed class LiveHub
         }
     }
 
-    /// <param name="cells">Cells the viewer may see; null means all (staff).</param>
+    /// <param name="cells">Cells the viewer may see.</param>
     /// <param name="topics">Topics wanted; null or empty means all.</param>
-    public LiveSubscription Subscribe(IReadOnlySet<string>? cells, IReadOnlySet<string>? topics)
+    public LiveSubscription Subscribe(CellScope cells, IReadOnlySet<string>? topics)
     {
         var id = Interlocked.Increment(ref _nextId);
         var subscription = new LiveSubscription(cells, topics, _dropped, () => _subscriptions.TryRemove(id, out _));
@@ -79,12 +80,12 @@ public sealed class LiveHub
 /// <summary>One viewer's filtered queue. Dispose to unsubscribe.</summary>
 public sealed class LiveSubscription : IDisposable
 {
-    private readonly IReadOnlySet<string>? _cells;
+    private readonly CellScope _cells;
     private readonly IReadOnlySet<string>? _topics;
     private readonly Channel<LiveEvent> _queue;
     private readonly Action _remove;
 
-    internal LiveSubscription(IReadOnlySet<string>? cells, IReadOnlySet<string>? topics, Counter dropped, Action remove)
+    internal LiveSubscription(CellScope cells, IReadOnlySet<string>? topics, Counter dropped, Action remove)
     {
         _cells = cells;
         _topics = topics is { Count: > 0 } ? topics : null;
@@ -99,7 +100,7 @@ public sealed class LiveSubscription : IDisposable
     internal void Offer(LiveEvent liveEvent)
     {
         if ((_topics is null || _topics.Contains(liveEvent.Topic))
-            && (_cells is null || (liveEvent.CellId is not null && _cells.Contains(liveEvent.CellId))))
+            && _cells.Contains(liveEvent.CellId))
         {
             _queue.Writer.TryWrite(liveEvent);
         }

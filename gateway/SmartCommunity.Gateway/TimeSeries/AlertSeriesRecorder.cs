@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Alerts.Engine;
+using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Live;
 using SmartCommunity.TimeSeries.Points;
 using SmartCommunity.TimeSeries.Writing;
@@ -27,7 +28,7 @@ public sealed class AlertSeriesRecorder : BackgroundService
     public AlertSeriesRecorder(LiveHub live, IPointWriter writer, ILogger<AlertSeriesRecorder> logger)
     {
         // Subscribed at construction, before any hosted service starts, so alerts raised at start are seen.
-        _subscription = live.Subscribe(cells: null, topics: new HashSet<string>(StringComparer.Ordinal) { "alert" });
+        _subscription = live.Subscribe(CellScope.Everything, topics: new HashSet<string>(StringComparer.Ordinal) { "alert" });
         _writer = writer;
         _logger = logger;
     }

@@ -47,7 +47,7 @@ public static class TimeSeriesApi
         }
 
         var visible = user.VisibleCells(grid.Snapshot);
-        if (visible is not null)
+        if (!visible.IsEverything)
         {
             if (!definition!.PerDevice)
             {
@@ -61,7 +61,7 @@ public static class TimeSeriesApi
             }
 
             // Out of sight answers like unknown, so nothing leaks about other cells.
-            var deviceVisible = request.Device is null || (devices.Get(request.Device)?.Device.CellId is { } c && visible.Contains(c));
+            var deviceVisible = request.Device is null || visible.Contains(devices.Get(request.Device)?.Device.CellId);
             var cellVisible = request.Cell is null || visible.Contains(request.Cell);
             if (!deviceVisible || !cellVisible)
             {
@@ -72,7 +72,7 @@ public static class TimeSeriesApi
         if (request.Cell is not null)
         {
             // The cell and every cell below it; a guard's view is cut to what they may see (the cell itself was checked above).
-            var cells = grid.Snapshot.Subtree(request.Cell).Where(c => visible is null || visible.Contains(c)).ToList();
+            var cells = grid.Snapshot.Subtree(request.Cell).Where(c => visible.Contains(c)).ToList();
             if (cells.Count > SeriesQuery.MaxTagValues)
             {
                 return ApiProblem.BadRequest("invalid_chart_query", "The chart query is not valid.",

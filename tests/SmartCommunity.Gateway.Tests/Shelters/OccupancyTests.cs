@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Live;
 using SmartCommunity.Gateway.Shelters.Occupancy;
@@ -145,7 +146,7 @@ public sealed class OccupancyTests
         await using var gateway = new GatewayFactory(settings: Settings()).Start();
         RegisterDevices(gateway);
         await PutAsync(gateway, "gym", Body());
-        using var live = gateway.Get<LiveHub>().Subscribe(null, new HashSet<string> { "shelter" });
+        using var live = gateway.Get<LiveHub>().Subscribe(CellScope.Everything, new HashSet<string> { "shelter" });
         using var door = await gateway.ConnectDeviceAsync(DoorA);
 
         await door.PublishEventAsync(DoorA, Passage(1, "in", count: 3));

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SmartCommunity.Gateway.Alerts.Engine;
+using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Live;
 using SmartCommunity.Gateway.Tests.Support;
 using SmartCommunity.Gateway.Video;
@@ -147,7 +148,7 @@ public sealed class RecordingTests : IAsyncLifetime
         }
 
         // Export the range as a clip; "clip ready" arrives on the live stream; ffprobe reads a valid MP4 of the right length.
-        using var live = _gateway.Get<LiveHub>().Subscribe(null, new HashSet<string> { "clip" });
+        using var live = _gateway.Get<LiveHub>().Subscribe(CellScope.Everything, new HashSet<string> { "clip" });
         var created = await _ps.PostAsJsonAsync("/api/video/clips", new { cameraId = VideoTestBed.Camera, from, to });
         Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
         var clipId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();

@@ -64,7 +64,7 @@ public static class AlertsApi
         }
 
         var query = new AlertQuery(parsedLevel, parsedState, cell, type, from, to, open ?? false, Math.Clamp(limit ?? 100, 1, 1000));
-        return TypedResults.Ok(store.List(query, user.VisibleCells(grid.Snapshot)));
+        return TypedResults.Ok(store.List(query, user.VisibleCells(grid.Snapshot).Cells));
     }
 
     private static Results<Ok<AlertDetail>, NotFound> Get(string id, ClaimsPrincipal user, AlertStore store, GridRegistry grid) =>
@@ -77,7 +77,7 @@ public static class AlertsApi
 
     private static ContentHttpResult Feed(HttpContext http, ClaimsPrincipal user, AlertStore store, GridRegistry grid, IOptions<AlertsOptions> options, TimeProvider time)
     {
-        var open = store.List(new AlertQuery(OpenOnly: true, Limit: 1000), user.VisibleCells(grid.Snapshot));
+        var open = store.List(new AlertQuery(OpenOnly: true, Limit: 1000), user.VisibleCells(grid.Snapshot).Cells);
         var self = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/alerts";
         return TypedResults.Content(AtomFeed.Render(open, self, options.Value.Cap, time.GetUtcNow()).ToString(), "application/atom+xml; charset=utf-8");
     }
@@ -131,8 +131,7 @@ public static class AlertsApi
             return null;
         }
 
-        var cells = user.VisibleCells(grid.Snapshot);
-        return cells is null || (alert.CellId is not null && cells.Contains(alert.CellId)) ? alert : null;
+        return user.VisibleCells(grid.Snapshot).Contains(alert.CellId) ? alert : null;
     }
 
     private static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim()[..Math.Min(text.Trim().Length, 2000)];

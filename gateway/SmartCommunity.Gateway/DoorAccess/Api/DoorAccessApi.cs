@@ -65,7 +65,7 @@ public static class DoorAccessApi
         }
 
         var visible = user.VisibleCells(grid.Snapshot);
-        var events = log.Query(new DoorEventFilter(device, door, cell, type, from, to, person, card, visible, limit ?? 100));
+        var events = log.Query(new DoorEventFilter(device, door, cell, type, from, to, person, card, visible.Cells, limit ?? 100));
         return TypedResults.Ok<IReadOnlyList<DoorEvent>>([.. events.Select(e => ReferenceMask.For(user, e))]);
     }
 
@@ -73,7 +73,7 @@ public static class DoorAccessApi
     {
         var visible = user.VisibleCells(grid.Snapshot);
         return TypedResults.Ok(devices.All
-            .Where(d => d.Device.Kind == DeviceKind.DoorAccess && (visible is null || (d.Device.CellId is { } c && visible.Contains(c))))
+            .Where(d => d.Device.Kind == DeviceKind.DoorAccess && visible.Contains(d.Device.CellId))
             .OrderBy(d => d.Id, StringComparer.Ordinal)
             .Select(d => new DoorUnitView(d.Id, d.Device.Name, d.Device.CellId, d.Online, d.LastSeenUnixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(d.LastSeenUnixMs) : null,
                 alarms.Unit(d.Id)?.PowerLost ?? false, alarms.Unit(d.Id)?.LastEventAt, alarms.Unit(d.Id)?.LastEventType))

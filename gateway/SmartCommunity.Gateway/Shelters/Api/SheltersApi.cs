@@ -36,7 +36,7 @@ public static class SheltersApi
     {
         var visible = user.VisibleCells(grid.Snapshot);
         return TypedResults.Ok(shelters.Index.ById.Values
-            .Where(s => visible is null || visible.Contains(s.CellId))
+            .Where(s => visible.Contains(s.CellId))
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .Select(s => new ShelterView(s, counter.Occupancy(s.Id)))
             .ToList());
@@ -161,7 +161,7 @@ public static class SheltersApi
     private static Shelter? Visible(string id, ClaimsPrincipal user, ShelterRegistry shelters, GridRegistry grid)
     {
         var visible = user.VisibleCells(grid.Snapshot);
-        return shelters.Get(id) is { } s && (visible is null || visible.Contains(s.CellId)) ? s : null;
+        return shelters.Get(id) is { } s && visible.Contains(s.CellId) ? s : null;
     }
 
     private static ShelterOccupancy Empty(Shelter s) =>

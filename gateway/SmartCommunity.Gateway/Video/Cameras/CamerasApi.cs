@@ -28,14 +28,14 @@ public static class CamerasApi
     public static Camera? Visible(this CameraRegistry cameras, string id, ClaimsPrincipal user, GridRegistry grid)
     {
         var visible = user.VisibleCells(grid.Snapshot);
-        return cameras.Find(id) is { } camera && (visible is null || visible.Contains(camera.CellId)) ? camera : null;
+        return cameras.Find(id) is { } camera && visible.Contains(camera.CellId) ? camera : null;
     }
 
     private static Ok<IEnumerable<CameraView>> List(ClaimsPrincipal user, CameraRegistry cameras, CameraStatusBoard status, GridRegistry grid)
     {
         var visible = user.VisibleCells(grid.Snapshot);
         return TypedResults.Ok(cameras.All
-            .Where(c => visible is null || visible.Contains(c.CellId))
+            .Where(c => visible.Contains(c.CellId))
             .OrderBy(c => c.Id, StringComparer.Ordinal)
             .Select(c => CameraView.From(c, status.Get(c.Id))));
     }

@@ -71,7 +71,7 @@ public static class ClipsApi
     {
         var visible = user.VisibleCells(grid.Snapshot);
         return TypedResults.Ok(store.List(camera, 500)
-            .Where(c => visible is null || (cameras.Find(c.Clip.CameraId) is { } cam && visible.Contains(cam.CellId)))
+            .Where(c => visible.Contains(cameras.Find(c.Clip.CameraId)?.CellId))
             .Select(c => c.Clip));
     }
 
@@ -91,6 +91,6 @@ public static class ClipsApi
         }
 
         var visible = user.VisibleCells(grid.Snapshot);
-        return visible is null || (cameras.Find(entry.Clip.CameraId) is { } camera && visible.Contains(camera.CellId)) ? entry : null;
+        return visible.Contains(cameras.Find(entry.Clip.CameraId)?.CellId) ? entry : null;
     }
 }

@@ -34,7 +34,7 @@ public static class EventsApi
         }
 
         var visible = user.VisibleCells(grid.Snapshot);
-        var ids = cameras.All.Where(c => (camera is null || c.Id == camera) && (visible is null || visible.Contains(c.CellId))).Select(c => c.Id).ToList();
+        var ids = cameras.All.Where(c => (camera is null || c.Id == camera) && visible.Contains(c.CellId)).Select(c => c.Id).ToList();
         if (ids.Count == 0)
         {
             return camera is null ? TypedResults.Ok(Array.Empty<EventBookmark>()) : TypedResults.NotFound();

@@ -28,7 +28,7 @@ public static class SpotsApi
     {
         var visible = user.VisibleCells(grid.Snapshot);
         return TypedResults.Ok(spots.Index.ById.Values
-            .Where(s => visible is null || visible.Contains(s.CellId))
+            .Where(s => visible.Contains(s.CellId))
             .OrderBy(s => s.Id, StringComparer.Ordinal)
             .Select(s => SpotView.From(s, monitor.State(s.Id))));
     }
@@ -36,7 +36,7 @@ public static class SpotsApi
     private static Results<Ok<SpotView>, NotFound> Get(string id, ClaimsPrincipal user, SpotRegistry spots, SpotMonitor monitor, GridRegistry grid)
     {
         var visible = user.VisibleCells(grid.Snapshot);
-        return spots.Get(id) is { } s && (visible is null || visible.Contains(s.CellId))
+        return spots.Get(id) is { } s && visible.Contains(s.CellId)
             ? TypedResults.Ok(SpotView.From(s, monitor.State(s.Id)))
             : TypedResults.NotFound();
     }
