@@ -136,6 +136,8 @@ public sealed class ClusterLeases : BackgroundService, IOptionalService
                     _purgedAt = now;
                     await connection.ExecuteAsync(new CommandDefinition("DELETE FROM cluster_fired WHERE fired_at < @before",
                         new { before = now - (long)PurgeAge.TotalMilliseconds }, cancellationToken: cancellationToken));
+                    await connection.ExecuteAsync(new CommandDefinition("DELETE FROM ingest_seen WHERE seen_at < @before",
+                        new { before = now - (long)ClusterSequenceClaims.Retention.TotalMilliseconds }, cancellationToken: cancellationToken));
                 }
             }
             else if (_heldUntil.TryRemove(name, out _) && held)

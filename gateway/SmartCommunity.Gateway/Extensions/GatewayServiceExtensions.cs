@@ -35,6 +35,7 @@ public static class GatewayServiceExtensions
         builder.AddValidatedOptions<Cluster.ClusterOptions>(Cluster.ClusterOptions.Section);
         builder.Services.AddSingleton<ISchemaProvider, Cluster.ClusterSchema>();
         builder.Services.AddSingleton<Cluster.ClusterLeases>();
+        builder.Services.AddSingleton<Cluster.ClusterSequenceClaims>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Cluster.ClusterLeases>());
         builder.Services.AddHostedService<Cluster.ClusterLiveRelay>();
         builder.Services.AddSingleton<LoginThrottle>();

@@ -33,6 +33,7 @@ public sealed partial class IngestPipeline : BackgroundService
     private readonly IngestJournal _journal;
     private readonly IngestCheckpointer _checkpointer;
     private readonly ILogger<IngestPipeline> _logger;
+    private readonly Cluster.ClusterSequenceClaims? _claims;
     private readonly TaskCompletionSource _replayed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // The stop gate: reliable publishes between their journal append and their queue write. The workers stop only
@@ -53,8 +54,10 @@ public sealed partial class IngestPipeline : BackgroundService
         IngestCheckpointer checkpointer,
         IOptions<IngestOptions> options,
         TimeProvider time,
-        ILogger<IngestPipeline> logger)
+        ILogger<IngestPipeline> logger,
+        Cluster.ClusterSequenceClaims? claims = null)
     {
+        _claims = claims;
         _journal = journal;
         _checkpointer = checkpointer;
         _logger = logger;
@@ -201,7 +204,7 @@ public sealed partial class IngestPipeline : BackgroundService
         try
         {
             (durable, var segment) = _journal.Append(new JournalRecord(messageClass, device?.Id ?? personId!, _time.GetUtcNow().ToUnixTimeMilliseconds(), buffer.AsMemory(0, length)));
-            inbound = inbound with { Segment = segment };
+            inbound = inbound with { Segment = segment, Durable = durable };
         }
         catch (ObjectDisposedException)
         {
@@ -352,9 +355,16 @@ public sealed partial class IngestPipeline : BackgroundService
         while (true)
         {
             // Reliable messages first: an alarm never waits behind a backlog of readings.
-            while (partition.Reliable.Reader.TryRead(out var reliable))
+            if (_claims is { Enabled: true })
             {
-                Handle(reliable);
+                await HandleClaimedAsync(partition).ConfigureAwait(false);
+            }
+            else
+            {
+                while (partition.Reliable.Reader.TryRead(out var reliable))
+                {
+                    Handle(reliable);
+                }
             }
 
             if (partition.Telemetry.Reader.TryRead(out var telemetry))

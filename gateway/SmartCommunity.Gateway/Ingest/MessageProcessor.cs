@@ -73,6 +73,24 @@ public sealed class MessageProcessor
         }
     }
 
+    /// <summary>
+    /// The protocol identity (boot, seq) of an event or command acknowledgement, for the shared de-duplication of
+    /// cluster mode; false for other classes and for payloads that do not decode (processing refuses those).
+    /// </summary>
+    internal bool TryReadSequence(in InboundMessage message, out long boot, out long seq)
+    {
+        var now = _time.GetUtcNow();
+        IDeviceMessage? decoded = message.Device is not { } device ? null : message.Class switch
+        {
+            MessageClass.Event => MessageDecoder.DecodeEvent(message.Payload, device.Device.Kind, now, _limits).Message,
+            MessageClass.CommandAck => MessageDecoder.DecodeCommandAck(message.Payload, now, _limits).Message,
+            _ => null,
+        };
+        boot = decoded?.Boot ?? 0;
+        seq = decoded?.Seq ?? 0;
+        return decoded is not null;
+    }
+
     internal void Process(in InboundMessage message)
     {
         try
@@ -180,7 +198,7 @@ public sealed class MessageProcessor
             return Reject(message, reason, error!);
         }
 
-        if (!Admit(message.Device!, decoded!.Boot, decoded.Seq, now))
+        if (!Admit(message.Device!, message.Claim, decoded!.Boot, decoded.Seq, now))
         {
             return Reject(message, RejectReason.DuplicateSequence, $"Sequence {decoded.Seq} (boot {decoded.Boot}) was already received.");
         }
@@ -219,16 +237,25 @@ public sealed class MessageProcessor
         }
     }
 
-    private bool Admit(DeviceRuntime device, long boot, long seq, DateTimeOffset now)
+    private bool Admit(DeviceRuntime device, SequenceClaim claim, long boot, long seq, DateTimeOffset now)
     {
-        var gapsBefore = device.Sequence.Gaps;
-        if (!device.Sequence.TryAccept(boot, seq))
+        if (claim == SequenceClaim.Duplicate)
         {
             return false;
         }
 
-        var newGaps = device.Sequence.Gaps - gapsBefore;
-        if (newGaps > 0)
+        var gapsBefore = device.Sequence.Gaps;
+        if (claim == SequenceClaim.Admitted)
+        {
+            // The shared table decided (cluster mode). The window is still fed, to decide alone if the table becomes
+            // unreachable, but its verdict and its gaps are not used: it sees only this gateway's part of the sequence.
+            device.Sequence.TryAccept(boot, seq);
+        }
+        else if (!device.Sequence.TryAccept(boot, seq))
+        {
+            return false;
+        }
+        else if (device.Sequence.Gaps - gapsBefore is var newGaps and > 0)
         {
             _metrics.Gaps.Add(newGaps);
         }
