@@ -44,6 +44,14 @@ public sealed class BrokerOptions : IValidatableObject
     public int MaxPendingMessagesPerClient { get; set; } = 10_000;
 
     /// <summary>
+    /// Embedded, plain MQTT: the listener. <see cref="BrokerTransport.Buffered"/> (default) is ours, with the limits
+    /// before trust (issue 19). <see cref="BrokerTransport.Kestrel"/> is MQTTnet.AspNetCore's pipelines transport on
+    /// Kestrel, kept to measure against it (issue 17, docs/benchmarks.md); it has none of those limits, so the gateway
+    /// logs a warning when it is chosen. The TLS port always uses ours.
+    /// </summary>
+    public BrokerTransport Transport { get; set; } = BrokerTransport.Buffered;
+
+    /// <summary>
     /// Embedded, plain MQTT: read buffer per connection, bytes. Default 1 024: one receive takes the several small
     /// packets a busy device has sent instead of two receives per packet (see ReadBufferedStream). 0 reads unbuffered.
     /// </summary>
@@ -143,4 +151,14 @@ public sealed class BrokerOptions : IValidatableObject
             yield return new ValidationResult("Broker:SharedSubscriptionGroup must not contain '/', '+' or '#'.", [nameof(SharedSubscriptionGroup)]);
         }
     }
+}
+
+/// <summary>Which listener serves the embedded broker's plain MQTT port.</summary>
+public enum BrokerTransport
+{
+    /// <summary>Our socket listener with MQTTnet's channel adapter over a read-buffered stream (<c>BufferedTcpServerAdapter</c>).</summary>
+    Buffered,
+
+    /// <summary>MQTTnet.AspNetCore's <c>MqttConnectionHandler</c> on a Kestrel socket transport: a benchmark variant only.</summary>
+    Kestrel,
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.AspNetCore;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using SmartCommunity.Gateway.Devices;
@@ -33,6 +34,7 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sessionOwners = new(StringComparer.Ordinal);
     private MqttServer? _server;
     private X509Certificate2? _certificate;
+    private KestrelMqttListener? _kestrel;
 
     public EmbeddedBroker(
         IOptions<BrokerOptions> options,
@@ -55,6 +57,9 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
     }
 
     public bool IsAvailable => _server?.IsStarted == true;
+
+    /// <summary>The listener serving the plain-MQTT port now (see <see cref="BrokerOptions.Transport"/>).</summary>
+    public BrokerTransport Transport => _kestrel is null ? BrokerTransport.Buffered : BrokerTransport.Kestrel;
 
     /// <summary>The plain-MQTT port actually bound (differs from the configured one only when that was 0 in tests).</summary>
     public int Port => _options.Port;
@@ -80,7 +85,13 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         var limits = new ConnectionLimits(_options.MaxConnectPacketBytes, _maxPayloadBytes + _options.PacketHeaderBytes,
             _options.ConnectTimeout, _options.MaxUnauthenticatedConnectionsPerSource, _options.MaxUnauthenticatedConnections);
         var adapters = new List<BufferedTcpServerAdapter>();
-        if (_options.Port > 0)
+        MqttConnectionHandler? kestrel = null;
+        if (_options.Port > 0 && _options.Transport == BrokerTransport.Kestrel)
+        {
+            kestrel = new MqttConnectionHandler();
+            _logger.LogWarning("Broker:Transport=Kestrel: plain MQTT on port {Port} has no packet limits, connect timeout or cap before CONNECT (a benchmark variant)", _options.Port);
+        }
+        else if (_options.Port > 0)
         {
             adapters.Add(new BufferedTcpServerAdapter(new IPEndPoint(address, _options.Port), _options.ReadBufferBytes, _logger, limits, _metrics, _time));
         }
@@ -92,7 +103,7 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         }
 
         _metrics.UnauthenticatedGauge(() => adapters.Sum(a => a.Unauthenticated));
-        _server = factory.CreateMqttServer(serverOptions, adapters);
+        _server = factory.CreateMqttServer(serverOptions, kestrel is null ? adapters : [.. adapters, kestrel]);
 
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
@@ -101,12 +112,23 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
         _server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
         _server.SessionDeletedAsync += OnSessionDeletedAsync;
         await _server.StartAsync();
+        if (kestrel is not null)
+        {
+            // After the server: its start gave the handler the server's options and its client handler.
+            _kestrel = await KestrelMqttListener.StartAsync(new IPEndPoint(address, _options.Port), kestrel, serverOptions.DefaultEndpointOptions.NoDelay, cancellationToken);
+        }
+
         _logger.LogInformation("Embedded MQTT broker listening on {Address}:{Port}{Tls}", _options.BindAddress, _options.Port,
             string.IsNullOrEmpty(_options.CertificatePath) ? "" : $" and TLS {_options.TlsPort}");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _kestrel, null) is { } listener)
+        {
+            await listener.DisposeAsync();
+        }
+
         if (_server is { IsStarted: true } server)
         {
             await StopServerAsync(server);
@@ -253,6 +275,11 @@ public sealed class EmbeddedBroker : IHostedService, IDeviceBus, IAsyncDisposabl
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _kestrel, null) is { } listener)
+        {
+            await listener.DisposeAsync();
+        }
+
         var server = Interlocked.Exchange(ref _server, null);
         if (server is not null)
         {

@@ -148,9 +148,18 @@ public sealed class RunShProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        // Runs after a failed assertion too: a stop that does not finish must not replace that failure with its own
+        // timeout, so what is left is killed instead (the assertion above says what went wrong).
+        try
         {
-            await StopAsync();
+            if (!_process.HasExited)
+            {
+                await StopAsync();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
         }
 
         _process.Dispose();
