@@ -1,6 +1,8 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenCvSharp;
+using SmartCommunity.Media.Simulation;
 
 namespace SmartCommunity.EdgeAgent.Demo;
 
@@ -23,62 +25,30 @@ public static class DemoClips
     private const double StepSeconds = 2.5;
 
     /// <summary>Writes <paramref name="path"/> unless it exists; a failed ffmpeg leaves no file behind.</summary>
-    public static void Render(string path, DemoCycle cycle, IReadOnlyList<CameraScript> scripts, CameraScene scene, string ffmpeg = "ffmpeg")
+    public static void Render(string path, DemoCycle cycle, IReadOnlyList<CameraScript> scripts, CameraScene scene, string ffmpeg = "ffmpeg", ILogger? logger = null)
     {
         if (File.Exists(path))
         {
             return;
         }
 
-        var part = path + ".part";
-        var info = new ProcessStartInfo(ffmpeg) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "gray", "-s", $"{Width}x{Height}",
-            "-r", $"{Fps}", "-i", "pipe:0", "-c:v", "libx264", "-preset", "ultrafast", "-g", $"{Fps}", "-pix_fmt", "yuv420p", "-f", "mpegts", part,
-        })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{ffmpeg} did not start.");
-        var errors = process.StandardError.ReadToEndAsync();
         var frames = (int)Math.Round(cycle.Length.TotalSeconds * Fps);
         using var background = scene.Background();
         using var frame = new Mat(Height, Width, MatType.CV_8UC1);
-        var bytes = new byte[Width * Height];
-        try
+        RawVideoEncoder.WriteAsync(ffmpeg, Width, Height, Fps, ClipContainer.MpegTs, path, frames, (i, bytes) =>
         {
-            using var input = process.StandardInput.BaseStream;
-            for (var i = 0; i < frames; i++)
+            background.CopyTo(frame);
+            var at = cycle.Origin + TimeSpan.FromSeconds((double)i / Fps);
+            foreach (var script in scripts)
             {
-                background.CopyTo(frame);
-                var at = cycle.Origin + TimeSpan.FromSeconds((double)i / Fps);
-                foreach (var script in scripts)
+                if (script.FeetAt(cycle, at) is { } feet)
                 {
-                    if (script.FeetAt(cycle, at) is { } feet)
-                    {
-                        DrawPerson(frame, new Point(feet.X * Width, feet.Y * Height));
-                    }
+                    DrawPerson(frame, new Point(feet.X * Width, feet.Y * Height));
                 }
-
-                Marshal.Copy(frame.Data, bytes, 0, bytes.Length);
-                input.Write(bytes);
             }
-        }
-        catch (IOException ex)
-        {
-            throw new InvalidOperationException($"ffmpeg stopped while rendering {path}: {errors.Result} ({ex.Message})", ex);
-        }
 
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            File.Delete(part);
-            throw new InvalidOperationException($"ffmpeg could not render {path}: {errors.Result}");
-        }
-
-        File.Move(part, path, overwrite: true);
+            Marshal.Copy(frame.Data, bytes, 0, bytes.Length);
+        }, logger ?? NullLogger.Instance).GetAwaiter().GetResult();
     }
 
     /// <summary>A dark silhouette (head, torso, arms, legs) standing with its feet at <paramref name="feet"/>.</summary>

@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SmartCommunity.Media.Running;
+using SmartCommunity.Media.Simulation;
 
 namespace SmartCommunity.EdgeAgent.Demo;
 
@@ -72,42 +73,35 @@ public sealed class DemoStreams(DemoPlan plan, TimeProvider time, ILogger<DemoSt
         }
 
         var offset = plan.Cycle.IntoCycle(time.GetUtcNow()).TotalSeconds;
-        var info = new ProcessStartInfo(plan.FfmpegPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-ss", offset.ToString("0.###", CultureInfo.InvariantCulture),
-            "-stream_loop", "-1", "-i", camera.Clip, "-c", "copy", "-f", "mpegts", "pipe:1",
-        })
-        {
-            info.ArgumentList.Add(a);
-        }
-
         response.ContentType = "video/mp2t";
         response.SendChunked = true;
-        using var process = Process.Start(info);
-        if (process is null)
+        MediaProcess process;
+        try
         {
+            process = MediaProcess.Start(RawVideoArguments.Replay(plan.FfmpegPath, camera.Clip, offset), logger);
+        }
+        catch (MediaToolMissingException ex)
+        {
+            logger.LogError("Demo camera {Camera}: {Error}", camera.Id, ex.Message);
             response.StatusCode = 500;
             return;
         }
 
-        _ = process.StandardError.ReadToEndAsync(stoppingToken);
-        try
+        using (process)
         {
-            await process.StandardOutput.BaseStream.CopyToAsync(response.OutputStream, stoppingToken);
-        }
-        catch (Exception ex) when (ex is IOException or HttpListenerException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The client went away or the agent is stopping: end this client's ffmpeg below.
-        }
-        finally
-        {
-            if (!process.HasExited)
+            try
             {
-                process.Kill(entireProcessTree: true);
+                await process.StandardOutput.CopyToAsync(response.OutputStream, stoppingToken);
             }
-
-            await process.WaitForExitAsync(CancellationToken.None);
+            catch (Exception ex) when (ex is IOException or HttpListenerException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The client went away or the agent is stopping: end this client's ffmpeg below.
+            }
+            finally
+            {
+                process.Kill();
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
         }
     }
 }

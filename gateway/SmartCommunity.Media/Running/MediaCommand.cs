@@ -5,8 +5,10 @@ namespace SmartCommunity.Media.Running;
 /// <summary>
 /// One ffmpeg/ffprobe invocation: the executable, its arguments as a list (never through a shell), the text written
 /// to its stdin (a stream's concat list, holding its credentials) and the secrets to scrub from whatever is logged.
+/// With <paramref name="RawStandardInput"/> stdin stays open for the caller's bytes (raw frames to encode) instead.
 /// </summary>
-public sealed record MediaCommand(string Executable, IReadOnlyList<string> Arguments, string? StandardInput = null, IReadOnlyList<string>? Secrets = null, string? StandardInputForLog = null)
+public sealed record MediaCommand(string Executable, IReadOnlyList<string> Arguments, string? StandardInput = null, IReadOnlyList<string>? Secrets = null,
+    string? StandardInputForLog = null, bool RawStandardInput = false)
 {
     /// <summary>A command whose input is <paramref name="input"/>, with <paramref name="before"/> ahead of it and <paramref name="after"/> (the output) behind.</summary>
     public static MediaCommand With(string executable, IEnumerable<string> before, MediaInput input, IEnumerable<string> after)

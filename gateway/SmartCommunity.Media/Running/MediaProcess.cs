@@ -18,9 +18,12 @@ public sealed partial class MediaProcess : IDisposable
     private readonly IReadOnlyList<string> _secrets;
     private readonly Queue<string> _errors = new();
 
-    private MediaProcess(Process process, IReadOnlyList<string> secrets)
+    private readonly bool _raw;
+
+    private MediaProcess(Process process, IReadOnlyList<string> secrets, bool raw)
     {
         _process = process;
+        _raw = raw;
         _secrets = secrets;
         ErrorDrained = PumpErrorsAsync();
     }
@@ -29,6 +32,10 @@ public sealed partial class MediaProcess : IDisposable
 
     /// <summary>stdout as bytes (raw frames, a probe's JSON).</summary>
     public Stream StandardOutput => _process.StandardOutput.BaseStream;
+
+    /// <summary>stdin, for a command with <see cref="MediaCommand.RawStandardInput"/>: dispose it to end the input.</summary>
+    public Stream StandardInput => _raw ? _process.StandardInput.BaseStream
+        : throw new InvalidOperationException("This command's stdin was written and closed at its start.");
 
     /// <summary>stdout as text lines (the recorder's segment list).</summary>
     public StreamReader StandardOutputReader => _process.StandardOutput;
@@ -71,6 +78,11 @@ public sealed partial class MediaProcess : IDisposable
         }
 
         LogStarted(logger, process.Id, command.ForLog());
+        if (command.RawStandardInput)
+        {
+            return new MediaProcess(process, command.Secrets ?? [], raw: true);
+        }
+
         try
         {
             if (command.StandardInput is { } text)
@@ -86,7 +98,7 @@ public sealed partial class MediaProcess : IDisposable
             // ffmpeg exited before reading its stdin; its exit code and stderr say why.
         }
 
-        return new MediaProcess(process, command.Secrets ?? []);
+        return new MediaProcess(process, command.Secrets ?? [], raw: false);
     }
 
     /// <summary>stderr's last lines (scrubbed), joined with <paramref name="separator"/>.</summary>
