@@ -1,4 +1,5 @@
 using SmartCommunity.Gateway.Alerts;
+using SmartCommunity.Gateway.Auth;
 using SmartCommunity.Gateway.Audit;
 using SmartCommunity.Gateway.Dashboard;
 using SmartCommunity.Gateway.DoorAccess;
@@ -28,7 +29,7 @@ builder.AddDoorAccess();
 builder.AddGb28181();
 builder.AddDashboard();
 builder.StartIngest();
-builder.Services.AddOpenApi();
+builder.Services.AddGatewayOpenApi();
 builder.Services.AddApiProblems();
 
 var app = builder.Build();

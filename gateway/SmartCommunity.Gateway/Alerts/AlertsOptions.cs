@@ -105,6 +105,17 @@ public sealed class AlertsOptions : IValidatableObject
             }
         }
 
+        // The CAP settings end up in every exported message: a Status outside CAP's list or a Sender with a space
+        // would make each one invalid (checked again per message by CapValidator).
+        var cap = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(Cap, new ValidationContext(Cap), cap, validateAllProperties: true))
+        {
+            foreach (var result in cap)
+            {
+                yield return new ValidationResult($"Alerts:Cap: {result.ErrorMessage}", [nameof(Cap)]);
+            }
+        }
+
         foreach (var rule in Inhibit)
         {
             if (string.IsNullOrWhiteSpace(rule.Source) || string.IsNullOrWhiteSpace(rule.Target) || rule.Source == rule.Target)
@@ -206,7 +217,8 @@ public sealed class DeviceHealthOptions
 
 public sealed class CapOptions
 {
-    /// <summary>CAP 1.2 §3.2.1 sender: globally unique, e.g. a domain. Default <c>smartcommunity.gateway</c>.</summary>
+    /// <summary>CAP 1.2 §3.2.1 sender: globally unique, e.g. a domain; no spaces, commas, '&lt;' or '&amp;'. Default <c>smartcommunity.gateway</c>.</summary>
+    [RegularExpression("^[^ ,<&]+$")]
     public string Sender { get; set; } = "smartcommunity.gateway";
 
     /// <summary>CAP status: Actual (default), Exercise (drills), System, Test, Draft.</summary>

@@ -1,3 +1,4 @@
+using SmartCommunity.Gateway.Extensions;
 using SmartCommunity.Gateway.Infrastructure.Storage;
 
 namespace SmartCommunity.Gateway.Audit;
@@ -8,6 +9,9 @@ public static class AuditExtensions
     {
         builder.Services.AddSingleton<ISchemaProvider, AuditSchema>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.AddValidatedOptions<AuditOptions>(AuditOptions.Section);
+        builder.Services.AddSingleton<AuditRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         return builder;
     }
 

@@ -5,7 +5,7 @@ namespace SmartCommunity.Gateway.Audit;
 /// <summary>
 /// One row per administrative change a person made through the API (<see cref="AuditRecorder"/>): when, who (ID and
 /// the name at that moment, so a deleted account still reads as a person), which call, on what, with the body's
-/// redacted summary. Rows are never updated or deleted by the gateway.
+/// redacted summary. Rows are never updated; <see cref="AuditRetention"/> deletes them after <c>Audit:RetentionDays</c>.
 /// </summary>
 internal sealed class AuditSchema : ISchemaProvider
 {

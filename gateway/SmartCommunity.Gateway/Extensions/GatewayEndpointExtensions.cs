@@ -24,7 +24,14 @@ public static class GatewayEndpointExtensions
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         // Offline networks (视频专网) have no internet: Scalar's own fonts come from fonts.scalar.com, so they are
         // turned off and the page uses the system's fonts; its script is served by the gateway itself.
-        app.MapScalarApiReference("/api/reference", options => options.DefaultFonts = false).AllowAnonymous();
+        // "Test Request" uses the session cookie: a person signed in to the dashboard is signed in here too (same
+        // origin, the browser sends the HttpOnly cookie). Only it is preselected: Scalar sends an empty
+        // "Authorization: Bearer" for a selected bearer scheme left blank. The login token works as Bearer too.
+        app.MapScalarApiReference("/api/reference", options =>
+        {
+            options.DefaultFonts = false;
+            options.AddPreferredSecuritySchemes([OpenApiSecurity.Cookie]);
+        }).AllowAnonymous();
         app.MapOperationsApi();
         app.MapAuthApi();
         app.MapGridApi();

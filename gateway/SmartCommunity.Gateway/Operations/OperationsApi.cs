@@ -28,7 +28,7 @@ public static class OperationsApi
         app.MapGet("/health", Health).AllowAnonymous().WithTags("Operations");
         // Created now, not at the first scrape: histograms recorded before it listens would not be counted.
         _ = app.ServiceProvider.GetRequiredService<PrometheusBridge>();
-        app.MapGet("/metrics", Metrics).AllowAnonymous().WithTags("Operations");
+        app.MapGet("/metrics", Metrics).AllowAnonymous().WithMetadata(new OptionalAuthorization(Roles.Admin)).WithTags("Operations");
         app.MapGet("api/ingest/rejections", Rejections).RequireAuthorization(AuthPolicies.Staff).WithTags("Operations");
     }
 

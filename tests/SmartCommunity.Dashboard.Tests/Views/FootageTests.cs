@@ -61,6 +61,9 @@ public sealed class FootageTests(DashboardFixture fixture) : IClassFixture<Dashb
         await bookmark.GetByRole(AriaRole.Button, new() { Name = "导出片段" }).ClickAsync();
         var link = page.GetByTestId("clip-link");
         await Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        // The clip is named by its camera and minutes, not by its ID.
+        await Assertions.Expect(link).ToContainTextAsync("沙洲滩雪亮摄像机");
+        Assert.DoesNotContain((await link.GetAttributeAsync("data-clip-id"))!, await page.GetByTestId("clip-status").InnerTextAsync(), StringComparison.Ordinal);
         var clip = await ps.GetAsync(await link.GetAttributeAsync("href"));
         Assert.Equal("video/mp4", clip.Content.Headers.ContentType?.MediaType);
         Assert.True((await clip.Content.ReadAsByteArrayAsync()).Length > 1000);

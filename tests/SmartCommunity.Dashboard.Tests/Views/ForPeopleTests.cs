@@ -80,6 +80,29 @@ public sealed partial class ForPeopleTests(DashboardFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// The reference's "Test Request" works once signed in: the document declares the session cookie (and bearer,
+    /// device Basic), the page preselects the cookie, and the browser sends the dashboard's HttpOnly cookie.
+    /// </summary>
+    [Fact]
+    public async Task TheApiReferencesTestRequestWorksAfterSigningIn()
+    {
+        var page = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl);
+        var outside = await BlockEverythingButTheGatewayAsync(page);
+        await page.SignInAsync(DemoPeople.Emergency);
+        await page.GotoAsync("/api/reference#tag/auth/GET/api/auth/me");
+        await page.Locator("button", new() { HasText = "Test Request(get /api/auth/me)" }).ClickAsync(new() { Timeout = 30_000 });
+        var answered = page.WaitForResponseAsync(r => r.Url.EndsWith("/api/auth/me", StringComparison.Ordinal), new() { Timeout = 30_000 });
+        await page.Locator("button", new() { HasText = "Send get request" }).First.ClickAsync();
+        var response = await answered;
+        Assert.Equal(200, response.Status);
+        Assert.Contains(DemoPeople.Emergency, await response.TextAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByText("200 OK").First).ToBeVisibleAsync();
+        await page.SaveScreenshotAsync("api-reference-test-request");
+        Assert.Empty(outside);
+        await page.Context.CloseAsync();
+    }
+
     /// <summary>An audit entry of the walk's own (an admin saves the guard as they are), so the log is never empty.</summary>
     private async Task SaveAGuardUnchangedAsync()
     {

@@ -121,6 +121,7 @@ public sealed partial class CapTests
     /// <summary>CAP 1.2 §3.2: required elements present, enumerations respected, times with an offset.</summary>
     private static void AssertValid(XElement alert)
     {
+        Assert.Empty(CapValidator.Validate(new XDocument(alert)));
         foreach (var required in new[] { "identifier", "sender", "sent", "status", "msgType", "scope" })
         {
             Assert.False(string.IsNullOrWhiteSpace(alert.Element(Cap + required)?.Value), $"alert/{required} is required");

@@ -1,12 +1,12 @@
 import { api, apiOptional } from '../api.js';
 import { h, fill } from '../dom.js';
-import { timeEl, toLocalInput } from '../format.js';
+import { clock, timeEl, toLocalInput } from '../format.js';
 import { name, pick, t } from '../i18n.js';
 import { AlertCards, OpenAlerts } from '../components/alerts.js';
 import { footagePlayer, footageUrl } from '../components/footage.js';
 import { livePlayer } from '../components/live-video.js';
 import { cameraView } from '../components/camera-view.js';
-import { eventWord, objectWord } from '../events.js';
+import { cameraEventDetails, eventWord } from '../events.js';
 
 // Public security: the camera wall (each tile live, online state; a click opens the camera large with its
 // events and its last minutes of footage), footage search with HLS playback, the event timeline with clip
@@ -76,7 +76,15 @@ export function mountSecurity(root, { live }) {
   }
 
   function eventLine(event) {
-    return [timeEl(event.at), ' · ', h('span', { 'data-type': event.type }, eventWord(event.type)), event.zone ? ` · ${event.zone}` : '', event.label ? ` · ${objectWord(event.label)}` : ''];
+    return [timeEl(event.at), ' · ', h('span', { 'data-type': event.type }, eventWord(event.type)), cameraEventDetails(event, cameraById(event.cameraId))];
+  }
+
+  function cameraById(id) { return cameras.find(c => c.id === id); }
+
+  // A clip as people name it: the camera and the minutes it covers (its ID and state code are the gateway's).
+  function clipWords(cameraId, from, to) {
+    const camera = cameraById(cameraId);
+    return `${camera ? name(camera.name) : t('unknownCamera')} ${clock(from)}–${clock(to)}`;
   }
 
   function renderSearch() {
@@ -105,10 +113,10 @@ export function mountSecurity(root, { live }) {
   async function loadEvents() {
     try {
       const bookmarks = await apiOptional('/api/video/events?limit=50');
-      const cameraName = id => name(cameras.find(c => c.id === id)?.name ?? id);
+      const cameraName = id => cameraById(id) ? name(cameraById(id).name) : t('unknownCamera');
       if (bookmarks) {
         fill(events, clipStatus, bookmarks.length ? h('ol', { class: 'events' }, bookmarks.map(({ event, footage }) => h('li', { 'data-testid': 'camera-event' },
-          timeEl(event.at), ` · ${cameraName(event.cameraId)} · `, h('span', { 'data-type': event.type }, eventWord(event.type)), event.zone ? ` · ${event.zone}` : '', event.label ? ` · ${objectWord(event.label)}` : '', ' ',
+          timeEl(event.at), ` · ${cameraName(event.cameraId)} · `, h('span', { 'data-type': event.type }, eventWord(event.type)), cameraEventDetails(event, cameraById(event.cameraId)), ' ',
           h('button', { onclick: () => play(footage) }, t('play')), ' ',
           h('button', { onclick: () => exportClip(footage, event.cameraId) }, t('exportClip'))))) : h('p', { class: 'empty' }, '—'));
         return;
@@ -130,7 +138,7 @@ export function mountSecurity(root, { live }) {
     const query = new URL(footage, location.origin).searchParams;
     try {
       const clip = await api('/api/video/clips', { method: 'POST', body: { cameraId, from: Number(query.get('from')), to: Number(query.get('to')) } });
-      fill(clipStatus, `${t('exportClip')}: ${clip.id} · ${clip.state}`);
+      fill(clipStatus, `${t('exportClip')}: ${clipWords(cameraId, clip.from, clip.to)} · ${t('clip_' + clip.state)}`);
     } catch (error) {
       fill(clipStatus, error.message);
     }
@@ -146,7 +154,7 @@ export function mountSecurity(root, { live }) {
     // The clip-ready message is the protocol's (snake_case, as on MQTT sc/v1/video/{camera}/clip).
     live.on('clip', ready => {
       const id = ready.clip_id ?? ready.clipId;
-      if (typeof ready.url === 'string' && ready.url.startsWith('/')) fill(clipStatus, `${t('clipReady')}: `, h('a', { href: ready.url, download: '', 'data-testid': 'clip-link' }, id));
+      if (typeof ready.url === 'string' && ready.url.startsWith('/')) fill(clipStatus, `${t('clipReady')}: `, h('a', { href: ready.url, download: '', 'data-testid': 'clip-link', 'data-clip-id': id }, clipWords(ready.camera, ready.from, ready.to)));
     }),
     live.onReconnect(() => { loadCameras(); loadEvents(); }),
   ];

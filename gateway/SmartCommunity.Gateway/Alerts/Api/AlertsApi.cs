@@ -70,10 +70,34 @@ public static class AlertsApi
     private static Results<Ok<AlertDetail>, NotFound> Get(string id, ClaimsPrincipal user, AlertStore store, GridRegistry grid) =>
         Visible(id, user, store, grid) is { } alert ? TypedResults.Ok(new AlertDetail(alert, store.History(id))) : TypedResults.NotFound();
 
-    private static Results<ContentHttpResult, NotFound> GetCap(string id, ClaimsPrincipal user, AlertStore store, GridRegistry grid, IOptions<AlertsOptions> options) =>
-        Visible(id, user, store, grid) is { } alert
-            ? TypedResults.Content(CapWriter.Render(alert, options.Value.Cap, grid.Snapshot).ToString(), CapMediaType)
-            : TypedResults.NotFound();
+    /// <summary>
+    /// The alert as CAP 1.2, checked before it leaves: a message a CAP consumer would refuse is not handed out, but
+    /// answered 500 <c>cap_invalid</c> with the rules it breaks, counted and logged (an alert's text or evidence, or a
+    /// setting, that CAP cannot carry is the gateway's fault, not the caller's).
+    /// </summary>
+    private static Results<ContentHttpResult, NotFound, JsonHttpResult<ApiProblem>> GetCap(
+        string id, HttpContext http, ClaimsPrincipal user, AlertStore store, GridRegistry grid, IOptions<AlertsOptions> options, AlertMetrics metrics, ILoggerFactory logs)
+    {
+        if (Visible(id, user, store, grid) is not { } alert)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var self = new Uri($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
+        var cap = CapWriter.Render(alert, options.Value.Cap, grid.Snapshot, self);
+        var violations = CapValidator.Validate(cap);
+        if (violations.Count == 0)
+        {
+            return TypedResults.Content(cap.ToString(), CapMediaType);
+        }
+
+        metrics.CapInvalid.Inc();
+        logs.CreateLogger(typeof(CapValidator)).LogWarning("CAP export of alert {AlertId} refused: {Violations}", alert.Id,
+            string.Join("; ", violations.Select(v => $"{v.Path} {v.Rule}")));
+        var problem = ApiProblem.Of(StatusCodes.Status500InternalServerError, "cap_invalid", $"The alert cannot be exported as valid CAP 1.2: {violations.Count} rule(s) broken.")
+            with { Errors = violations.GroupBy(v => v.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(v => v.Rule).ToArray(), StringComparer.Ordinal) };
+        return TypedResults.Json(problem, statusCode: StatusCodes.Status500InternalServerError, contentType: "application/problem+json");
+    }
 
     private static ContentHttpResult Feed(HttpContext http, ClaimsPrincipal user, AlertStore store, GridRegistry grid, IOptions<AlertsOptions> options, TimeProvider time)
     {

@@ -12,7 +12,11 @@ public static class CapWriter
 {
     public static readonly XNamespace Ns = "urn:oasis:names:tc:emergency:cap:1.2";
 
-    public static XDocument Render(Alert alert, CapOptions options, GridSnapshot grid)
+    /// <param name="baseUri">
+    /// The gateway's address as the consumer reaches it: evidence links the gateway serves itself (<c>/api/…</c>)
+    /// are made absolute against it, since §3.2.3 allows a relative <c>uri</c> only beside a <c>derefUri</c>.
+    /// </param>
+    public static XDocument Render(Alert alert, CapOptions options, GridSnapshot grid, Uri? baseUri = null)
     {
         // §3.2.1 msgType: the first message is an Alert; later states are Updates, a withdrawal is a Cancel.
         var msgType = alert.State == AlertState.Cancelled ? "Cancel" : alert.Version <= 1 && alert.State == AlertState.Raised ? "Alert" : "Update";
@@ -37,8 +41,8 @@ public static class CapWriter
         }
 
         var areaDesc = AreaDescription(alert, grid);
-        root.Add(Info(alert, "zh-CN", alert.Title.Zh, alert.Text.Zh, areaDesc.Zh, options, grid));
-        root.Add(Info(alert, "en-US", alert.Title.En, alert.Text.En, areaDesc.En, options, grid));
+        root.Add(Info(alert, "zh-CN", alert.Title.Zh, alert.Text.Zh, areaDesc.Zh, options, grid, baseUri));
+        root.Add(Info(alert, "en-US", alert.Title.En, alert.Text.En, areaDesc.En, options, grid, baseUri));
         return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
     }
 
@@ -79,7 +83,7 @@ public static class CapWriter
         _ => "Other",
     };
 
-    private static XElement Info(Alert alert, string language, string title, string text, string areaDesc, CapOptions options, GridSnapshot grid)
+    private static XElement Info(Alert alert, string language, string title, string text, string areaDesc, CapOptions options, GridSnapshot grid, Uri? baseUri)
     {
         var info = new XElement(Ns + "info",
             new XElement(Ns + "language", language),
@@ -109,7 +113,7 @@ public static class CapWriter
             info.Add(new XElement(Ns + "resource",
                 new XElement(Ns + "resourceDesc", evidence.Description ?? evidence.Kind),
                 new XElement(Ns + "mimeType", evidence.MimeType ?? "application/octet-stream"),
-                new XElement(Ns + "uri", evidence.Uri)));
+                new XElement(Ns + "uri", Absolute(evidence.Uri, baseUri))));
         }
 
         info.Add(Area(alert, areaDesc, options, grid));
@@ -165,6 +169,9 @@ public static class CapWriter
         AlertState.Cancelled => $"Cancelled: {alert.ResolutionNote}",
         _ => null,
     };
+
+    private static string Absolute(string uri, Uri? baseUri) =>
+        baseUri is not null && !CapValidator.IsAbsoluteUri(uri) && Uri.TryCreate(baseUri, uri, out var full) ? full.AbsoluteUri : uri;
 
     private static XElement Parameter(string name, string value) => new(Ns + "parameter", new XElement(Ns + "valueName", name), new XElement(Ns + "value", value));
 

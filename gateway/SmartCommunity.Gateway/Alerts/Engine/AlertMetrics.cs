@@ -9,6 +9,8 @@ internal sealed class AlertMetrics(MetricsRegistry registry)
     private readonly ConcurrentDictionary<(string, string), Counter> _notifications = new();
     private readonly ConcurrentDictionary<string, Counter> _dropped = new(StringComparer.Ordinal);
 
+    public Counter CapInvalid { get; } = registry.Counter("sc_alerts_cap_invalid_total", "CAP exports refused because the rendered message broke a CAP 1.2 rule (answered 500 cap_invalid, logged with the rules).");
+
     public Counter Raised { get; } = registry.Counter("sc_alerts_raised_total", "Alerts created (a new open alert for a source and type).");
 
     public Counter Updated { get; } = registry.Counter("sc_alerts_updated_total", "Triggers folded into an open alert (repeat, group burst, level change).");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SmartCommunity.Gateway.Alerts;
 using SmartCommunity.Gateway.Devices;
+using SmartCommunity.Gateway.Video.Footage;
 using SmartCommunity.Gateway.WaterSafety.Commands;
 using SmartCommunity.Protocol.Messages;
 
@@ -83,7 +84,7 @@ internal sealed class DangerZoneResponder(SpotMonitor monitor, IAlertService ale
 
         // Footage around the event: 30 s before to 2 min after, served by the video feature.
         evidence.Add(new EvidenceLink("footage", $"/api/video/cameras/{cameraId}/footage?from={seen.AddSeconds(-30).ToUnixTimeMilliseconds()}&to={seen.AddMinutes(2).ToUnixTimeMilliseconds()}",
-            "录像 footage", "video/mp4", seen.AddSeconds(-30), seen.AddMinutes(2)));
+            "录像 footage", FootageApi.PlaylistType, seen.AddSeconds(-30), seen.AddMinutes(2)));
         var level = red ? AlertLevel.Red : risk >= RiskLevel.Yellow ? AlertLevel.Orange : AlertLevel.Yellow;
         var whyZh = string.Join("；", state.Reasons.Select(r => r.Zh));
         var why = string.Join("; ", state.Reasons.Select(r => r.En));
