@@ -109,6 +109,17 @@ public sealed class Gb28181Options : IValidatableObject
     [Range(0, 10_000)]
     public int RecordFirstChannels { get; set; } = 4;
 
+    /// <summary>
+    /// Events the gateway subscribes to at each registered device (GB/T 28181-2016 §9.11): a comma list of
+    /// <c>Catalog</c> and <c>Alarm</c>. Default none (a device then reports alarms by MESSAGE and its catalog when
+    /// asked). A device's attribute <c>gb28181.subscribe</c> overrides it.
+    /// </summary>
+    [RegularExpression("^\\s*((Catalog|Alarm)\\s*(,\\s*(Catalog|Alarm)\\s*)*)?$")]
+    public string Subscribe { get; set; } = "";
+
+    /// <summary>Expires asked in a SUBSCRIBE; refreshed at four fifths of what the device granted. Default 3 600 s.</summary>
+    public TimeSpan SubscriptionExpires { get; set; } = TimeSpan.FromSeconds(3_600);
+
     public string EffectiveRealm => string.IsNullOrEmpty(Realm) ? ServerId[..Math.Min(10, ServerId.Length)] : Realm;
 
     public string EffectiveAddress => !string.IsNullOrEmpty(AdvertisedAddress) ? AdvertisedAddress : BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : BindAddress;
@@ -138,6 +149,11 @@ public sealed class Gb28181Options : IValidatableObject
         if (DeviceUtcOffset < TimeSpan.FromHours(-14) || DeviceUtcOffset > TimeSpan.FromHours(14) || RecordQueryTimeout <= TimeSpan.Zero || MaxRecordQuerySpan <= TimeSpan.Zero || MaxPlaybackSpan <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Gb28181: DeviceUtcOffset must be within ±14 h; RecordQueryTimeout, MaxRecordQuerySpan and MaxPlaybackSpan must be positive.");
+        }
+
+        if (SubscriptionExpires < TimeSpan.FromSeconds(10))
+        {
+            yield return new ValidationResult("Gb28181:SubscriptionExpires must be at least 10 s.", [nameof(SubscriptionExpires)]);
         }
 
         if (MinExpires <= TimeSpan.Zero || MaxExpires < MinExpires || KeepaliveInterval <= TimeSpan.Zero || NonceLifetime <= TimeSpan.Zero)
