@@ -36,6 +36,9 @@ public sealed class GbGateway : IAsyncLifetime
     /// <summary>NVR that the gateway subscribes to for Catalog and Alarm (attribute gb28181.subscribe; same password as the live NVRs).</summary>
     public const string SubscribeNvr = "34020000001180000007";
 
+    /// <summary>NVR for the playback end test (same password as the live NVRs).</summary>
+    public const string PlaybackNvr = "34020000001180000008";
+
     public const int MaxRegistersPerMinute = 30;
 
     /// <summary>Channels of one device recorded and analysed by default (the catalog test's NVR has more).</summary>
@@ -73,6 +76,7 @@ public sealed class GbGateway : IAsyncLifetime
             ["Gb28181__MediaPortMax"] = (MediaPortMin + 40).ToString(CultureInfo.InvariantCulture),
         }, [
             new { id = SubscribeNvr, kind = "camera", name = "订阅 NVR", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.subscribe"] = "Catalog,Alarm" } },
+            new { id = PlaybackNvr, kind = "camera", name = "回放 NVR", cellId = "c1", secret = LivePassword },
             new { id = RecordsNvr, kind = "camera", name = "录像 NVR", cellId = "c1", secret = LivePassword },
             new { id = PtzNvr, kind = "camera", name = "云台 NVR", cellId = "c1", secret = LivePassword },
             new { id = AlarmNvr, kind = "camera", name = "堤坝 NVR", cellId = "c1", secret = LivePassword },
