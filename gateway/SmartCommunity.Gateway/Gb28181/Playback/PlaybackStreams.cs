@@ -19,6 +19,22 @@ public sealed class PlaybackSession(string channelId, string parentId, LiveChann
 
     public ChannelReader<byte[]> Reader { get; } = reader;
 
+    /// <summary>The playback's handle for control (seek, speed, pause): random, so one caller cannot guess another's.</summary>
+    public string Id { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>Length of the range played, in seconds (a seek may not go beyond it).</summary>
+    public long Seconds { get; init; }
+
+    private long _mansRtspCSeq;
+
+    /// <summary>The next CSeq inside MANSRTSP bodies (its own sequence, Appendix B).</summary>
+    internal long NextMansRtspCSeq() => Interlocked.Increment(ref _mansRtspCSeq);
+
+    /// <summary>The next SIP CSeq in the INVITE dialog (INFO, then BYE; RFC 3261 §12.2.1.1).</summary>
+    internal long NextCSeq() => Interlocked.Increment(ref _cseq);
+
+    private long _cseq;
+
     internal MediaReceiver? Receiver { get; set; }
 
     internal DeviceSession? Session { get; set; }
@@ -29,7 +45,11 @@ public sealed class PlaybackSession(string channelId, string parentId, LiveChann
 
     internal string? To { get; set; }
 
-    internal long CSeq { get; set; }
+    internal long CSeq
+    {
+        get => Interlocked.Read(ref _cseq);
+        set => Interlocked.Exchange(ref _cseq, value);
+    }
 
     internal int Ended;
 }
@@ -65,7 +85,7 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         var tcp = transport == "TCP";
         var ssrc = Sdp.Ssrc(playback: true, options.EffectiveRealm, Interlocked.Increment(ref _ssrcSequence));
         var channel = new LiveChannel(channelId);
-        var playback = new PlaybackSession(channelId, session.DeviceId, channel, channel.Attach());
+        var playback = new PlaybackSession(channelId, session.DeviceId, channel, channel.Attach()) { Seconds = (long)(end - start).TotalSeconds };
         var receiver = MediaReceiver.Open(options, tcp, [session.Remote.Address], uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
         if (receiver is null)
         {
@@ -122,6 +142,39 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         }
 
         return (playback, null);
+    }
+
+    /// <summary>A running playback by its <see cref="PlaybackSession.Id"/>, or null.</summary>
+    public PlaybackSession? Find(string id) => _running.Keys.FirstOrDefault(p => p.Id == id);
+
+    /// <summary>
+    /// Sends a MANSRTSP body (seek, speed, pause, resume; GB/T 28181-2016 §9.8.2, Appendix B) to the device in the
+    /// playback's dialog as INFO; the device's status code, or null when it did not answer.
+    /// </summary>
+    public async Task<int?> ControlAsync(PlaybackSession playback, Func<long, byte[]> body)
+    {
+        if (playback.Ended != 0 || playback.Session is not { } session || sessions.Get(session.DeviceId) is not { } current)
+        {
+            return null;
+        }
+
+        var info = client.NewRequest("INFO", current, playback.CallId, playback.FromTag, playback.NextCSeq(), playback.ChannelId);
+        info.Set("To", playback.To ?? info.Get("To")!);
+        info.Add("Content-Type", "Application/MANSRTSP");
+        info.Body = body(playback.NextMansRtspCSeq());
+        SipMessage? answer;
+        try
+        {
+            answer = await client.SendAsync(info, current, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "GB/T 28181: playback control of {Channel} failed", playback.ChannelId);
+            answer = null;
+        }
+
+        metrics.Stream(answer?.StatusCode is >= 200 and < 300 ? "playback-control-answered" : answer is null ? "playback-control-unanswered" : "playback-control-refused");
+        return answer?.StatusCode;
     }
 
     /// <summary>A BYE from the device: its playback with that Call-ID ends; false when none has it.</summary>
@@ -209,7 +262,7 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         metrics.Stream("playback-ended-" + reason);
         if (sendBye && playback.Session is { } session && sessions.Get(session.DeviceId) is { } current)
         {
-            var bye = client.NewRequest("BYE", current, playback.CallId, playback.FromTag, playback.CSeq + 1, playback.ChannelId);
+            var bye = client.NewRequest("BYE", current, playback.CallId, playback.FromTag, playback.NextCSeq(), playback.ChannelId);
             bye.Set("To", playback.To ?? bye.Get("To")!);
             var answer = await client.SendAsync(bye, current, TimeSpan.FromSeconds(4)).ConfigureAwait(false);
             metrics.Stream(answer?.StatusCode is >= 200 and < 300 ? "playback-bye-answered" : "playback-bye-unanswered");
