@@ -64,10 +64,12 @@ public sealed class Gb28181Options : IValidatableObject
     public int MediaPortMax { get; set; } = 30_999;
 
     /// <summary>
-    /// RTP transport asked of devices: <c>UDP</c> (default) or <c>TCP</c> (the gateway listens, GB/T 28181-2016 §9.2
-    /// passive mode). A device's attribute <c>gb28181.mediaTransport</c> overrides it for its channels.
+    /// RTP transport asked of devices: <c>UDP</c> (default), <c>TCP</c> or <c>TCP-PASSIVE</c> (the gateway listens,
+    /// GB/T 28181-2016 §9.2 passive mode), or <c>TCP-ACTIVE</c> (for playback the gateway connects to the port the device
+    /// answers, RFC 4145; live streams use passive TCP for it). A device's attribute <c>gb28181.mediaTransport</c>
+    /// overrides it for its channels.
     /// </summary>
-    [RegularExpression("^(UDP|TCP)$")]
+    [RegularExpression("^(UDP|TCP|TCP-PASSIVE|TCP-ACTIVE)$")]
     public string MediaTransport { get; set; } = "UDP";
 
     /// <summary>How long a device may take to answer an INVITE. Default 10 s.</summary>

@@ -36,8 +36,10 @@ public sealed class GbGateway : IAsyncLifetime
     /// <summary>NVR that the gateway subscribes to for Catalog and Alarm (attribute gb28181.subscribe; same password as the live NVRs).</summary>
     public const string SubscribeNvr = "34020000001180000007";
 
-    /// <summary>NVR for the playback end test (same password as the live NVRs).</summary>
+    /// <summary>NVRs for the playback end, control and TCP tests (same password as the live NVRs): UDP, TCP passive, TCP active.</summary>
     public const string PlaybackNvr = "34020000001180000008";
+    public const string PlaybackNvrTcp = "34020000001180000009";
+    public const string PlaybackNvrTcpActive = "34020000001180000010";
 
     public const int MaxRegistersPerMinute = 30;
 
@@ -77,6 +79,8 @@ public sealed class GbGateway : IAsyncLifetime
         }, [
             new { id = SubscribeNvr, kind = "camera", name = "订阅 NVR", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.subscribe"] = "Catalog,Alarm" } },
             new { id = PlaybackNvr, kind = "camera", name = "回放 NVR", cellId = "c1", secret = LivePassword },
+            new { id = PlaybackNvrTcp, kind = "camera", name = "回放 NVR TCP", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP" } },
+            new { id = PlaybackNvrTcpActive, kind = "camera", name = "回放 NVR TCP 主动", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP-ACTIVE" } },
             new { id = RecordsNvr, kind = "camera", name = "录像 NVR", cellId = "c1", secret = LivePassword },
             new { id = PtzNvr, kind = "camera", name = "云台 NVR", cellId = "c1", secret = LivePassword },
             new { id = AlarmNvr, kind = "camera", name = "堤坝 NVR", cellId = "c1", secret = LivePassword },

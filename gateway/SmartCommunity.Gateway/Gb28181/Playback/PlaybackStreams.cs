@@ -82,12 +82,14 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         }
 
         var transport = devices.Get(session.DeviceId)?.Device.Attributes.GetValueOrDefault(LiveStreams.TransportAttribute)?.ToUpperInvariant() ?? options.MediaTransport;
-        var tcp = transport == "TCP";
+        // TCP (or TCP-PASSIVE): the gateway listens and the device connects; TCP-ACTIVE: the gateway connects to the device.
+        var tcp = transport.StartsWith("TCP", StringComparison.Ordinal);
+        var active = transport == "TCP-ACTIVE";
         var ssrc = Sdp.Ssrc(playback: true, options.EffectiveRealm, Interlocked.Increment(ref _ssrcSequence));
         var channel = new LiveChannel(channelId);
         var playback = new PlaybackSession(channelId, session.DeviceId, channel, channel.Attach()) { Seconds = (long)(end - start).TotalSeconds };
-        var receiver = MediaReceiver.Open(options, tcp, [session.Remote.Address], uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
-        if (receiver is null)
+        var receiver = active ? null : MediaReceiver.Open(options, tcp, [session.Remote.Address], uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
+        if (receiver is null && !active)
         {
             metrics.Stream("playback-refused-no-media-port");
             return (null, "no-media-port");
@@ -98,7 +100,8 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         invite.Add("Contact", $"<sip:{options.ServerId}@{host}:{options.Port.ToString(CultureInfo.InvariantCulture)}>");
         invite.Add("Subject", $"{channelId}:{ssrc},{options.ServerId}:0"); // §9.2.2.1 / Appendix I, as for live.
         invite.Add("Content-Type", "APPLICATION/SDP");
-        invite.Body = System.Text.Encoding.ASCII.GetBytes(Sdp.PlaybackOffer(channelId, host, receiver.Port, ssrc, start.ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), tcp));
+        invite.Body = System.Text.Encoding.ASCII.GetBytes(Sdp.PlaybackOffer(channelId, host, receiver?.Port ?? 9, ssrc, start.ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), tcp,
+            active ? "active" : "passive"));
         metrics.Stream("playback-invited");
         SipMessage? answer;
         try
@@ -115,19 +118,39 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         {
             var failure = answer is null ? "invite-timeout" : "refused-by-device";
             metrics.Stream("playback-" + failure);
-            await receiver.DisposeAsync().ConfigureAwait(false);
-            return (null, failure);
-        }
+            if (receiver is not null)
+            {
+                await receiver.DisposeAsync().ConfigureAwait(false);
+            }
 
-        if (Sdp.Parse(answer.Body.Span)?.Ssrc is { } answered && uint.TryParse(answered, NumberStyles.None, CultureInfo.InvariantCulture, out var answeredSsrc))
-        {
-            receiver.Expect(answeredSsrc); // The device's y= wins (Appendix F).
+            return (null, failure);
         }
 
         var ack = client.NewRequest("ACK", session, invite.CallId, SipUri.Param(invite.Get("From"), "tag"), invite.CSeq!.Value.Number, channelId);
         ack.Set("To", answer.Get("To") ?? invite.Get("To")!);
         await client.SendOnceAsync(ack, session).ConfigureAwait(false);
-        playback.Receiver = receiver;
+        var sdp = Sdp.Parse(answer.Body.Span);
+        if (active)
+        {
+            // Connect only to the device's own address (never where an answer points us) and only over TCP.
+            if (sdp is null || !sdp.Transport.StartsWith("TCP", StringComparison.OrdinalIgnoreCase) || !System.Net.IPAddress.TryParse(sdp.Address, out var address)
+                || !address.Equals(session.Remote.Address))
+            {
+                metrics.Stream("playback-refused-bad-answer");
+                var bye = client.NewRequest("BYE", session, invite.CallId, SipUri.Param(invite.Get("From"), "tag"), invite.CSeq!.Value.Number + 1, channelId);
+                bye.Set("To", answer.Get("To") ?? invite.Get("To")!);
+                _ = client.SendAsync(bye, session, TimeSpan.FromSeconds(4));
+                return (null, "refused-by-device");
+            }
+
+            receiver = MediaReceiver.Connect(new System.Net.IPEndPoint(address, sdp.Port), uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
+        }
+
+        if (sdp?.Ssrc is { } answered && uint.TryParse(answered, NumberStyles.None, CultureInfo.InvariantCulture, out var answeredSsrc))
+        {
+            receiver!.Expect(answeredSsrc); // The device's y= wins (Appendix F).
+        }
+        playback.Receiver = receiver!;
         playback.Session = session;
         playback.CallId = invite.CallId;
         playback.FromTag = SipUri.Param(invite.Get("From"), "tag");
@@ -135,7 +158,7 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         playback.CSeq = invite.CSeq!.Value.Number;
         _running[playback] = 0;
         metrics.Stream("playback-answered");
-        logger.LogInformation("GB/T 28181: playback of {Channel} from {Start:o} to {End:o} on port {Port}", channelId, start, end, receiver.Port);
+        logger.LogInformation("GB/T 28181: playback of {Channel} from {Start:o} to {End:o} over {Transport} on port {Port}", channelId, start, end, transport, receiver!.Port);
         if (tcp)
         {
             _ = receiver.Ended.ContinueWith(_ => EndAsync(playback, "tcp-closed", sendBye: true), TaskScheduler.Default);
