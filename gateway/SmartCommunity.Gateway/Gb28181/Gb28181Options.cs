@@ -122,6 +122,9 @@ public sealed class Gb28181Options : IValidatableObject
     /// <summary>Expires asked in a SUBSCRIBE; refreshed at four fifths of what the device granted. Default 3 600 s.</summary>
     public TimeSpan SubscriptionExpires { get; set; } = TimeSpan.FromSeconds(3_600);
 
+    /// <summary>The superior platform to cascade to (off by default).</summary>
+    public Cascade.UpstreamOptions Upstream { get; set; } = new();
+
     public string EffectiveRealm => string.IsNullOrEmpty(Realm) ? ServerId[..Math.Min(10, ServerId.Length)] : Realm;
 
     public string EffectiveAddress => !string.IsNullOrEmpty(AdvertisedAddress) ? AdvertisedAddress : BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : BindAddress;
@@ -151,6 +154,11 @@ public sealed class Gb28181Options : IValidatableObject
         if (DeviceUtcOffset < TimeSpan.FromHours(-14) || DeviceUtcOffset > TimeSpan.FromHours(14) || RecordQueryTimeout <= TimeSpan.Zero || MaxRecordQuerySpan <= TimeSpan.Zero || MaxPlaybackSpan <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Gb28181: DeviceUtcOffset must be within ±14 h; RecordQueryTimeout, MaxRecordQuerySpan and MaxPlaybackSpan must be positive.");
+        }
+
+        foreach (var result in Upstream.Validate())
+        {
+            yield return result;
         }
 
         if (SubscriptionExpires < TimeSpan.FromSeconds(10))

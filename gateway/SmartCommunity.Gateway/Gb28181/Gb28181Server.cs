@@ -14,7 +14,7 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// (device presence, and with it the <c>device_offline</c> alert), and its channels with it.
 /// </summary>
 public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar registrar, SipClient client, SipCredentialStore credentials,
-    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, Subscriptions subscriptions, LiveStreams streams, LiveRelay relay, GbCameras cameras,
+    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, Subscriptions subscriptions, Cascade.UpstreamPlatform upstream, LiveStreams streams, LiveRelay relay, GbCameras cameras,
     Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService
 {
@@ -38,6 +38,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         relay.Start();
         cameras.FollowRelay();
         _logger.LogInformation("GB/T 28181 SIP server on {Address}:{Port} (UDP and TCP), realm {Realm}", _options.BindAddress, _options.Port, _options.EffectiveRealm);
+        var cascade = upstream.Enabled ? upstream.RunAsync(stoppingToken) : Task.CompletedTask;
         try
         {
             var period = TimeSpan.FromTicks(Math.Clamp(_options.KeepaliveInterval.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(5).Ticks));
@@ -59,6 +60,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             await streams.StopAllAsync().ConfigureAwait(false);
             await playbacks.StopAllAsync().ConfigureAwait(false);
             await subscriptions.StopAllAsync().ConfigureAwait(false);
+            await cascade.ConfigureAwait(false); // Unregisters from the superior platform.
             await relay.DisposeAsync().ConfigureAwait(false);
             await _transport.DisposeAsync().ConfigureAwait(false);
         }
@@ -105,6 +107,9 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             case "MESSAGE" or "NOTIFY" when _recent.TryGet(message, out var earlier):
                 metrics.Refused("retransmission-absorbed");
                 await peer.SendAsync(earlier).ConfigureAwait(false);
+                break;
+            case "MESSAGE" when upstream.IsFromUpstream(message, peer):
+                await upstream.HandleMessageAsync(message, response => AnswerAsync(message, peer, response)).ConfigureAwait(false);
                 break;
             case "MESSAGE":
                 await MessageAsync(message, peer).ConfigureAwait(false);

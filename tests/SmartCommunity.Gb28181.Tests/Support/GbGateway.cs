@@ -10,7 +10,7 @@ namespace SmartCommunity.Gb28181.Tests.Support;
 /// The real gateway process with its GB/T 28181 server on a free port, keepalive every 2 s (offline after 3 missed),
 /// at most 30 REGISTERs a minute per address, 2 channels per device recorded by default, messages up to 16 KiB, and seeded devices: an NVR and an IPC with known passwords. Shared by the tests of one class.
 /// </summary>
-public sealed class GbGateway : IAsyncLifetime
+public class GbGateway : IAsyncLifetime
 {
     public const string ServerId = "34020000002000000001";
     public const string Realm = "3402000000";
@@ -47,7 +47,16 @@ public sealed class GbGateway : IAsyncLifetime
     public const int RecordFirstChannels = 2;
     public const int MaxMessageBytes = 16_384;
 
+    private readonly IReadOnlyDictionary<string, string> _extra;
     private GatewayProcess? _gateway;
+
+    public GbGateway()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="extra">Settings added to the GB/T 28181 ones (a subclass's, e.g. the superior platform to cascade to).</param>
+    protected GbGateway(IReadOnlyDictionary<string, string> extra) => _extra = extra;
 
     public GatewayProcess Process => _gateway!;
 
@@ -61,7 +70,7 @@ public sealed class GbGateway : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var work = Directory.CreateTempSubdirectory("sc-gb28181-").FullName;
-        _gateway = await GatewayProcess.StartAsync(work, 0, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Gb28181__Enabled"] = "true",
             ["Gb28181__Port"] = SipPort.ToString(CultureInfo.InvariantCulture),
@@ -76,7 +85,13 @@ public sealed class GbGateway : IAsyncLifetime
             ["Alerts__DeviceHealth__OfflineGrace"] = "00:00:01",
             ["Gb28181__MediaPortMin"] = MediaPortMin.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__MediaPortMax"] = (MediaPortMin + 40).ToString(CultureInfo.InvariantCulture),
-        }, [
+        };
+        foreach (var (key, value) in _extra)
+        {
+            settings[key] = value;
+        }
+
+        _gateway = await GatewayProcess.StartAsync(work, 0, settings, [
             new { id = SubscribeNvr, kind = "camera", name = "订阅 NVR", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.subscribe"] = "Catalog,Alarm" } },
             new { id = PlaybackNvr, kind = "camera", name = "回放 NVR", cellId = "c1", secret = LivePassword },
             new { id = PlaybackNvrTcp, kind = "camera", name = "回放 NVR TCP", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP" } },
