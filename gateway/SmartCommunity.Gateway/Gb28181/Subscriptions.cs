@@ -184,7 +184,8 @@ public sealed class Subscriptions(Gb28181Options options, SipClient client, Devi
         SipMessage? answer;
         try
         {
-            answer = await client.SendAsync(request, session, TimeSpan.FromSeconds(expires == TimeSpan.Zero ? 2 : 10)).ConfigureAwait(false);
+            // Timer F (RFC 3261 §17.1.2.2, 64·T1) for a subscription; a stopping gateway does not wait that long.
+            answer = await client.SendAsync(request, session, TimeSpan.FromSeconds(expires == TimeSpan.Zero ? 2 : 32)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {

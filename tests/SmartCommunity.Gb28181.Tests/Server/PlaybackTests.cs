@@ -34,7 +34,7 @@ public sealed class PlaybackTests(GbGateway gateway) : IClassFixture<GbGateway>
 
         using var response = await StartAsync(gateway, channel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var offer = File.ReadAllText(Path.Combine(sipp.Directory, "invite.txt")).Trim().Split(' ');
+        var offer = await OfferAsync(sipp);
         Assert.Equal("Playback", offer[2]);
         var download = response.Content.ReadAsByteArrayAsync();
         await PsRtpSender.SendUdpAsync(PsRtpSender.Packetize(clip, uint.Parse(offer[1], CultureInfo.InvariantCulture), 2), 2, int.Parse(offer[0], CultureInfo.InvariantCulture));
@@ -61,7 +61,7 @@ public sealed class PlaybackTests(GbGateway gateway) : IClassFixture<GbGateway>
         using var response = await StartAsync(gateway, channel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var id = Assert.Single(response.Headers.GetValues("X-Playback-Id"));
-        var offer = File.ReadAllText(Path.Combine(sipp.Directory, "invite.txt")).Trim().Split(' ');
+        var offer = await OfferAsync(sipp);
         var download = response.Content.ReadAsByteArrayAsync();
         // Media flows meanwhile, so the playback does not end for want of RTP.
         var sending = PsRtpSender.SendUdpAsync(PsRtpSender.Packetize(clip, uint.Parse(offer[1], CultureInfo.InvariantCulture), 6), 6, int.Parse(offer[0], CultureInfo.InvariantCulture));
@@ -85,7 +85,10 @@ public sealed class PlaybackTests(GbGateway gateway) : IClassFixture<GbGateway>
         }
 
         // The device saw the four MANSRTSP bodies of Appendix B, in order; then its file ended, and with it the playback.
-        var lines = File.ReadAllLines(Path.Combine(sipp.Directory, "mansrtsp.txt")).Select(l => l.Trim()).ToArray();
+        var path = Path.Combine(sipp.Directory, "mansrtsp.txt");
+        string[] Lines() => File.Exists(path) ? [.. File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0)] : [];
+        await Eventually.TrueAsync(() => Lines().Length >= 4, () => "SIPp wrote four MANSRTSP bodies: " + string.Join(" | ", Lines()), Wait);
+        var lines = Lines();
         Assert.Equal(["PLAY Range: npt=120-", "PLAY Scale: 2.0", "PAUSE PauseTime: now", "PLAY Range: npt=now-"], lines);
         await download.WaitAsync(Wait);
         await sending.WaitAsync(Wait);
@@ -95,6 +98,15 @@ public sealed class PlaybackTests(GbGateway gateway) : IClassFixture<GbGateway>
     }
 
     private Task<double> Streams(string change) => gateway.Process.MetricAsync("sc_gb28181_streams_total", $"change=\"{change}\"");
+
+    /// <summary>What SIPp wrote of the INVITE (port, SSRC, s=, a=setup): its exec runs in a shell of its own, so the file may come a moment after the 200.</summary>
+    internal static async Task<string[]> OfferAsync(SippProcess sipp)
+    {
+        var path = Path.Combine(sipp.Directory, "invite.txt");
+        string[] Read() => File.Exists(path) ? File.ReadAllText(path).Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+        await Eventually.TrueAsync(() => Read().Length >= 3, () => "SIPp wrote the INVITE's offer:\n" + sipp.Trace(), Wait);
+        return Read();
+    }
 
     internal static Dictionary<string, string> PlaybackValues(string device, string channel, string sdpTransport, string sdpSetup, int answerPort)
     {

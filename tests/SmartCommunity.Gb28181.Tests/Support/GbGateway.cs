@@ -80,6 +80,8 @@ public class GbGateway : IAsyncLifetime
             ["Gb28181__MaxRegistersPerSourcePerMinute"] = MaxRegistersPerMinute.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__MaxMessageBytes"] = MaxMessageBytes.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__StreamLinger"] = "00:00:02",
+            // A loaded CI machine may take longer than the default 15 s for SIPp's several answers; no test waits for the timeout itself.
+            ["Gb28181__RecordQueryTimeout"] = "00:01:30",
             ["Gb28181__RecordFirstChannels"] = RecordFirstChannels.ToString(CultureInfo.InvariantCulture),
             ["Video__DownAlertAfter"] = "00:00:03",
             ["Alerts__DeviceHealth__OfflineGrace"] = "00:00:01",
