@@ -84,6 +84,48 @@ public sealed class CatalogSync(DeviceRegistry devices, DevicePresence presence,
         return stored;
     }
 
+    /// <summary>
+    /// A Catalog NOTIFY's changes (GB/T 28181-2016 §9.11.2, A.2.5): ADD and UPDATE (and an item without Event) are
+    /// stored as a catalog item is; ON brings a channel online; OFF, VLOST (video lost) and DEFECT (fault) take it
+    /// offline; DEL takes it offline with status DEL (its camera, footage and settings stay for an admin to delete).
+    /// Status changes apply only to channels this parent owns; an unknown Event is counted (<c>catalog-unknown-event</c>).
+    /// </summary>
+    public void ApplyChanges(string parentId, long sn, IReadOnlyList<CatalogItem> items)
+    {
+        var stores = items.Where(i => i.Event is null or "ADD" or "UPDATE").ToList();
+        if (stores.Count > 0)
+        {
+            Apply(new Catalog(parentId, sn, stores));
+        }
+
+        foreach (var item in items.Where(i => i.Event is not (null or "ADD" or "UPDATE")))
+        {
+            if (item.Event is not ("ON" or "OFF" or "VLOST" or "DEFECT" or "DEL"))
+            {
+                metrics.Refused("catalog-unknown-event");
+                continue;
+            }
+
+            var existing = devices.Get(item.DeviceId)?.Device;
+            if (existing is null || existing.Attributes.GetValueOrDefault(ParentAttribute) != parentId)
+            {
+                metrics.Refused(existing is null ? "catalog-unknown-channel" : "catalog-channel-owned-elsewhere");
+                continue;
+            }
+
+            var status = item.Event == "ON" ? "ON" : item.Event == "DEL" ? "DEL" : "OFF";
+            var attributes = new Dictionary<string, string>(existing.Attributes) { ["gb28181.status"] = status };
+            if (devices.Upsert(existing with { Attributes = attributes }, null) is { } error)
+            {
+                metrics.Refused("catalog-store-failed");
+                logger.LogWarning("GB/T 28181 channel {Channel} status not stored: {Error}", item.DeviceId, error);
+                continue;
+            }
+
+            SetPresence(item.DeviceId, item.Event == "ON", "catalog event " + item.Event);
+        }
+    }
+
     /// <summary>A parent went offline (or unregistered): its channels go with it.</summary>
     public void ParentOffline(string parentId, string cause)
     {

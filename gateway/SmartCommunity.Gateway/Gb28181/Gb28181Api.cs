@@ -23,6 +23,7 @@ public static class Gb28181Api
         // security and admins, as for PTZ and clip exports (guards see the gateway's own footage of their cells).
         api.MapGet("channels/{id}/records", Playback.RecordsApi.Records).RequireAuthorization(AuthPolicies.PublicSecurity);
         api.MapGet("channels/{id}/playback", Playback.RecordsApi.Playback).RequireAuthorization(AuthPolicies.PublicSecurity);
+        api.MapPost("playbacks/{id}/control", Playback.PlaybackControlApi.Control).RequireAuthorization(AuthPolicies.PublicSecurity);
     }
 
     private static async Task<Results<Ok, BadRequest<ApiProblem>, NotFound<ApiProblem>, Conflict<ApiProblem>, ProblemHttpResult>> Ptz(

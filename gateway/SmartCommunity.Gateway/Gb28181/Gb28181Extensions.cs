@@ -32,6 +32,8 @@ public static class Gb28181Extensions
         builder.Services.AddSingleton<GbCameras>();
         builder.Services.AddSingleton<CatalogSync>();
         builder.Services.AddSingleton<GbAlarms>();
+        builder.Services.AddSingleton<Subscriptions>();
+        builder.Services.AddSingleton<Cascade.UpstreamPlatform>();
         builder.Services.AddSingleton<RecordQueries>();
         builder.Services.AddSingleton<PlaybackStreams>();
         builder.Services.AddSingleton<Gb28181Server>();

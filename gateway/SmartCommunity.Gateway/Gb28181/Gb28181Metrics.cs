@@ -34,5 +34,9 @@ public sealed class Gb28181Metrics(MetricsRegistry metrics)
     public void NewChannel(string defaults) =>
         metrics.Counter("sc_gb28181_new_channels_total", "GB/T 28181 channels that became cameras, by their default (recorded or not-recorded).", ("default", defaults)).Inc();
 
+    /// <summary>The cascade to the superior platform: registered, keepalive, catalog-sent, register-refused, …</summary>
+    public void Cascade(string result) =>
+        metrics.Counter("sc_gb28181_cascade_total", "GB/T 28181 cascade to the superior platform: registrations, keepalives, catalog answers, by result.", ("result", result)).Inc();
+
     public void Gauge(string name, string help, Func<double> read) => metrics.Gauge(name, help, read);
 }

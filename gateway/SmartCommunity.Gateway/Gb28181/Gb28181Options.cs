@@ -64,10 +64,12 @@ public sealed class Gb28181Options : IValidatableObject
     public int MediaPortMax { get; set; } = 30_999;
 
     /// <summary>
-    /// RTP transport asked of devices: <c>UDP</c> (default) or <c>TCP</c> (the gateway listens, GB/T 28181-2016 §9.2
-    /// passive mode). A device's attribute <c>gb28181.mediaTransport</c> overrides it for its channels.
+    /// RTP transport asked of devices: <c>UDP</c> (default), <c>TCP</c> or <c>TCP-PASSIVE</c> (the gateway listens,
+    /// GB/T 28181-2016 §9.2 passive mode), or <c>TCP-ACTIVE</c> (for playback the gateway connects to the port the device
+    /// answers, RFC 4145; live streams use passive TCP for it). A device's attribute <c>gb28181.mediaTransport</c>
+    /// overrides it for its channels.
     /// </summary>
-    [RegularExpression("^(UDP|TCP)$")]
+    [RegularExpression("^(UDP|TCP|TCP-PASSIVE|TCP-ACTIVE)$")]
     public string MediaTransport { get; set; } = "UDP";
 
     /// <summary>How long a device may take to answer an INVITE. Default 10 s.</summary>
@@ -109,6 +111,20 @@ public sealed class Gb28181Options : IValidatableObject
     [Range(0, 10_000)]
     public int RecordFirstChannels { get; set; } = 4;
 
+    /// <summary>
+    /// Events the gateway subscribes to at each registered device (GB/T 28181-2016 §9.11): a comma list of
+    /// <c>Catalog</c> and <c>Alarm</c>. Default none (a device then reports alarms by MESSAGE and its catalog when
+    /// asked). A device's attribute <c>gb28181.subscribe</c> overrides it.
+    /// </summary>
+    [RegularExpression("^\\s*((Catalog|Alarm)\\s*(,\\s*(Catalog|Alarm)\\s*)*)?$")]
+    public string Subscribe { get; set; } = "";
+
+    /// <summary>Expires asked in a SUBSCRIBE; refreshed at four fifths of what the device granted. Default 3 600 s.</summary>
+    public TimeSpan SubscriptionExpires { get; set; } = TimeSpan.FromSeconds(3_600);
+
+    /// <summary>The superior platform to cascade to (off by default).</summary>
+    public Cascade.UpstreamOptions Upstream { get; set; } = new();
+
     public string EffectiveRealm => string.IsNullOrEmpty(Realm) ? ServerId[..Math.Min(10, ServerId.Length)] : Realm;
 
     public string EffectiveAddress => !string.IsNullOrEmpty(AdvertisedAddress) ? AdvertisedAddress : BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : BindAddress;
@@ -138,6 +154,16 @@ public sealed class Gb28181Options : IValidatableObject
         if (DeviceUtcOffset < TimeSpan.FromHours(-14) || DeviceUtcOffset > TimeSpan.FromHours(14) || RecordQueryTimeout <= TimeSpan.Zero || MaxRecordQuerySpan <= TimeSpan.Zero || MaxPlaybackSpan <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Gb28181: DeviceUtcOffset must be within ±14 h; RecordQueryTimeout, MaxRecordQuerySpan and MaxPlaybackSpan must be positive.");
+        }
+
+        foreach (var result in Upstream.Validate())
+        {
+            yield return result;
+        }
+
+        if (SubscriptionExpires < TimeSpan.FromSeconds(10))
+        {
+            yield return new ValidationResult("Gb28181:SubscriptionExpires must be at least 10 s.", [nameof(SubscriptionExpires)]);
         }
 
         if (MinExpires <= TimeSpan.Zero || MaxExpires < MinExpires || KeepaliveInterval <= TimeSpan.Zero || NonceLifetime <= TimeSpan.Zero)

@@ -14,7 +14,7 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// (device presence, and with it the <c>device_offline</c> alert), and its channels with it.
 /// </summary>
 public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar registrar, SipClient client, SipCredentialStore credentials,
-    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, LiveStreams streams, LiveRelay relay, GbCameras cameras,
+    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, Subscriptions subscriptions, Cascade.UpstreamPlatform upstream, LiveStreams streams, LiveRelay relay, GbCameras cameras,
     Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService
 {
@@ -31,13 +31,14 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
     {
         credentials.Load();
         metrics.Gauge("sc_gb28181_registered_devices", "GB/T 28181 devices registered now.", () => sessions.Count);
-        registrar.Registered += session => _ = QueryCatalogAsync(session, stoppingToken);
+        registrar.Registered += session => _ = QueryAndSubscribeAsync(session, stoppingToken);
         _transport = new SipTransport(_options, metrics, _logger);
         client.Transport = _transport;
         _transport.Start(HandleAsync);
         relay.Start();
         cameras.FollowRelay();
         _logger.LogInformation("GB/T 28181 SIP server on {Address}:{Port} (UDP and TCP), realm {Realm}", _options.BindAddress, _options.Port, _options.EffectiveRealm);
+        var cascade = upstream.Enabled ? upstream.RunAsync(stoppingToken) : Task.CompletedTask;
         try
         {
             var period = TimeSpan.FromTicks(Math.Clamp(_options.KeepaliveInterval.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(5).Ticks));
@@ -47,6 +48,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
                 CheckSessions();
                 streams.Tick();
                 playbacks.Tick();
+                subscriptions.Tick();
             }
         }
         catch (OperationCanceledException)
@@ -57,6 +59,8 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         {
             await streams.StopAllAsync().ConfigureAwait(false);
             await playbacks.StopAllAsync().ConfigureAwait(false);
+            await subscriptions.StopAllAsync().ConfigureAwait(false);
+            await cascade.ConfigureAwait(false); // Unregisters from the superior platform.
             await relay.DisposeAsync().ConfigureAwait(false);
             await _transport.DisposeAsync().ConfigureAwait(false);
         }
@@ -77,6 +81,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
                 catalogs.ParentOffline(session.DeviceId, "parent " + cause);
                 streams.ParentOffline(session.DeviceId);
                 playbacks.ParentOffline(session.DeviceId);
+                subscriptions.Forget(session.DeviceId);
                 _logger.LogWarning("GB/T 28181 device {Device} is offline: {Cause}", session.DeviceId, cause);
             }
         }
@@ -99,12 +104,18 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             case "REGISTER":
                 await registrar.HandleAsync(message, peer).ConfigureAwait(false);
                 break;
-            case "MESSAGE" when _recent.TryGet(message, out var earlier):
+            case "MESSAGE" or "NOTIFY" when _recent.TryGet(message, out var earlier):
                 metrics.Refused("retransmission-absorbed");
                 await peer.SendAsync(earlier).ConfigureAwait(false);
                 break;
+            case "MESSAGE" when upstream.IsFromUpstream(message, peer):
+                await upstream.HandleMessageAsync(message, response => AnswerAsync(message, peer, response)).ConfigureAwait(false);
+                break;
             case "MESSAGE":
                 await MessageAsync(message, peer).ConfigureAwait(false);
+                break;
+            case "NOTIFY":
+                await NotifyAsync(message, peer).ConfigureAwait(false);
                 break;
             case "ACK":
                 break; // RFC 3261 §17.2.1: no response to ACK.
@@ -124,7 +135,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             default:
                 metrics.Refused("method-not-allowed");
                 var refused = SipMessage.ResponseTo(message, 405, "Method Not Allowed");
-                refused.Add("Allow", "REGISTER, MESSAGE, ACK, BYE, OPTIONS");
+                refused.Add("Allow", "REGISTER, MESSAGE, NOTIFY, ACK, BYE, OPTIONS");
                 await peer.SendAsync(refused).ConfigureAwait(false);
                 break;
         }
@@ -136,7 +147,8 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         return peer.SendAsync(response);
     }
 
-    private async Task MessageAsync(SipMessage request, SipPeer peer)
+    /// <summary>The registered session that may send this request (from its registered address), or null once refused and answered 403.</summary>
+    private async Task<DeviceSession?> SenderAsync(SipMessage request, SipPeer peer)
     {
         var deviceId = request.FromUser;
         var session = deviceId is null ? null : sessions.Get(deviceId);
@@ -144,7 +156,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         {
             metrics.Refused("not-registered");
             await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 403, "Forbidden: not registered")).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (!session.Remote.Address.Equals(peer.Remote.Address))
@@ -152,14 +164,86 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             // A registered ID from another address: someone else using a device's name.
             metrics.Refused("wrong-source");
             await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 403, "Forbidden: not the registered address")).ConfigureAwait(false);
-            return;
+            return null;
         }
 
+        return session;
+    }
+
+    /// <summary>A body that is MANSCDP, or null once refused and answered 400 (counted <c>manscdp-</c>reason).</summary>
+    private async Task<ManscdpMessage?> BodyAsync(SipMessage request, SipPeer peer)
+    {
         var body = ManscdpMessage.Parse(request.Body.Span, out var reason);
         if (body is null)
         {
             metrics.Refused("manscdp-" + reason);
             await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 400, "Bad Request: " + reason)).ConfigureAwait(false);
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// A NOTIFY in a subscription the gateway holds (GB/T 28181-2016 §9.11): 481 outside one, 500 when its CSeq is not
+    /// above the last one's (RFC 3261 §12.2.2), 400 for a body that is not MANSCDP or not the subscribed event; else 200,
+    /// then a catalog change to the registry or an alarm to the ingest.
+    /// </summary>
+    private async Task NotifyAsync(SipMessage request, SipPeer peer)
+    {
+        if (await SenderAsync(request, peer).ConfigureAwait(false) is not { } session)
+        {
+            return;
+        }
+
+        var subscription = subscriptions.Find(request.CallId, session.DeviceId);
+        if (subscription is null)
+        {
+            metrics.Refused("notify-unknown-subscription");
+            await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 481, "Subscription Does Not Exist")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!Subscriptions.TryAdvance(subscription, request.CSeq?.Number ?? -1))
+        {
+            metrics.Refused("notify-cseq-out-of-order");
+            await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 500, "Server Internal Error")).ConfigureAwait(false);
+            return;
+        }
+
+        if (await BodyAsync(request, peer).ConfigureAwait(false) is not { } body)
+        {
+            return;
+        }
+
+        if (body.Kind != "Notify" || body.CmdType != subscription.Event)
+        {
+            metrics.Refused("notify-wrong-event");
+            await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 400, "Bad Request: not a " + subscription.Event + " notification")).ConfigureAwait(false);
+            return;
+        }
+
+        await AnswerAsync(request, peer, SipMessage.ResponseTo(request, 200, "OK", Registrar.NewTag())).ConfigureAwait(false);
+        session.LastHeard = time.GetUtcNow();
+        if (body.CmdType == "Catalog")
+        {
+            subscriptions.OnCatalogNotify(body, session.DeviceId);
+        }
+        else
+        {
+            metrics.Message("AlarmNotify");
+            await alarms.HandleAsync(body, session.DeviceId).ConfigureAwait(false);
+        }
+
+        if (request.Get("Subscription-State")?.StartsWith("terminated", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            subscriptions.Forget(session.DeviceId, subscription);
+        }
+    }
+
+    private async Task MessageAsync(SipMessage request, SipPeer peer)
+    {
+        if (await SenderAsync(request, peer).ConfigureAwait(false) is not { } session || await BodyAsync(request, peer).ConfigureAwait(false) is not { } body)
+        {
             return;
         }
 
@@ -223,6 +307,45 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             metrics.Refused("alarm-response-failed");
             _logger.LogWarning(ex, "GB/T 28181: alarm response to {Device} failed", session.DeviceId);
         }
+    }
+
+    /// <summary>
+    /// After a registration: the Catalog query, then the subscriptions, once the catalog is complete (or after 30 s), so
+    /// a change notified at once finds the channels it names.
+    /// </summary>
+    private async Task QueryAndSubscribeAsync(DeviceSession session, CancellationToken cancellationToken)
+    {
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnApplied(string deviceId, IReadOnlyList<string> _)
+        {
+            if (deviceId == session.DeviceId)
+            {
+                applied.TrySetResult();
+            }
+        }
+
+        catalogs.Applied += OnApplied;
+        try
+        {
+            if (await QueryCatalogAsync(session, cancellationToken).ConfigureAwait(false) && subscriptions.EventsFor(session.DeviceId).Count > 0)
+            {
+                await applied.Task.WaitAsync(TimeSpan.FromSeconds(30), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+            // Subscribe anyway: the catalog may have no video channels at all.
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        finally
+        {
+            catalogs.Applied -= OnApplied;
+        }
+
+        await subscriptions.StartAsync(session).ConfigureAwait(false);
     }
 
     /// <summary>Asks a newly registered device for its channels (GB/T 28181-2016 §9.5.1); the answers arrive as MESSAGEs.</summary>

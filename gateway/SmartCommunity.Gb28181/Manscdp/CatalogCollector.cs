@@ -4,7 +4,7 @@ namespace SmartCommunity.Gb28181.Manscdp;
 
 /// <summary>One channel of a Catalog response (GB/T 28181-2016 A.2.6.4, item of DeviceList).</summary>
 public sealed record CatalogItem(string DeviceId, string Name, string? Manufacturer, string? Model, string? CivilCode, string? ParentId,
-    bool Parental, bool Online, double? Longitude, double? Latitude);
+    bool Parental, bool Online, double? Longitude, double? Latitude, string? Event = null);
 
 /// <summary>A complete catalog: every item the device announced, by <see cref="CatalogItem.DeviceId"/>.</summary>
 public sealed record Catalog(string DeviceId, long Sn, IReadOnlyList<CatalogItem> Items);
@@ -34,20 +34,10 @@ public sealed class CatalogCollector(TimeProvider time)
             return null;
         }
 
-        var items = new List<CatalogItem>();
-        foreach (var element in response.Root.Element("DeviceList")?.Elements("Item") ?? [])
+        var items = Items(response, out var bad);
+        if (bad)
         {
-            var id = element.Element("DeviceID")?.Value.Trim();
-            if (string.IsNullOrEmpty(id) || id.Length > 64)
-            {
-                refused = "bad-item";
-                continue;
-            }
-
-            items.Add(new CatalogItem(id, Text(element, "Name") ?? id, Text(element, "Manufacturer"), Text(element, "Model"), Text(element, "CivilCode"),
-                Text(element, "ParentID"), Text(element, "Parental") == "1",
-                !string.Equals(Text(element, "Status"), "OFF", StringComparison.OrdinalIgnoreCase) && !string.Equals(Text(element, "Status"), "OFFLINE", StringComparison.OrdinalIgnoreCase),
-                Number(element, "Longitude"), Number(element, "Latitude")));
+            refused = "bad-item";
         }
 
         var now = time.GetUtcNow();
@@ -82,6 +72,32 @@ public sealed class CatalogCollector(TimeProvider time)
             _pending.Remove(key);
             return new Catalog(response.DeviceId, response.Sn, [.. pending.Items.Values]);
         }
+    }
+
+    /// <summary>
+    /// The items of a DeviceList (a Catalog response, or a Catalog NOTIFY whose items carry an <c>Event</c>: ON, OFF,
+    /// VLOST, DEFECT, ADD, DEL, UPDATE, GB/T 28181-2016 A.2.5); <paramref name="bad"/> when one had no usable DeviceID.
+    /// </summary>
+    public static List<CatalogItem> Items(ManscdpMessage response, out bool bad)
+    {
+        bad = false;
+        var items = new List<CatalogItem>();
+        foreach (var element in response.Root.Element("DeviceList")?.Elements("Item") ?? [])
+        {
+            var id = element.Element("DeviceID")?.Value.Trim();
+            if (string.IsNullOrEmpty(id) || id.Length > 64 || items.Count >= MaxItems)
+            {
+                bad = true;
+                continue;
+            }
+
+            items.Add(new CatalogItem(id, Text(element, "Name") ?? id, Text(element, "Manufacturer"), Text(element, "Model"), Text(element, "CivilCode"),
+                Text(element, "ParentID"), Text(element, "Parental") == "1",
+                !string.Equals(Text(element, "Status"), "OFF", StringComparison.OrdinalIgnoreCase) && !string.Equals(Text(element, "Status"), "OFFLINE", StringComparison.OrdinalIgnoreCase),
+                Number(element, "Longitude"), Number(element, "Latitude"), Text(element, "Event")?.ToUpperInvariant()));
+        }
+
+        return items;
     }
 
     public int PendingCount

@@ -73,11 +73,13 @@ public static class Sdp
     /// <c>s=Playback</c>, <c>u=</c> naming the channel's recordings (<c>channel:0</c>) and <c>t=</c> the range to play in
     /// seconds since 1970 (the standard's convention; RFC 4566's NTP epoch is not used by GB/T 28181 peers).
     /// </summary>
-    public static string PlaybackOffer(string channelId, string address, int port, string ssrc, long startUnix, long endUnix, bool tcp = false) =>
+    /// <param name="setup">With <paramref name="tcp"/>: <c>passive</c> (the gateway listens on <paramref name="port"/>) or
+    /// <c>active</c> (it connects to the port the device answers; <paramref name="port"/> is then 9, discard, RFC 4145 §4.1).</param>
+    public static string PlaybackOffer(string channelId, string address, int port, string ssrc, long startUnix, long endUnix, bool tcp = false, string setup = "passive") =>
         $"v=0\r\no={channelId} 0 0 IN IP4 {address}\r\ns=Playback\r\nu={channelId}:0\r\nc=IN IP4 {address}\r\n" +
         $"t={startUnix.ToString(CultureInfo.InvariantCulture)} {endUnix.ToString(CultureInfo.InvariantCulture)}\r\n" +
         $"m=video {port.ToString(CultureInfo.InvariantCulture)} {(tcp ? "TCP/RTP/AVP" : "RTP/AVP")} 96\r\na=recvonly\r\na=rtpmap:96 PS/90000\r\n" +
-        (tcp ? "a=setup:passive\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
+        (tcp ? $"a=setup:{setup}\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
 
     /// <summary>
     /// The 10-digit SSRC of GB/T 28181-2016 Appendix F: 0 for live (1 playback), digits 4–8 of the SIP domain, and a

@@ -19,6 +19,8 @@ public sealed partial class RoleMatrixTests
         // GB/T 28181 recordings on the device are footage of evidence: public security and admins (a bad range is refused with 400 after authorisation).
         ("GET", "api/gb28181/channels/{id}/records", "/api/gb28181/channels/34020000001320000001/records?start=bad", null, ["admin", "ps"]),
         ("GET", "api/gb28181/channels/{id}/playback", "/api/gb28181/channels/34020000001320000001/playback?start=bad", null, ["admin", "ps"]),
+        // Playback control (seek, speed, pause) of a running playback: as playback itself (an empty body is refused with 400 after authorisation).
+        ("POST", "api/gb28181/playbacks/{id}/control", "/api/gb28181/playbacks/0123456789abcdef/control", "{}", ["admin", "ps"]),
         ("GET", "api/video/cameras/{id}/snapshot", "/api/video/cameras/43010200011320000001/snapshot", null, People),
         ("GET", "api/video/cameras/{id}/snapshots/{name}", "/api/video/cameras/43010200011320000001/snapshots/1-1.jpg", null, People),
         ("GET", "api/video/cameras/{id}/segments", "/api/video/cameras/43010200011320000001/segments?from=0&to=1000", null, People),

@@ -84,7 +84,10 @@ public sealed class RecordsAndPlaybackTests(GbGateway gateway) : IClassFixture<G
         Assert.Equal("video/MP2P", response.Content.Headers.ContentType?.MediaType);
 
         // The offer: a playback SSRC (Appendix F: first digit 1) and the range as Unix seconds (t=).
-        var offer = File.ReadAllText(Path.Combine(sipp.Directory, "invite-Playback.txt")).Trim().Split(' ');
+        // SIPp's exec runs in a shell of its own: the file may come a moment after the 200.
+        var invite = Path.Combine(sipp.Directory, "invite-Playback.txt");
+        await Eventually.TrueAsync(() => File.Exists(invite) && File.ReadAllText(invite).Trim().Split(' ').Length >= 4, Wait, "SIPp wrote the playback INVITE's offer");
+        var offer = File.ReadAllText(invite).Trim().Split(' ');
         Assert.Equal('1', offer[1][0]);
         Assert.Equal([start.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), end.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)], offer[2..4]);
         var file = Path.Combine(sipp.Directory, "playback.mpg");

@@ -10,7 +10,7 @@ namespace SmartCommunity.Gb28181.Tests.Support;
 /// The real gateway process with its GB/T 28181 server on a free port, keepalive every 2 s (offline after 3 missed),
 /// at most 30 REGISTERs a minute per address, 2 channels per device recorded by default, messages up to 16 KiB, and seeded devices: an NVR and an IPC with known passwords. Shared by the tests of one class.
 /// </summary>
-public sealed class GbGateway : IAsyncLifetime
+public class GbGateway : IAsyncLifetime
 {
     public const string ServerId = "34020000002000000001";
     public const string Realm = "3402000000";
@@ -33,13 +33,30 @@ public sealed class GbGateway : IAsyncLifetime
     /// <summary>NVR for the RecordInfo and playback tests (same password as the live NVRs).</summary>
     public const string RecordsNvr = "34020000001180000006";
 
+    /// <summary>NVR that the gateway subscribes to for Catalog and Alarm (attribute gb28181.subscribe; same password as the live NVRs).</summary>
+    public const string SubscribeNvr = "34020000001180000007";
+
+    /// <summary>NVRs for the playback end, control and TCP tests (same password as the live NVRs): UDP, TCP passive, TCP active.</summary>
+    public const string PlaybackNvr = "34020000001180000008";
+    public const string PlaybackNvrTcp = "34020000001180000009";
+    public const string PlaybackNvrTcpActive = "34020000001180000010";
+
     public const int MaxRegistersPerMinute = 30;
 
     /// <summary>Channels of one device recorded and analysed by default (the catalog test's NVR has more).</summary>
     public const int RecordFirstChannels = 2;
     public const int MaxMessageBytes = 16_384;
 
+    private readonly IReadOnlyDictionary<string, string> _extra;
     private GatewayProcess? _gateway;
+
+    public GbGateway()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="extra">Settings added to the GB/T 28181 ones (a subclass's, e.g. the superior platform to cascade to).</param>
+    protected GbGateway(IReadOnlyDictionary<string, string> extra) => _extra = extra;
 
     public GatewayProcess Process => _gateway!;
 
@@ -53,7 +70,7 @@ public sealed class GbGateway : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var work = Directory.CreateTempSubdirectory("sc-gb28181-").FullName;
-        _gateway = await GatewayProcess.StartAsync(work, 0, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Gb28181__Enabled"] = "true",
             ["Gb28181__Port"] = SipPort.ToString(CultureInfo.InvariantCulture),
@@ -63,12 +80,24 @@ public sealed class GbGateway : IAsyncLifetime
             ["Gb28181__MaxRegistersPerSourcePerMinute"] = MaxRegistersPerMinute.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__MaxMessageBytes"] = MaxMessageBytes.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__StreamLinger"] = "00:00:02",
+            // A loaded CI machine may take longer than the default 15 s for SIPp's several answers; no test waits for the timeout itself.
+            ["Gb28181__RecordQueryTimeout"] = "00:01:30",
             ["Gb28181__RecordFirstChannels"] = RecordFirstChannels.ToString(CultureInfo.InvariantCulture),
             ["Video__DownAlertAfter"] = "00:00:03",
             ["Alerts__DeviceHealth__OfflineGrace"] = "00:00:01",
             ["Gb28181__MediaPortMin"] = MediaPortMin.ToString(CultureInfo.InvariantCulture),
             ["Gb28181__MediaPortMax"] = (MediaPortMin + 40).ToString(CultureInfo.InvariantCulture),
-        }, [
+        };
+        foreach (var (key, value) in _extra)
+        {
+            settings[key] = value;
+        }
+
+        _gateway = await GatewayProcess.StartAsync(work, 0, settings, [
+            new { id = SubscribeNvr, kind = "camera", name = "订阅 NVR", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.subscribe"] = "Catalog,Alarm" } },
+            new { id = PlaybackNvr, kind = "camera", name = "回放 NVR", cellId = "c1", secret = LivePassword },
+            new { id = PlaybackNvrTcp, kind = "camera", name = "回放 NVR TCP", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP" } },
+            new { id = PlaybackNvrTcpActive, kind = "camera", name = "回放 NVR TCP 主动", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP-ACTIVE" } },
             new { id = RecordsNvr, kind = "camera", name = "录像 NVR", cellId = "c1", secret = LivePassword },
             new { id = PtzNvr, kind = "camera", name = "云台 NVR", cellId = "c1", secret = LivePassword },
             new { id = AlarmNvr, kind = "camera", name = "堤坝 NVR", cellId = "c1", secret = LivePassword },

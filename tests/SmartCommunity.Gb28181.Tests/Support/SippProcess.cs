@@ -30,7 +30,9 @@ public sealed class SippProcess : IAsyncDisposable
     /// <param name="outOfCall">An out-of-call scenario (requests from the gateway, e.g. its Catalog query), or null.</param>
     /// <param name="transport"><c>u1</c> (UDP) or <c>t1</c> (TCP).</param>
     /// <param name="timeout">SIPp's own limit for the whole run (its <c>-timeout</c>).</param>
-    public static SippProcess Start(int gatewayPort, string scenario, IReadOnlyDictionary<string, string> values, string? outOfCall = null, string transport = "u1", string timeout = "90s")
+    /// <param name="localPort">SIPp's own port (a superior platform's the gateway is configured with), or 0 for a free one.</param>
+    public static SippProcess Start(int gatewayPort, string scenario, IReadOnlyDictionary<string, string> values, string? outOfCall = null, string transport = "u1", string timeout = "90s",
+        int localPort = 0)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("sc-sipp-").FullName;
         values = new Dictionary<string, string>(values) { ["dir"] = directory };
@@ -39,7 +41,7 @@ public sealed class SippProcess : IAsyncDisposable
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var localPort = Testing.FreePort.Next();
+        localPort = localPort == 0 ? Testing.FreePort.Next() : localPort;
         var info = new ProcessStartInfo("sipp")
         {
             UseShellExecute = false,

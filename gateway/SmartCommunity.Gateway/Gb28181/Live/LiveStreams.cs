@@ -153,7 +153,7 @@ public sealed class LiveStreams(Gb28181Options options, SipClient client, Device
     private async Task<bool> StartAsync(LiveSession stream, DeviceSession session)
     {
         var transport = devices.Get(session.DeviceId)?.Device.Attributes.GetValueOrDefault(TransportAttribute)?.ToUpperInvariant() ?? options.MediaTransport;
-        var tcp = transport == "TCP";
+        var tcp = transport.StartsWith("TCP", StringComparison.Ordinal); // TCP-ACTIVE too: live streams use passive TCP (only playback connects out).
         var ssrc = Sdp.Ssrc(playback: false, options.EffectiveRealm, Interlocked.Increment(ref _ssrcSequence));
         var receiver = MediaReceiver.Open(options, tcp, [session.Remote.Address], uint.Parse(ssrc, CultureInfo.InvariantCulture), stream.Channel, metrics, time);
         if (receiver is null)

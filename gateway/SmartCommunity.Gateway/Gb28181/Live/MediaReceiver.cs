@@ -6,7 +6,8 @@ namespace SmartCommunity.Gateway.Gb28181.Live;
 
 /// <summary>
 /// Receives one live stream's RTP on its own port (GB/T 28181-2016 §9.2): datagrams over UDP, or one TCP connection
-/// the device opens (passive mode, RFC 4571 framing). Packets from any address but the device's are counted and
+/// the device opens (passive mode, RFC 4571 framing), or one the gateway opens to the port the device's answer names
+/// (active mode, RFC 4145 <c>a=setup:active</c>; playback only, see <see cref="Connect"/>). Packets from any address but the device's are counted and
 /// dropped; the rest go through the <see cref="PsReassembler"/> (order, loss, SSRC) and the <see cref="PsDemuxer"/>
 /// (only well-formed pack headers, maps and video PES) to the <see cref="LiveChannel"/>. Counts are published as
 /// <c>sc_gb28181_media_total{result}</c>.
@@ -15,6 +16,7 @@ public sealed class MediaReceiver : IAsyncDisposable
 {
     private readonly Socket? _udp;
     private readonly TcpListener? _tcp;
+    private readonly IPEndPoint? _connectTo;
     private readonly HashSet<IPAddress> _allowed;
     private readonly LiveChannel _channel;
     private readonly Gb28181Metrics _metrics;
@@ -27,8 +29,10 @@ public sealed class MediaReceiver : IAsyncDisposable
     private readonly long[] _published = new long[12];
     private long _foreign;
 
-    private MediaReceiver(Socket? udp, TcpListener? tcp, int port, IEnumerable<IPAddress> allowed, uint? ssrc, LiveChannel channel, Gb28181Metrics metrics, TimeProvider time)
+    private MediaReceiver(Socket? udp, TcpListener? tcp, int port, IEnumerable<IPAddress> allowed, uint? ssrc, LiveChannel channel, Gb28181Metrics metrics, TimeProvider time,
+        IPEndPoint? connectTo = null)
     {
+        _connectTo = connectTo;
         _time = time;
         Opened = time.GetUtcNow();
         _udp = udp;
@@ -39,12 +43,12 @@ public sealed class MediaReceiver : IAsyncDisposable
         _metrics = metrics;
         _demuxer = new PsDemuxer(unit => _channel.Write(unit));
         _reassembler = NewReassembler(ssrc);
-        _loop = udp is not null ? Task.Run(UdpLoopAsync) : Task.Run(TcpLoopAsync);
+        _loop = udp is not null ? Task.Run(UdpLoopAsync) : tcp is not null ? Task.Run(TcpLoopAsync) : Task.Run(ConnectLoopAsync);
     }
 
     public int Port { get; }
 
-    public bool Tcp => _tcp is not null;
+    public bool Tcp => _udp is null;
 
     public DateTimeOffset Opened { get; }
 
@@ -125,6 +129,40 @@ public sealed class MediaReceiver : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Active TCP (RFC 4145 <c>a=setup:active</c>): the gateway connects to the device's media port from its answer and
+    /// reads RFC 4571 frames from it; the caller checked that the address is the device's. Port 0: none is bound here.
+    /// </summary>
+    public static MediaReceiver Connect(IPEndPoint target, uint? ssrc, LiveChannel channel, Gb28181Metrics metrics, TimeProvider time) =>
+        new(null, null, 0, [target.Address], ssrc, channel, metrics, time, target);
+
+    private async Task ConnectLoopAsync()
+    {
+        try
+        {
+            using var client = new TcpClient(_connectTo!.AddressFamily);
+            using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                connecting.CancelAfter(TimeSpan.FromSeconds(10));
+                await client.ConnectAsync(_connectTo, connecting.Token).ConfigureAwait(false);
+            }
+
+            await ReadFramesAsync(client.GetStream()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            // Stopping, the device refused the connection or closed it.
+            if (!_stop.IsCancellationRequested && LastPacket is null)
+            {
+                _metrics.Media("tcp-connect-failed");
+            }
+        }
+        finally
+        {
+            Publish();
+        }
+    }
+
     private async Task UdpLoopAsync()
     {
         var buffer = new byte[65_536];
@@ -174,23 +212,8 @@ public sealed class MediaReceiver : IAsyncDisposable
                 }
 
                 _tcp.Stop(); // No second connection.
-                var framer = new Rfc4571Framer();
-                var stream = client.GetStream();
-                var buffer = new byte[65_536];
-                while (true)
-                {
-                    var read = await stream.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        return;
-                    }
-
-                    if (!framer.Add(buffer.AsSpan(0, read), Accept))
-                    {
-                        _metrics.Media("tcp-bad-framing");
-                        return; // Framing lost: the stream cannot be resynchronised.
-                    }
-                }
+                await ReadFramesAsync(client.GetStream()).ConfigureAwait(false);
+                return;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
@@ -200,6 +223,27 @@ public sealed class MediaReceiver : IAsyncDisposable
         finally
         {
             Publish();
+        }
+    }
+
+    /// <summary>Reads RFC 4571 frames until the connection closes or the framing is lost (then it cannot be resynchronised).</summary>
+    private async Task ReadFramesAsync(NetworkStream stream)
+    {
+        var framer = new Rfc4571Framer();
+        var buffer = new byte[65_536];
+        while (true)
+        {
+            var read = await stream.ReadAsync(buffer, _stop.Token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return;
+            }
+
+            if (!framer.Add(buffer.AsSpan(0, read), Accept))
+            {
+                _metrics.Media("tcp-bad-framing");
+                return;
+            }
         }
     }
 

@@ -19,6 +19,22 @@ public sealed class PlaybackSession(string channelId, string parentId, LiveChann
 
     public ChannelReader<byte[]> Reader { get; } = reader;
 
+    /// <summary>The playback's handle for control (seek, speed, pause): random, so one caller cannot guess another's.</summary>
+    public string Id { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>Length of the range played, in seconds (a seek may not go beyond it).</summary>
+    public long Seconds { get; init; }
+
+    private long _mansRtspCSeq;
+
+    /// <summary>The next CSeq inside MANSRTSP bodies (its own sequence, Appendix B).</summary>
+    internal long NextMansRtspCSeq() => Interlocked.Increment(ref _mansRtspCSeq);
+
+    /// <summary>The next SIP CSeq in the INVITE dialog (INFO, then BYE; RFC 3261 §12.2.1.1).</summary>
+    internal long NextCSeq() => Interlocked.Increment(ref _cseq);
+
+    private long _cseq;
+
     internal MediaReceiver? Receiver { get; set; }
 
     internal DeviceSession? Session { get; set; }
@@ -29,7 +45,11 @@ public sealed class PlaybackSession(string channelId, string parentId, LiveChann
 
     internal string? To { get; set; }
 
-    internal long CSeq { get; set; }
+    internal long CSeq
+    {
+        get => Interlocked.Read(ref _cseq);
+        set => Interlocked.Exchange(ref _cseq, value);
+    }
 
     internal int Ended;
 }
@@ -62,12 +82,14 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         }
 
         var transport = devices.Get(session.DeviceId)?.Device.Attributes.GetValueOrDefault(LiveStreams.TransportAttribute)?.ToUpperInvariant() ?? options.MediaTransport;
-        var tcp = transport == "TCP";
+        // TCP (or TCP-PASSIVE): the gateway listens and the device connects; TCP-ACTIVE: the gateway connects to the device.
+        var tcp = transport.StartsWith("TCP", StringComparison.Ordinal);
+        var active = transport == "TCP-ACTIVE";
         var ssrc = Sdp.Ssrc(playback: true, options.EffectiveRealm, Interlocked.Increment(ref _ssrcSequence));
         var channel = new LiveChannel(channelId);
-        var playback = new PlaybackSession(channelId, session.DeviceId, channel, channel.Attach());
-        var receiver = MediaReceiver.Open(options, tcp, [session.Remote.Address], uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
-        if (receiver is null)
+        var playback = new PlaybackSession(channelId, session.DeviceId, channel, channel.Attach()) { Seconds = (long)(end - start).TotalSeconds };
+        var receiver = active ? null : MediaReceiver.Open(options, tcp, [session.Remote.Address], uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
+        if (receiver is null && !active)
         {
             metrics.Stream("playback-refused-no-media-port");
             return (null, "no-media-port");
@@ -78,7 +100,8 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         invite.Add("Contact", $"<sip:{options.ServerId}@{host}:{options.Port.ToString(CultureInfo.InvariantCulture)}>");
         invite.Add("Subject", $"{channelId}:{ssrc},{options.ServerId}:0"); // §9.2.2.1 / Appendix I, as for live.
         invite.Add("Content-Type", "APPLICATION/SDP");
-        invite.Body = System.Text.Encoding.ASCII.GetBytes(Sdp.PlaybackOffer(channelId, host, receiver.Port, ssrc, start.ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), tcp));
+        invite.Body = System.Text.Encoding.ASCII.GetBytes(Sdp.PlaybackOffer(channelId, host, receiver?.Port ?? 9, ssrc, start.ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), tcp,
+            active ? "active" : "passive"));
         metrics.Stream("playback-invited");
         SipMessage? answer;
         try
@@ -95,19 +118,39 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         {
             var failure = answer is null ? "invite-timeout" : "refused-by-device";
             metrics.Stream("playback-" + failure);
-            await receiver.DisposeAsync().ConfigureAwait(false);
-            return (null, failure);
-        }
+            if (receiver is not null)
+            {
+                await receiver.DisposeAsync().ConfigureAwait(false);
+            }
 
-        if (Sdp.Parse(answer.Body.Span)?.Ssrc is { } answered && uint.TryParse(answered, NumberStyles.None, CultureInfo.InvariantCulture, out var answeredSsrc))
-        {
-            receiver.Expect(answeredSsrc); // The device's y= wins (Appendix F).
+            return (null, failure);
         }
 
         var ack = client.NewRequest("ACK", session, invite.CallId, SipUri.Param(invite.Get("From"), "tag"), invite.CSeq!.Value.Number, channelId);
         ack.Set("To", answer.Get("To") ?? invite.Get("To")!);
         await client.SendOnceAsync(ack, session).ConfigureAwait(false);
-        playback.Receiver = receiver;
+        var sdp = Sdp.Parse(answer.Body.Span);
+        if (active)
+        {
+            // Connect only to the device's own address (never where an answer points us) and only over TCP.
+            if (sdp is null || !sdp.Transport.StartsWith("TCP", StringComparison.OrdinalIgnoreCase) || !System.Net.IPAddress.TryParse(sdp.Address, out var address)
+                || !address.Equals(session.Remote.Address))
+            {
+                metrics.Stream("playback-refused-bad-answer");
+                var bye = client.NewRequest("BYE", session, invite.CallId, SipUri.Param(invite.Get("From"), "tag"), invite.CSeq!.Value.Number + 1, channelId);
+                bye.Set("To", answer.Get("To") ?? invite.Get("To")!);
+                _ = client.SendAsync(bye, session, TimeSpan.FromSeconds(4));
+                return (null, "refused-by-device");
+            }
+
+            receiver = MediaReceiver.Connect(new System.Net.IPEndPoint(address, sdp.Port), uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
+        }
+
+        if (sdp?.Ssrc is { } answered && uint.TryParse(answered, NumberStyles.None, CultureInfo.InvariantCulture, out var answeredSsrc))
+        {
+            receiver!.Expect(answeredSsrc); // The device's y= wins (Appendix F).
+        }
+        playback.Receiver = receiver!;
         playback.Session = session;
         playback.CallId = invite.CallId;
         playback.FromTag = SipUri.Param(invite.Get("From"), "tag");
@@ -115,13 +158,46 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         playback.CSeq = invite.CSeq!.Value.Number;
         _running[playback] = 0;
         metrics.Stream("playback-answered");
-        logger.LogInformation("GB/T 28181: playback of {Channel} from {Start:o} to {End:o} on port {Port}", channelId, start, end, receiver.Port);
+        logger.LogInformation("GB/T 28181: playback of {Channel} from {Start:o} to {End:o} over {Transport} on port {Port}", channelId, start, end, transport, receiver!.Port);
         if (tcp)
         {
             _ = receiver.Ended.ContinueWith(_ => EndAsync(playback, "tcp-closed", sendBye: true), TaskScheduler.Default);
         }
 
         return (playback, null);
+    }
+
+    /// <summary>A running playback by its <see cref="PlaybackSession.Id"/>, or null.</summary>
+    public PlaybackSession? Find(string id) => _running.Keys.FirstOrDefault(p => p.Id == id);
+
+    /// <summary>
+    /// Sends a MANSRTSP body (seek, speed, pause, resume; GB/T 28181-2016 §9.8.2, Appendix B) to the device in the
+    /// playback's dialog as INFO; the device's status code, or null when it did not answer.
+    /// </summary>
+    public async Task<int?> ControlAsync(PlaybackSession playback, Func<long, byte[]> body)
+    {
+        if (playback.Ended != 0 || playback.Session is not { } session || sessions.Get(session.DeviceId) is not { } current)
+        {
+            return null;
+        }
+
+        var info = client.NewRequest("INFO", current, playback.CallId, playback.FromTag, playback.NextCSeq(), playback.ChannelId);
+        info.Set("To", playback.To ?? info.Get("To")!);
+        info.Add("Content-Type", "Application/MANSRTSP");
+        info.Body = body(playback.NextMansRtspCSeq());
+        SipMessage? answer;
+        try
+        {
+            answer = await client.SendAsync(info, current, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "GB/T 28181: playback control of {Channel} failed", playback.ChannelId);
+            answer = null;
+        }
+
+        metrics.Stream(answer?.StatusCode is >= 200 and < 300 ? "playback-control-answered" : answer is null ? "playback-control-unanswered" : "playback-control-refused");
+        return answer?.StatusCode;
     }
 
     /// <summary>A BYE from the device: its playback with that Call-ID ends; false when none has it.</summary>
@@ -209,7 +285,7 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         metrics.Stream("playback-ended-" + reason);
         if (sendBye && playback.Session is { } session && sessions.Get(session.DeviceId) is { } current)
         {
-            var bye = client.NewRequest("BYE", current, playback.CallId, playback.FromTag, playback.CSeq + 1, playback.ChannelId);
+            var bye = client.NewRequest("BYE", current, playback.CallId, playback.FromTag, playback.NextCSeq(), playback.ChannelId);
             bye.Set("To", playback.To ?? bye.Get("To")!);
             var answer = await client.SendAsync(bye, current, TimeSpan.FromSeconds(4)).ConfigureAwait(false);
             metrics.Stream(answer?.StatusCode is >= 200 and < 300 ? "playback-bye-answered" : "playback-bye-unanswered");

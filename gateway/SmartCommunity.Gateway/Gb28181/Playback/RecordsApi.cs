@@ -67,7 +67,7 @@ public static class RecordsApi
     /// the response as <c>video/MP2P</c> (RFC 3555) until the device ends it, reports the end of the file, or the caller
     /// leaves (then BYE). At most <see cref="Gb28181Options.MaxPlaybackSpan"/> per request.
     /// </summary>
-    public static async Task<IResult> Playback(string id, string? start, string? end, DeviceRegistry devices, DeviceSessions sessions, PlaybackStreams playbacks,
+    public static async Task<IResult> Playback(string id, string? start, string? end, HttpContext http, DeviceRegistry devices, DeviceSessions sessions, PlaybackStreams playbacks,
         Gb28181Options options, Gb28181Metrics metrics, TimeProvider time, CancellationToken cancellationToken)
     {
         var error = CheckRange(start, end, options.MaxPlaybackSpan, time.GetUtcNow(), out var from, out var to);
@@ -97,6 +97,9 @@ public static class RecordsApi
         }
 
         var name = FormattableString.Invariant($"{id}-{from.ToUnixTimeSeconds()}-{to.ToUnixTimeSeconds()}.mpg");
+        // The handle for POST /api/gb28181/playbacks/{id}/control (seek, speed, pause) while the download runs.
+        http.Response.Headers["X-Playback-Id"] = playback.Id;
+        http.Response.Headers.AccessControlExposeHeaders = "X-Playback-Id";
         return TypedResults.Stream(async body =>
         {
             try
