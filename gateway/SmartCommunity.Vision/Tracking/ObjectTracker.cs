@@ -182,7 +182,10 @@ public sealed class ObjectTracker
             var margin = (int)(Math.Max(box.Width, box.Height) * _options.AbsorbMargin);
             var grown = new Rect(box.X - margin, box.Y - margin, box.Width + (2 * margin), box.Height + (2 * margin));
             var union = box | region;
-            if ((grown & region).Width > 0 && (grown & region).Height > 0 && union.Width <= union.Height * _options.MaxAbsorbAspect)
+            // Only a part: a region as large as half the track is someone else (issue 16: a walker entering below
+            // another was absorbed into their track and never counted).
+            var part = region.Width * (double)region.Height < box.Width * (double)box.Height * 0.5;
+            if (part && (grown & region).Width > 0 && (grown & region).Height > 0 && union.Width <= union.Height * _options.MaxAbsorbAspect)
             {
                 track.Box = union;
                 return true;
