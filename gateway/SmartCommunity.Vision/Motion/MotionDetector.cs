@@ -27,11 +27,11 @@ public sealed class MotionDetector : IDisposable
     private int _contrastIndex;
     private bool _restartContrast = true;
     private bool _maskValid;
+    private bool _compensated;
     private MotionBuffers? _buffers;
     private bool _calibrating = true;
     private bool _seedAverage = true;
     private int _calibrationFrames;
-    private int _motionFrames;
     private int _motionRun;
     private int _stillRun;
 
@@ -92,17 +92,24 @@ public sealed class MotionDetector : IDisposable
             _seedAverage = false;
         }
 
+        else if (!_calibrating && _maskValid)
+        {
+            FollowBackgroundLevel(b);
+        }
+
         Cv.ConvertScaleAbs(b.AverageIn, b.Average8Out);
         Cv.AbsDiff(b.SmallIn, b.Average8In, b.DeltaOut);
         Cv.ThresholdBinary(b.DeltaIn, b.DeltaOut, _options.Threshold);
         Cv.Dilate3(b.DeltaIn, b.MaskOut);
         _maskValid = true;
+        CountMotionRuns(b);
         b.Labeller.Run(b.Mask.Data, b.Mask.Step());
 
         _result.BoxList.Clear();
         var changed = CollectRegions(b);
         var fraction = changed / (double)(b.SmallSize.Width * b.SmallSize.Height);
         UpdateAverage(b, fraction);
+        _compensated = false;
         _result.ChangedFraction = fraction;
         _result.Calibrating = _calibrating;
         Debounce();
@@ -139,7 +146,7 @@ public sealed class MotionDetector : IDisposable
             _calibrating = false;
         }
 
-        if (fraction > _options.LightningThreshold)
+        if (fraction > _options.LightningThreshold || (_compensated && fraction > _options.CompensatedMaxFraction))
         {
             _calibrating = true; // Lightning, IR cut filter, PTZ move or a global brightness jump: relearn, don't alarm.
             _calibrationFrames = 0;
@@ -148,21 +155,16 @@ public sealed class MotionDetector : IDisposable
 
         if (_calibrating)
         {
-            _motionFrames = 0;
             _result.BoxList.Clear();
             Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.CalibrationAlpha);
         }
         else if (_result.BoxList.Count > 0)
         {
-            // Only fold a moving scene into the background if the change persists (a parked car, a moved chair).
-            if (++_motionFrames >= _options.AverageInAfterMotionFrames)
-            {
-                Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.FrameAlpha);
-            }
+            // Only fold a moving scene into the background where the change persists (a parked car, a moved chair).
+            FoldInStill(b);
         }
         else
         {
-            _motionFrames = 0;
             Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.FrameAlpha);
         }
     }
@@ -193,6 +195,10 @@ public sealed class MotionDetector : IDisposable
             Array.Fill(_contrastMax, high);
             _restartContrast = false;
         }
+        else
+        {
+            CompensateJump(low, high);
+        }
 
         _contrastMin[_contrastIndex] = low;
         _contrastMax[_contrastIndex] = high;
@@ -219,6 +225,118 @@ public sealed class MotionDetector : IDisposable
         }
 
         Cv.Lut(b.SmallIn, b.LutIn, b.SmallOut);
+    }
+
+    /// <summary>
+    /// Deviation from Frigate: with motion in the frame, the average learns every pixel that is not motion, and a
+    /// motion pixel only once it has been motion for <see cref="MotionOptions.AverageInAfterMotionFrames"/> frames in a
+    /// row (a parked car, a moved chair). Frigate folds the whole frame in after that many frames with any motion: in
+    /// a crowd there always is some, every walker was folded in where they passed, and the trails behind them grew
+    /// their boxes past the counting line (issue 16).
+    /// </summary>
+    private unsafe void FoldInStill(MotionBuffers b)
+    {
+        var n = b.SmallSize.Width * b.SmallSize.Height;
+        var small = (byte*)b.Small.Data;
+        var average = (float*)b.Average.Data;
+        var mask = (byte*)b.Mask.Data;
+        var alpha = (float)_options.FrameAlpha;
+        var persist = _options.AverageInAfterMotionFrames;
+        fixed (byte* run = b.MotionRun)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                if (mask[i] == 0 || run[i] >= persist)
+                {
+                    average[i] += alpha * (small[i] - average[i]);
+                }
+            }
+        }
+    }
+
+    private static unsafe void CountMotionRuns(MotionBuffers b)
+    {
+        var n = b.SmallSize.Width * b.SmallSize.Height;
+        var mask = (byte*)b.Mask.Data;
+        fixed (byte* run = b.MotionRun)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                run[i] = mask[i] == 0 ? (byte)0 : (byte)Math.Min(255, run[i] + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the stretch leaves of a brightness step (rounding, a percentile that moved a little less than the rest):
+    /// the background's mean difference from the average, over the pixels that were not motion last frame, is added
+    /// to the average when it reaches <see cref="MotionOptions.BackgroundLevelStep"/>. Otherwise a residue of 10–20
+    /// grey levels plus the little a crowd folds in made trails behind walkers that reached the threshold, and the
+    /// boxes' feet jumped back over the line (issue 16).
+    /// </summary>
+    private unsafe void FollowBackgroundLevel(MotionBuffers b)
+    {
+        var n = b.SmallSize.Width * b.SmallSize.Height;
+        var small = (byte*)b.Small.Data;
+        var average = (float*)b.Average.Data;
+        var mask = (byte*)b.Mask.Data;
+        double sum = 0;
+        var count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (mask[i] == 0)
+            {
+                sum += small[i] - average[i];
+                count++;
+            }
+        }
+
+        var level = count < n / 2 ? 0 : sum / count;
+        if (_options.BackgroundLevelStep <= 0 || Math.Abs(level) < _options.BackgroundLevelStep)
+        {
+            return;
+        }
+
+        var shift = (float)level;
+        for (var i = 0; i < n; i++)
+        {
+            average[i] += shift;
+        }
+    }
+
+    /// <summary>
+    /// Deviation from Frigate: a global brightness step (a lamp, the IR cut filter, a cloud) moves the background's
+    /// percentiles at once, both the same way. The contrast history is then moved with them, so the stretched frame
+    /// stays what the average holds and nothing else changes: no motion, no recalibration. Frigate recalibrates for
+    /// 2–4 s, blind meanwhile; with a crowd in view the learnt background took the walkers in as trails and every
+    /// crossing in those seconds was lost (issue 16). A step that leaves much of the frame changed (clipped shadows)
+    /// still recalibrates (see <see cref="UpdateAverage"/>).
+    /// </summary>
+    private void CompensateJump(byte low, byte high)
+    {
+        double sumMin = 0, sumMax = 0;
+        for (var i = 0; i < _contrastMin.Length; i++)
+        {
+            sumMin += _contrastMin[i];
+            sumMax += _contrastMax[i];
+        }
+
+        var dLow = low - (sumMin / _contrastMin.Length);
+        var dHigh = high - (sumMax / _contrastMax.Length);
+        var step = _options.BrightnessStep;
+        if (step <= 0 || Math.Abs(dLow) < step || Math.Abs(dHigh) < step || Math.Sign(dLow) != Math.Sign(dHigh))
+        {
+            return;
+        }
+
+        for (var i = 0; i < _contrastMin.Length; i++)
+        {
+            _contrastMin[i] = (byte)Math.Clamp(Math.Round(_contrastMin[i] + dLow), 0, 255);
+            _contrastMax[i] = (byte)Math.Clamp(Math.Round(_contrastMax[i] + dHigh), 0, 255);
+        }
+
+        _compensated = true;
+        _result.BrightnessSteps++;
     }
 
     /// <summary>
