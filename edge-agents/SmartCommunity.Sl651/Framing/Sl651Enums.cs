@@ -19,4 +19,8 @@ public enum Sl651FunctionCode
     TimedReport = 0x32,
     AddedReport = 0x33,
     HourlyReport = 0x34,
+
+    /// <summary>Set the station's clock (设置遥测站时钟): down, serial + the centre's time, ENQ; the station answers up
+    /// with serial + its new time + its address.</summary>
+    SetClock = 0x4A,
 }

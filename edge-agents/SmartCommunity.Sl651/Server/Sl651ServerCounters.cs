@@ -17,6 +17,8 @@ public sealed class Sl651ServerCounters
     private long _reportsDropped;
     private long _acksSent;
     private long _garbageBytes;
+    private long _clockSetsSent;
+    private long _clockSetsConfirmed;
 
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
 
@@ -41,6 +43,13 @@ public sealed class Sl651ServerCounters
     public long ReportsDropped => Interlocked.Read(ref _reportsDropped);
 
     public long AcksSent => Interlocked.Read(ref _acksSent);
+
+    /// <summary>Set-clock commands (4A) sent to stations whose reports' send time was off (see
+    /// <see cref="Sl651ServerOptions.SetClockWhenOffBy"/>).</summary>
+    public long ClockSetsSent => Interlocked.Read(ref _clockSetsSent);
+
+    /// <summary>Stations' answers to a set-clock command.</summary>
+    public long ClockSetsConfirmed => Interlocked.Read(ref _clockSetsConfirmed);
 
     /// <summary>Bytes skipped while looking for 7E 7E, including the rest of each rejected frame.</summary>
     public long GarbageBytes => Interlocked.Read(ref _garbageBytes);
@@ -84,6 +93,10 @@ public sealed class Sl651ServerCounters
     internal void ReportDropped() => Interlocked.Increment(ref _reportsDropped);
 
     internal void AckSent() => Interlocked.Increment(ref _acksSent);
+
+    internal void ClockSetSent() => Interlocked.Increment(ref _clockSetsSent);
+
+    internal void ClockSetConfirmed() => Interlocked.Increment(ref _clockSetsConfirmed);
 
     internal void Garbage(long bytes) => Interlocked.Add(ref _garbageBytes, bytes);
 

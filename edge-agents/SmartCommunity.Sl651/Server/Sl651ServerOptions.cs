@@ -33,6 +33,14 @@ public sealed class Sl651ServerOptions
     /// <summary>Whether to answer 2F link keep-alive frames too. Default false: they are counted, not answered.</summary>
     public bool AcknowledgeKeepAlive { get; set; }
 
+    /// <summary>
+    /// A report whose send time is further than this from the centre's clock gets its acknowledgement ended by ESC
+    /// (stay online) and then a set-clock command (function 4A) with the centre's time, so a station with a wrong
+    /// clock is corrected where SL 651 allows it. Null (default, for now): never; 5 minutes is a sensible value.
+    /// Off by default because the agent's station driver and its tests do not expect the extra frame yet.
+    /// </summary>
+    public TimeSpan? SetClockWhenOffBy { get; set; }
+
     public IPEndPoint ToEndPoint() => new(IPAddress.Parse(ListenAddress), Port);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
@@ -49,6 +57,11 @@ public sealed class Sl651ServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameSize, Sl651FrameLayout.Overhead + 8);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxFrameSize, Sl651FrameLayout.MaxFrameSize);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdleTimeout, TimeSpan.Zero);
+        if (SetClockWhenOffBy is { } off && off <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("SetClockWhenOffBy must be positive (or null: never).", nameof(SetClockWhenOffBy));
+        }
+
         if (AckEndChar is not (Sl651ControlChars.Eot or Sl651ControlChars.Esc))
         {
             throw new ArgumentException("AckEndChar must be EOT (0x04) or ESC (0x1B).", nameof(AckEndChar));

@@ -24,6 +24,7 @@ public sealed class Sl651TcpServer : IAsyncDisposable
     private TcpListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private long _nextConnectionId;
+    private int _downlinkSerial;
 
     /// <param name="options">Validated here; see <see cref="Sl651ServerOptions"/> for defaults.</param>
     /// <param name="reports">Receives every decoded report; use a bounded channel (the server only calls TryWrite).</param>
@@ -222,6 +223,19 @@ public sealed class Sl651TcpServer : IAsyncDisposable
             return;
         }
 
+        if (frame.FunctionCode == Sl651FunctionCode.SetClock)
+        {
+            // The station's answer to our set-clock command: serial and its new time (then its address).
+            if (!Sl651ReportParser.TryReadBodyHeader(frame.Body.Span, _options.StationUtcOffset, out _, out _, out var badAnswer))
+            {
+                Reject(badAnswer, peer);
+                return;
+            }
+
+            Counters.ClockSetConfirmed();
+            return;
+        }
+
         if (!Sl651ReportParser.TryParse(frame, _options.StationUtcOffset, out var report, out var rejection))
         {
             Reject(rejection, peer);
@@ -235,15 +249,34 @@ public sealed class Sl651TcpServer : IAsyncDisposable
         }
 
         Counters.ReportDelivered();
-        await SendAckAsync(frame, report.Serial, stream, token).ConfigureAwait(false);
+        var clockOff = _options.SetClockWhenOffBy is { } tolerance && (report.SendTime - _time.GetUtcNow()).Duration() > tolerance;
+        await SendAckAsync(frame, report.Serial, stream, token, clockOff ? Sl651ControlChars.Esc : _options.AckEndChar).ConfigureAwait(false);
+        if (clockOff)
+        {
+            await SendSetClockAsync(frame, stream, token).ConfigureAwait(false);
+        }
     }
 
-    private async ValueTask SendAckAsync(Sl651Frame frame, ushort serial, NetworkStream stream, CancellationToken token)
+    private async ValueTask SendAckAsync(Sl651Frame frame, ushort serial, NetworkStream stream, CancellationToken token, byte? endChar = null)
     {
         var now = _time.GetUtcNow().ToOffset(_options.StationUtcOffset);
-        var ack = Sl651Acknowledgement.Build(frame, serial, now, _options.AckEndChar);
+        var ack = Sl651Acknowledgement.Build(frame, serial, now, endChar ?? _options.AckEndChar);
         await stream.WriteAsync(ack, token).ConfigureAwait(false);
         Counters.AckSent();
+    }
+
+    /// <summary>
+    /// SL 651-2014 function 4A (设置遥测站时钟): the centre's serial and current time (BCD, the stations' zone), ended
+    /// by ENQ; sent after an acknowledgement ended by ESC, which keeps the station online to take it. The station's
+    /// readings are acknowledged either way: nothing it sent is refused for its clock.
+    /// </summary>
+    private async ValueTask SendSetClockAsync(Sl651Frame report, NetworkStream stream, CancellationToken token)
+    {
+        var serial = (ushort)Interlocked.Increment(ref _downlinkSerial);
+        var now = _time.GetUtcNow().ToOffset(_options.StationUtcOffset);
+        var command = Sl651ClockCommand.Build(report, serial, now);
+        await stream.WriteAsync(command, token).ConfigureAwait(false);
+        Counters.ClockSetSent();
     }
 
     private void Reject(Sl651Rejection rejection, EndPoint? peer)

@@ -81,7 +81,7 @@ public sealed class LineCounter
         {
             _state[track.Id] = state = new LineState { Side = side }; // First sighting: a side to cross from, not a crossing.
         }
-        else if (side != 0 && state!.Side != side)
+        else if (side != 0 && state!.Side != side && !MovingAway(track, p, side))
         {
             state.Side = side;
             if (WithinSegment(p)) // Otherwise it walked round the end of the line.
@@ -112,6 +112,23 @@ public sealed class LineCounter
             pending.Clear();
         }
     }
+
+    /// <summary>
+    /// The track's own motion points away from the side its reference point just reached: the box changed shape (a
+    /// trail or a neighbour's fragment grew it past the line), the walker did not cross. Not a crossing; the side
+    /// stays until the track truly moves over (issue 16: in crowds boxes grew behind walkers and their feet jumped
+    /// back and forth over the line, counted each time).
+    /// </summary>
+    private bool MovingAway(Track track, Point2f p, int side)
+    {
+        var v = track.Velocity;
+        var towards = (DistanceOf(p + v) - DistanceOf(p)) * side;
+        return towards < -MinAwaySpeed;
+    }
+
+    /// <summary>Pixels per frame against the crossing below which a track counts as not moving away (a turning or
+    /// standing walker).</summary>
+    private const float MinAwaySpeed = 1f;
 
     private sealed class LineState
     {

@@ -22,6 +22,7 @@ internal sealed class MotionBuffers : IDisposable
         Delta = Own(new Mat(SmallSize, MatType.CV_8UC1));
         Mask = Own(new Mat(SmallSize, MatType.CV_8UC1));
         Lut = Own(new Mat(1, 256, MatType.CV_8UC1));
+        MotionRun = new byte[SmallSize.Width * SmallSize.Height];
         Downscaler = new BilinearDownscaler(sourceWidth, sourceHeight, SmallSize.Width, SmallSize.Height);
         Labeller = new RegionLabeller(SmallSize.Width, SmallSize.Height);
         SmallIn = Own(CvArray.Input(Small));
@@ -54,6 +55,9 @@ internal sealed class MotionBuffers : IDisposable
     public Mat Mask { get; }
 
     public Mat Lut { get; }
+
+    /// <summary>Per pixel of the resized frame: consecutive frames it has been in the motion mask (saturating).</summary>
+    public byte[] MotionRun { get; }
 
     public BilinearDownscaler Downscaler { get; }
 

@@ -17,7 +17,7 @@ namespace SmartCommunity.Vision.Motion;
 /// frame. The resize and the labelling are our own loops (see <see cref="BilinearDownscaler"/> and
 /// <see cref="RegionLabeller"/>): they were the two slowest OpenCV calls. Not thread-safe: one detector per camera.
 /// </remarks>
-public sealed class MotionDetector : IDisposable
+public sealed partial class MotionDetector : IDisposable
 {
     private readonly MotionOptions _options;
     private readonly MotionResult _result = new();
@@ -26,11 +26,12 @@ public sealed class MotionDetector : IDisposable
     private readonly byte[] _contrastMax;
     private int _contrastIndex;
     private bool _restartContrast = true;
+    private bool _maskValid;
+    private bool _compensated;
     private MotionBuffers? _buffers;
     private bool _calibrating = true;
     private bool _seedAverage = true;
     private int _calibrationFrames;
-    private int _motionFrames;
     private int _motionRun;
     private int _stillRun;
 
@@ -74,6 +75,7 @@ public sealed class MotionDetector : IDisposable
             _calibrating = true;
             _calibrationFrames = 0;
             _seedAverage = true;
+            _maskValid = false;
         }
 
         b.Downscaler.Run(luma.Mat.Data, luma.Mat.Step(), b.Small.Data, b.Small.Step());
@@ -90,16 +92,24 @@ public sealed class MotionDetector : IDisposable
             _seedAverage = false;
         }
 
+        else if (!_calibrating && _maskValid)
+        {
+            FollowBackgroundLevel(b);
+        }
+
         Cv.ConvertScaleAbs(b.AverageIn, b.Average8Out);
         Cv.AbsDiff(b.SmallIn, b.Average8In, b.DeltaOut);
         Cv.ThresholdBinary(b.DeltaIn, b.DeltaOut, _options.Threshold);
         Cv.Dilate3(b.DeltaIn, b.MaskOut);
+        _maskValid = true;
+        CountMotionRuns(b);
         b.Labeller.Run(b.Mask.Data, b.Mask.Step());
 
         _result.BoxList.Clear();
         var changed = CollectRegions(b);
         var fraction = changed / (double)(b.SmallSize.Width * b.SmallSize.Height);
         UpdateAverage(b, fraction);
+        _compensated = false;
         _result.ChangedFraction = fraction;
         _result.Calibrating = _calibrating;
         Debounce();
@@ -136,7 +146,7 @@ public sealed class MotionDetector : IDisposable
             _calibrating = false;
         }
 
-        if (fraction > _options.LightningThreshold)
+        if (fraction > _options.LightningThreshold || (_compensated && fraction > _options.CompensatedMaxFraction))
         {
             _calibrating = true; // Lightning, IR cut filter, PTZ move or a global brightness jump: relearn, don't alarm.
             _calibrationFrames = 0;
@@ -145,21 +155,16 @@ public sealed class MotionDetector : IDisposable
 
         if (_calibrating)
         {
-            _motionFrames = 0;
             _result.BoxList.Clear();
             Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.CalibrationAlpha);
         }
         else if (_result.BoxList.Count > 0)
         {
-            // Only fold a moving scene into the background if the change persists (a parked car, a moved chair).
-            if (++_motionFrames >= _options.AverageInAfterMotionFrames)
-            {
-                Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.FrameAlpha);
-            }
+            // Only fold a moving scene into the background where the change persists (a parked car, a moved chair).
+            FoldInStill(b);
         }
         else
         {
-            _motionFrames = 0;
             Cv.AccumulateWeighted(b.SmallIn, b.AverageInOut, _options.FrameAlpha);
         }
     }
@@ -167,10 +172,15 @@ public sealed class MotionDetector : IDisposable
     private unsafe void StretchContrast(MotionBuffers b)
     {
         var pixels = new ReadOnlySpan<byte>((void*)b.Small.Data, b.SmallSize.Width * b.SmallSize.Height);
-        Histogram(pixels);
+        var counted = _maskValid ? Histogram(pixels, new ReadOnlySpan<byte>((void*)b.Mask.Data, pixels.Length)) : 0;
+        if (counted < pixels.Length / 2)
+        {
+            Histogram(pixels); // First frame, or most of the picture moved: the whole frame.
+            counted = pixels.Length;
+        }
 
-        var low = Percentile(pixels.Length, 0.04);
-        var high = Percentile(pixels.Length, 0.96);
+        var low = Percentile(counted, 0.04);
+        var high = Percentile(counted, 0.96);
         if (low >= high)
         {
             return; // A single-colour frame: nothing to stretch.
@@ -184,6 +194,10 @@ public sealed class MotionDetector : IDisposable
             Array.Fill(_contrastMin, low);
             Array.Fill(_contrastMax, high);
             _restartContrast = false;
+        }
+        else
+        {
+            CompensateJump(low, high);
         }
 
         _contrastMin[_contrastIndex] = low;

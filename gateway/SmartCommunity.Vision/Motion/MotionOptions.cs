@@ -48,11 +48,24 @@ public sealed class MotionOptions
     /// frames) so dim night scenes still reach the threshold. Default true.</summary>
     public bool ImproveContrast { get; init; } = true;
 
+    /// <summary>Grey levels both background percentiles must move at once, the same way, to be taken for a global
+    /// brightness step that the contrast stretch follows instead of recalibrating. 0: never (Frigate). Default 12
+    /// (sensor noise moves them by 1–2).</summary>
+    public int BrightnessStep { get; init; } = 12;
+
+    /// <summary>A compensated brightness step that still leaves more than this fraction of the frame changed (clipped
+    /// shadows, a non-uniform change) recalibrates after all. Default 0.3.</summary>
+    public double CompensatedMaxFraction { get; init; } = 0.3;
+
+    /// <summary>Mean difference (grey levels) of the still background from the average at which the average is moved
+    /// by it at once (what a brightness step leaves after the stretch followed it). 0: never. Default 3.</summary>
+    public double BackgroundLevelStep { get; init; } = 3;
+
     /// <summary>Frames over which the contrast limits are averaged. Default 50.</summary>
     public int ContrastHistory { get; init; } = 50;
 
-    /// <summary>Frames with motion after which the current frame is averaged in anyway, so a parked car stops
-    /// being motion. Default 10.</summary>
+    /// <summary>Consecutive frames a pixel must be motion before it is averaged in anyway, so a parked car stops
+    /// being motion (Frigate: frames with any motion, then the whole frame). Default 10.</summary>
     public int AverageInAfterMotionFrames { get; init; } = 10;
 
     /// <summary>Consecutive motion frames before <c>MotionStart</c>. Default 2 (0.4 s at 5 fps).</summary>
@@ -70,6 +83,7 @@ public sealed class MotionOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CalibrationAlpha);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCalibrationFrames, MinCalibrationFrames);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ContrastHistory);
+        ArgumentOutOfRangeException.ThrowIfNegative(BrightnessStep);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StartFrames);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EndFrames);
     }

@@ -29,6 +29,10 @@ public sealed class MotionResult
     /// <summary>The detector is (re)learning the background; no regions are reported meanwhile.</summary>
     public bool Calibrating { get; internal set; }
 
+    /// <summary>Global brightness steps compensated so far (the contrast stretch followed them; see
+    /// <see cref="MotionOptions.BrightnessStep"/>), for diagnostics.</summary>
+    public long BrightnessSteps { get; internal set; }
+
     /// <summary>Fraction of the resized frame covered by changed regions, 0–1.</summary>
     public double ChangedFraction { get; internal set; }
 }

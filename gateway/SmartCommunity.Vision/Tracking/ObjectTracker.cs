@@ -19,6 +19,7 @@ public sealed class ObjectTracker
     private readonly List<Track> _removed = [];
     private readonly List<(double Score, int Track, int Region)> _pairs = [];
     private bool[] _regionMatched = new bool[16];
+    private Track?[] _regionOwner = new Track?[16];
     private long _nextId = 1;
     private long _frame;
 
@@ -65,10 +66,17 @@ public sealed class ObjectTracker
         }
 
         Array.Clear(_regionMatched, 0, regions.Length);
+        if (_regionOwner.Length < regions.Length)
+        {
+            _regionOwner = new Track?[regions.Length * 2];
+        }
+
+        Array.Clear(_regionOwner, 0, regions.Length);
         for (var t = 0; t < _tracks.Count; t++)
         {
             _tracks[t].MatchedNow = false;
             _tracks[t].DetectedNow = false;
+            _tracks[t].Shared = false;
         }
 
         // Pass 1: overlap with the predicted box. Pass 2: nearby centres, for fast movers and tracks seen again
@@ -76,6 +84,7 @@ public sealed class ObjectTracker
         var existing = _tracks.Count;
         Match(regions, existing, now, useIoU: true);
         Match(regions, existing, now, useIoU: false);
+        ShareMerged(regions, existing, now);
         for (var r = 0; r < regions.Length; r++)
         {
             if (!_regionMatched[r] && !Absorb(regions[r], existing))
@@ -163,7 +172,52 @@ public sealed class ObjectTracker
             }
 
             _regionMatched[r] = true;
+            _regionOwner[r] = _tracks[t];
             Move(_tracks[t], regions[r], now);
+        }
+    }
+
+    /// <summary>
+    /// People who come together in the picture make one motion region: the first track to match takes it, and the
+    /// other would miss, be dropped or take over the wrong person when they part (issue 16: walkers passing each other
+    /// swapped tracks and each track then counted the other's crossing too). A confirmed track left unmatched whose
+    /// predicted box lies mostly inside a region another track took is in that group: both tracks move on by their
+    /// own predictions (the region's box is neither person's, and its bottom is the feet of the lower one), until
+    /// the region splits and each finds its own piece.
+    /// </summary>
+    private void ShareMerged(ReadOnlySpan<Rect> regions, int existing, DateTimeOffset now)
+    {
+        for (var t = 0; t < existing; t++)
+        {
+            var track = _tracks[t];
+            var gap = _frame - track.LastFrame;
+            if (track.MatchedNow || !track.Confirmed || gap > _options.MaxMisses)
+            {
+                continue;
+            }
+
+            var predicted = Predict(track, gap);
+            var area = predicted.Width * (double)predicted.Height;
+            for (var r = 0; r < regions.Length; r++)
+            {
+                var common = predicted & regions[r];
+                if (_regionOwner[r] is not { } owner || owner == track || common.Width * (double)common.Height < area * 0.5)
+                {
+                    continue;
+                }
+
+                if (!owner.Shared)
+                {
+                    // The owner's box becomes its own prediction too: the region holds both of them.
+                    var (before, v, g) = (owner.StepBox, owner.Velocity, Math.Max(1, owner.StepGap));
+                    owner.Box = new Rect(before.X + (int)(v.X * g), before.Y + (int)(v.Y * g), before.Width, before.Height);
+                    owner.Shared = true;
+                }
+
+                Move(track, predicted, now);
+                track.Shared = true;
+                break;
+            }
         }
     }
 
@@ -182,7 +236,10 @@ public sealed class ObjectTracker
             var margin = (int)(Math.Max(box.Width, box.Height) * _options.AbsorbMargin);
             var grown = new Rect(box.X - margin, box.Y - margin, box.Width + (2 * margin), box.Height + (2 * margin));
             var union = box | region;
-            if ((grown & region).Width > 0 && (grown & region).Height > 0 && union.Width <= union.Height * _options.MaxAbsorbAspect)
+            // Only a part: a region as large as half the track is someone else (issue 16: a walker entering below
+            // another was absorbed into their track and never counted).
+            var part = region.Width * (double)region.Height < box.Width * (double)box.Height * 0.5;
+            if (part && (grown & region).Width > 0 && (grown & region).Height > 0 && union.Width <= union.Height * _options.MaxAbsorbAspect)
             {
                 track.Box = union;
                 return true;
@@ -243,6 +300,7 @@ public sealed class ObjectTracker
         // box, and a step from last frame's detector box to this frame's motion box (which may include the ghost of
         // where the person stood) pointed the wrong way.
         track.StepFrom = Centre(track.Box);
+        track.StepBox = track.Box;
         track.StepGap = Math.Max(1, _frame - track.LastFrame);
         track.Box = box;
         track.LastSeen = now;

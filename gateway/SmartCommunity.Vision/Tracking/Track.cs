@@ -63,6 +63,13 @@ public sealed class Track
 
     internal long StepGap { get; set; }
 
+    /// <summary>The box before this frame's match.</summary>
+    internal Rect StepBox { get; set; }
+
+    /// <summary>Shares this frame's motion region with another track (people together in the picture): its box is
+    /// its prediction.</summary>
+    internal bool Shared { get; set; }
+
     /// <summary>A detection was matched to it in the latest update.</summary>
     internal bool DetectedNow { get; set; }
 }

@@ -188,6 +188,55 @@ public sealed class Sl651TcpServerTests
         Assert.Equal(0, server.Counters.ActiveConnections);
     }
 
+    [Fact]
+    public async Task AStationWhoseClockIsInTheFutureHasItsReadingAcknowledgedAndDeliveredThenItsClockSet()
+    {
+        await using var server = Start(new Sl651ServerOptions { SetClockWhenOffBy = TimeSpan.FromMinutes(5) });
+        await using var rtu = await RtuClient.ConnectAsync(server.LocalEndPoint);
+
+        await rtu.SendAsync(FrameBuilder.Hex(Examples.PublishedTestReport)); // Sent "2059-10-11 15:49:47"; the centre is in 2025.
+
+        var ack = await rtu.ReadFrameAsync();
+        Assert.Equal(0x0003, Serial(ack));
+        Assert.Equal(Sl651ControlChars.Esc, ack[^3]); // Stay online: a command follows.
+        var command = await rtu.ReadFrameAsync();
+        Assert.Equal((byte)Sl651FunctionCode.SetClock, command[Sl651FrameLayout.FunctionCodeOffset]);
+        Assert.Equal(Sl651Direction.Down, (Sl651Direction)(command[Sl651FrameLayout.LengthOffset] >> 4));
+        Assert.Equal("0012345678", Convert.ToHexString(command.AsSpan(Sl651FrameLayout.AddressesOffset, 5))); // Down: station first.
+        Assert.Equal("250715080009", Convert.ToHexString(command.AsSpan(Sl651FrameLayout.HeaderSize + 2, 6))); // Centre time, UTC+8.
+        Assert.Equal(Sl651ControlChars.Enq, command[^3]);
+        Assert.Equal(Sl651Crc.Compute(command.AsSpan(0, command.Length - 2)), Sl651Crc.Read(command.AsSpan(command.Length - 2)));
+
+        var reading = await ReadReportAsync(); // Not refused for its clock: the reading arrives, with the time it was sent.
+        Assert.Equal(new DateTimeOffset(2059, 10, 11, 15, 49, 47, TimeSpan.FromHours(8)), reading.SendTime);
+        Assert.Equal(0.127m, reading.Elements.Single(e => e.Code == "Z").Value);
+
+        // The station answers the command with its new time.
+        await rtu.SendAsync(FrameBuilder.Report(function: 0x4A, serial: 4, sendTime: "250715080010").Build());
+        await Eventually.TrueAsync(() => server.Counters.ClockSetsConfirmed == 1, because: "the station's answer is counted");
+        Assert.Equal(1, server.Counters.ClockSetsSent);
+        Assert.Equal(0, server.Counters.TotalRejects);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AStationWithAGoodClockOrAServerThatNeverSetsClocksGetsOnlyAcknowledgements(bool neverSet)
+    {
+        await using var server = Start(new Sl651ServerOptions { SetClockWhenOffBy = neverSet ? null : TimeSpan.FromMinutes(5) });
+        await using var rtu = await RtuClient.ConnectAsync(server.LocalEndPoint);
+
+        // Four seconds off with the default tolerance; 34 years off when clocks are never set.
+        await rtu.SendAsync([.. FrameBuilder.Hex(neverSet ? Examples.PublishedTestReport : Examples.TimedReport), .. FrameBuilder.Report(serial: 8).Build()]);
+
+        var first = await rtu.ReadFrameAsync();
+        var second = await rtu.ReadFrameAsync(); // The second report's ack, not a command.
+        Assert.Equal(Sl651ControlChars.Eot, first[^3]);
+        Assert.NotEqual((byte)Sl651FunctionCode.SetClock, second[Sl651FrameLayout.FunctionCodeOffset]);
+        Assert.Equal(0x0008, Serial(second));
+        Assert.Equal(0, server.Counters.ClockSetsSent);
+    }
+
     private Sl651TcpServer Start(Sl651ServerOptions options, Action<Sl651Rejection, System.Net.EndPoint?>? onRejected = null)
     {
         options.ListenAddress = "127.0.0.1";

@@ -46,6 +46,42 @@ public sealed class GroundTruthCountingTests
         Assert.All(score.Lines, l => Assert.True(l.Exact, $"{l.Line}: counted {l.CountedIn}/{l.CountedOut} of {l.TrueIn}/{l.TrueOut}"));
     }
 
+    /// <summary>The target for crowded clips: at most 5 % count error, in and out together, on person lines
+    /// (tracks from motion, HOG classifies them). The clips are the benchmark's: groups of 2–10 arriving together,
+    /// crowds of 20 and 30 in lanes with a brightness step while they walk, 20 on paths that overlap in the picture.</summary>
+    [Theory]
+    [InlineData("groups")]
+    [InlineData("crowd-20")]
+    [InlineData("crowd-30")]
+    [InlineData("crowd-20-overlapping")]
+    public async Task CrowdedClipsAreCountedWithinFivePercentOfTheTruth(string clip)
+    {
+        var scene = clip switch
+        {
+            "groups" => GroundTruthScenes.Groups(),
+            "crowd-20" => GroundTruthScenes.Crowd(20, seed: 4),
+            "crowd-30" => GroundTruthScenes.Crowd(30, seed: 8),
+            _ => GroundTruthScenes.Crowd(20, lanes: false, seed: 10),
+        };
+        using var hog = new HogPersonDetector();
+        var line = Assert.Single((await GroundTruthScorer.RunAsync(scene, hog)).Lines);
+        Assert.True(line.TrueIn >= 5 && line.TrueOut >= 5, $"truth {line.TrueIn}/{line.TrueOut}"); // Both ways, several each.
+        Assert.True(line.CountError <= 0.05, $"counted {line.CountedIn}/{line.CountedOut} of {line.TrueIn}/{line.TrueOut}: {line.CountError:P1}");
+        Assert.True(line.Recall >= 0.95, $"recall {line.Recall:0.00}"); // The counts are the right crossings, not errors that cancel out.
+    }
+
+    [Fact]
+    public async Task ADoorWithAMotionOnlyLineCountsGroupsAndCrowdsInLanesWithinFivePercent()
+    {
+        foreach (var scene in new[] { GroundTruthScenes.Crowd(20, seed: 4), GroundTruthScenes.Crowd(30, seed: 8), GroundTruthScenes.Groups() })
+        {
+            var motionOnly = scene with { Lines = [GroundTruthScenes.Door(motionOnly: true)] };
+            var line = Assert.Single((await GroundTruthScorer.RunAsync(motionOnly, detector: null)).Lines);
+            Assert.True(line.TrueIn + line.TrueOut >= 20, $"{scene.Name}: truth {line.TrueIn}/{line.TrueOut}");
+            Assert.True(line.CountError <= 0.05, $"{scene.Name}: counted {line.CountedIn}/{line.CountedOut} of {line.TrueIn}/{line.TrueOut}");
+        }
+    }
+
     [Fact]
     public async Task ABatherStandingInShimmeringWaterIsReportedOnceAndTheShimmerAloneNever()
     {

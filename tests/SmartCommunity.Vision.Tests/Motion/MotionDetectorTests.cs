@@ -84,31 +84,55 @@ public sealed class MotionDetectorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(70)]
-    [InlineData(-60)]
-    public void AGlobalBrightnessJumpRecalibratesInsteadOfReportingMotion(int jump)
+    [InlineData(70, true)]
+    [InlineData(-60, true)]
+    [InlineData(70, false)]
+    [InlineData(-60, false)]
+    public void AGlobalBrightnessJumpIsFollowedOrRecalibratedButNeverReportedAsMotion(int jump, bool follow)
     {
-        Warm(30);
+        // Following the step (default) or, with both followers off, Frigate's recalibration: either way no motion.
+        using var detector = new MotionDetector(follow ? new MotionOptions() : new MotionOptions { BrightnessStep = 0, BackgroundLevelStep = 0 });
+        for (var i = 0; i < 30; i++)
+        {
+            using var warm = _scene.RenderFrame();
+            detector.Detect(warm);
+        }
+
         _scene.Brightness = jump;
         var started = 0;
+        var boxes = 0;
         var sawCalibrating = false;
         for (var i = 0; i < 100; i++)
         {
             using var frame = _scene.RenderFrame();
-            var result = _detector.Detect(frame);
+            var result = detector.Detect(frame);
             started += result.Started ? 1 : 0;
+            boxes += result.Boxes.Length;
             sawCalibrating |= result.Calibrating;
         }
 
-        Assert.True(sawCalibrating);
         Assert.Equal(0, started);
+        if (follow)
+        {
+            Assert.Equal(0, boxes); // Not even a single-frame region: the stretch followed the step.
+            Assert.False(sawCalibrating);
+        }
+        else
+        {
+            Assert.True(sawCalibrating);
+        }
 
-        // Once recalibrated, a real object is still seen.
+        using (var after = _scene.RenderFrame())
+        {
+            Assert.Equal(follow ? 1 : 0, detector.Detect(after).BrightnessSteps);
+        }
+
+        // Afterwards a real object is still seen.
         var detected = false;
         for (var i = 0; i < 10 && !detected; i++)
         {
             using var frame = _scene.RenderFrame(new Rect(100 + (i * 30), 120, 40, 80));
-            detected = _detector.Detect(frame).Started;
+            detected = detector.Detect(frame).Started;
         }
 
         Assert.True(detected);
