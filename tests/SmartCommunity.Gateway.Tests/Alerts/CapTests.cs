@@ -90,6 +90,19 @@ public sealed partial class CapTests
     }
 
     [Fact]
+    public void TheNoteNamesThePersonWhoActedNotTheirId()
+    {
+        var grid = new GridSnapshot(Grid.Cells, [new Person("guard-wang", "王网格员", "guard", Duty.Guard, ["b-a"], null, null, true)]);
+        var acknowledged = Sample(state: AlertState.Acknowledged, version: 2) with { AcknowledgedBy = "guard-wang" };
+        var resolved = Sample(state: AlertState.Resolved, version: 3) with { ResolvedBy = "guard-wang", ResolutionNote = "已劝离" };
+        var gone = Sample(state: AlertState.Acknowledged, version: 2) with { AcknowledgedBy = "guard-left" };
+
+        Assert.Equal("Acknowledged by 王网格员", CapWriter.Render(acknowledged, new CapOptions(), grid).Root!.Element(Cap + "note")!.Value);
+        Assert.Equal("Resolved by 王网格员: 已劝离", CapWriter.Render(resolved, new CapOptions(), grid).Root!.Element(Cap + "note")!.Value);
+        Assert.Equal("Acknowledged by guard-left", CapWriter.Render(gone, new CapOptions(), grid).Root!.Element(Cap + "note")!.Value);
+    }
+
+    [Fact]
     public void WithoutAPointTheAreaUsesTheNearestCellCentreAsACircle()
     {
         var area = CapWriter.Render(Sample(), new CapOptions(), Grid).Root!.Element(Cap + "info")!.Element(Cap + "area")!;

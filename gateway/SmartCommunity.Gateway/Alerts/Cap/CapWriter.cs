@@ -29,7 +29,7 @@ public static class CapWriter
             new XElement(Ns + "status", options.Status),
             new XElement(Ns + "msgType", msgType),
             new XElement(Ns + "scope", "Public"));
-        if (Note(alert) is { } note)
+        if (Note(alert, grid) is { } note)
         {
             root.Add(new XElement(Ns + "note", note));
         }
@@ -162,13 +162,17 @@ public static class CapWriter
             : (string.Concat(path.Reverse().Select(c => c.Name)), string.Join(", ", path.Select(c => c.Name)));
     }
 
-    private static string? Note(Alert alert) => alert.State switch
+    // A CAP consumer (the district platform, a siren controller's operator) reads who acted by name: a person's ID
+    // means nothing outside this gateway. An ID no longer in the grid (a person since removed) is all there is left.
+    private static string? Note(Alert alert, GridSnapshot grid) => alert.State switch
     {
-        AlertState.Acknowledged => $"Acknowledged by {alert.AcknowledgedBy}",
-        AlertState.Resolved => $"Resolved by {alert.ResolvedBy ?? "condition"}: {alert.ResolutionNote}",
+        AlertState.Acknowledged => $"Acknowledged by {NameOf(alert.AcknowledgedBy, grid)}",
+        AlertState.Resolved => $"Resolved by {(alert.ResolvedBy is null ? "condition" : NameOf(alert.ResolvedBy, grid))}: {alert.ResolutionNote}",
         AlertState.Cancelled => $"Cancelled: {alert.ResolutionNote}",
         _ => null,
     };
+
+    private static string? NameOf(string? personId, GridSnapshot grid) => grid.PersonById(personId)?.Name ?? personId;
 
     private static string Absolute(string uri, Uri? baseUri) =>
         baseUri is not null && !CapValidator.IsAbsoluteUri(uri) && Uri.TryCreate(baseUri, uri, out var full) ? full.AbsoluteUri : uri;
