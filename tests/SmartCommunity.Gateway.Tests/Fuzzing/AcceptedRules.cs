@@ -2,6 +2,7 @@ using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Shelters;
 using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Gateway.WaterSafety.Discharge;
 using SmartCommunity.Gateway.WaterSafety.Spots;
 using SmartCommunity.Protocol.Identity;
 using SmartCommunity.Protocol.Topics;
@@ -66,6 +67,16 @@ internal static class AcceptedRules
             ?? e.Sources.Select(src => DeviceOf(src.DeviceId) is null ? $"source device '{src.DeviceId}' not registered"
                 : src.Door is { Length: 0 or > 64 } || src.Line is { Length: 0 or > 64 } ? "a door or line outside 1–64 characters" : null).FirstOrDefault(x => x is not null))
             .FirstOrDefault(x => x is not null);
+
+    public static string? Reservoir(Reservoir r) =>
+        Id("id", r.Id) ?? (string.IsNullOrWhiteSpace(r.Name) ? "a reservoir without a name" : null) ?? Position(r.Lat, r.Lon, required: false)
+        ?? (r.Reaches ?? []).Select(x => x is null ? "a null reach"
+            : (x.Spots ?? []).Select(s => s is null ? "a null spot" : SpotExists(s.SpotId) ? Bands(s.Bands) : $"spot '{s.SpotId}' that does not exist").FirstOrDefault(e => e is not null)
+            ?? (x.Communities ?? []).Select(c => c is null ? "a null community" : FuzzGrid.Cell(c.CommunityId) is { Level: CellLevel.Community } ? Bands(c.Bands) : $"community '{c.CommunityId}' that is not a Community cell").FirstOrDefault(e => e is not null))
+            .FirstOrDefault(e => e is not null);
+
+    private static string? Bands(IReadOnlyList<FlowBand>? bands) =>
+        bands is { Count: > 0 } && bands.All(b => b is not null && b.MaxFlowM3s > 0 && double.IsFinite(b.MaxFlowM3s) && b.TravelMinutes is >= 0 and <= 7 * 24 * 60) ? null : "flow bands out of range";
 
     private static string? Id(string what, string id) => TopicScheme.IsValidId(id) ? null : $"{what} '{Cut(id)}' is not 1–64 letters, digits, '-' or '_'";
 

@@ -22,6 +22,9 @@ public static class GatewayFuzzInputs
     public const string Camera = "43010200011320000001";
     public const string Speaker = "spk-1";
 
+    /// <summary>The one hazardous spot a reservoir's reach may name.</summary>
+    public const string SpotA = "spot-a";
+
     /// <summary>A camera ID of this numbering that no camera has (the route's or the seed entry's ID).</summary>
     public const string FuzzCamera = "43010200011320000077";
 
@@ -48,6 +51,8 @@ public static class GatewayFuzzInputs
         new(Speaker, DeviceKind.WarningDevice, "Speaker", BuildingA, null, null, true, new Dictionary<string, string>()),
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
+    public static bool SpotExists(string id) => id == SpotA;
+
     /// <summary>The registered device with this ID, as <see cref="DeviceRegistry.DeviceOf"/> answers.</summary>
     public static Device? DeviceOf(string id) => Devices.GetValueOrDefault(id);
 
@@ -72,6 +77,10 @@ public static class GatewayFuzzInputs
     private static readonly JsonTemplate SpotDevices = JsonTemplate.Of(("levelStation", Quote(LevelStation)), ("cameras", $"[{{\"id\":\"{Camera}\",\"zone\":\"z1\"}}]"), ("loudspeakers", $"[\"{Speaker}\"]"));
     private static readonly JsonTemplate Source = JsonTemplate.Of(("device", Quote(DoorUnit)), ("door", "\"main\""), ("reversed", "false"));
     private static readonly JsonTemplate CameraSource = JsonTemplate.Of(("device", Quote(Camera)), ("line", "\"gate\""));
+    private static readonly JsonTemplate Band = JsonTemplate.Of(("maxFlowM3s", "200"), ("travelMinutes", "90"));
+    private static readonly JsonTemplate ReachSpot = JsonTemplate.Of(("spotId", Quote(SpotA)), ("bands", $"[{Band.ToJson()},{{\"maxFlowM3s\":800,\"travelMinutes\":60}}]"));
+    private static readonly JsonTemplate ReachCommunity = JsonTemplate.Of(("communityId", Quote(Community)), ("bands", $"[{Band.ToJson()}]"));
+    private static readonly JsonTemplate Reach = JsonTemplate.Of(("id", "\"r1\""), ("name", "\"下游\""), ("spots", $"[{ReachSpot.ToJson()}]"), ("communities", $"[{ReachCommunity.ToJson()}]"));
     private static readonly JsonTemplate Attributes = JsonTemplate.Of(("doors", "\"main\""), ("floor", "\"1\""));
 
     public static JsonTemplate CellEntry { get; } = JsonTemplate.Of(("id", "\"fuzz-cell\""), ("parentId", "\"p1\""), ("level", "\"Building\""), ("name", "\"楼 F\""), ("lat", "28.19"), ("lon", "112.97"));
@@ -95,12 +104,16 @@ public static class GatewayFuzzInputs
     /// <summary>Keys added inside a nested part (raw JSON text between the quotes): a dictionary's keys are strings from the body too.</summary>
     private static readonly string[] NestedKeys = ["\\u0000", "a\\u0000b", "", " ", new string('k', 65), "\\ud800", "危险", "x"];
 
+    public static JsonTemplate ReservoirBody { get; } = JsonTemplate.Of(("name", "\"上游水库\""), ("lat", "28.3"), ("lon", "113.0"), ("reaches", $"[{Reach.ToJson()}]"));
+
     /// <summary>Where each body's nested parts sit, so a generator can mutate inside them (field → its template, and whether it is a list of them).</summary>
     private static readonly Dictionary<JsonTemplate, (string Field, JsonTemplate Inner, bool List)[]> NestedParts = new()
     {
         [DeviceBody] = [("attributes", Attributes, false)],
         [CameraBody] = [("zones", Zone, true), ("lines", Line, true), ("recording", Recording, false), ("analysis", Analysis, false), ("lines", JsonTemplate.Of(("id", "\"l2\""), ("a", Point.ToJson()), ("b", Point.ToJson()), ("inSide", Point.ToJson())), true)],
         [SpotBody] = [("levels", Levels, false), ("rise", Rise, false), ("riskTimes", RiskTimes, false), ("devices", SpotDevices, false)],
+        [ReservoirBody] = [("reaches", Reach, true), ("reaches", JsonTemplate.Of(("id", "\"r2\""), ("spots", $"[{JsonTemplate.Of(("spotId", Quote(SpotA)), ("bands", $"[{Band.ToJson()}]")).ToJson()}]")), true),
+            ("reaches", JsonTemplate.Of(("id", "\"r3\""), ("communities", $"[{ReachCommunity.ToJson()}]")), true)],
         [ShelterBody] = [("entrances", JsonTemplate.Of(("id", "\"main\""), ("sources", $"[{Source.ToJson()}]")), true), ("entrances", JsonTemplate.Of(("id", "\"e2\""), ("sources", $"[{CameraSource.ToJson()}]")), true)],
     };
 

@@ -6,6 +6,7 @@ using SmartCommunity.Gateway.Infrastructure.Http;
 using SmartCommunity.Gateway.Seed;
 using SmartCommunity.Gateway.Shelters;
 using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Gateway.WaterSafety.Discharge;
 using SmartCommunity.Gateway.WaterSafety.Spots;
 using SmartCommunity.Testing.Fuzzing;
 using static SmartCommunity.Gateway.Tests.Fuzzing.GatewayFuzzInputs;
@@ -43,6 +44,8 @@ public static class GatewayFuzzTargets
             SpotRules.Check("fuzz-spot", r, FuzzGrid, DeviceOf, out var s) is { } error ? Refused(error) : Accepted(s!, AcceptedRules.Spot(s!))),
         Api<ShelterRequest>("api.shelters", ShelterBody, r =>
             ShelterRules.Check("fuzz-shelter", r, Shelters, out var s) is { } error ? Refused(error) : Accepted(s!, AcceptedRules.Shelter(s!)), bodyOptional: true),
+        Api<Reservoir>("api.reservoirs", ReservoirBody, r => (r with { Id = "fuzz-reservoir" }) is var reservoir && DischargeScheduler.CheckReservoir(reservoir, FuzzGrid, SpotExists) is { } error
+            ? Refused(error) : Accepted(reservoir, AcceptedRules.Reservoir(reservoir))),
 
         Seed("seed.cells", "cells", Variants(CellEntry), (section, errors) => CellSeedSection.Read(section, errors).Select(c =>
             GridRules.CheckCell(c, FuzzGrid) is { } error ? Refused(error) : Accepted(c, AcceptedRules.Cell(c)))),
@@ -56,6 +59,8 @@ public static class GatewayFuzzTargets
             SpotRules.Check(s.Id, s.Request, FuzzGrid, DeviceOf, out var spot) is { } error ? Refused(error) : Accepted(spot!, AcceptedRules.Spot(spot!)))),
         Seed("seed.shelters", "shelters", Variants(ShelterBody, "fuzz-shelter"), (section, errors) => ShelterSeedSection.Read(section, errors).Select(s =>
             ShelterRules.Check(s.Id, s.Request, Shelters, out var shelter) is { } error ? Refused(error) : Accepted(shelter!, AcceptedRules.Shelter(shelter!)))),
+        Seed("seed.reservoirs", "reservoirs", Variants(ReservoirBody, "fuzz-reservoir"), (section, errors) => ReservoirSeedSection.Read(section, errors).Select(r =>
+            DischargeScheduler.CheckReservoir(r, FuzzGrid, SpotExists) is { } error ? Refused(error) : Accepted(r, AcceptedRules.Reservoir(r)))),
     ];
 
     public static IFuzzTarget Named(string name) => All.Single(t => t.Name == name);
