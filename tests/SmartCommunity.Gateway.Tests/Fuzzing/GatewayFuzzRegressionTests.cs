@@ -5,6 +5,7 @@ using SmartCommunity.Gateway.Devices;
 using SmartCommunity.Gateway.Grid;
 using SmartCommunity.Gateway.Infrastructure.Http;
 using SmartCommunity.Gateway.Tests.Support;
+using SmartCommunity.Gateway.WaterSafety.Discharge;
 using SmartCommunity.Gateway.WaterSafety.Spots;
 
 namespace SmartCommunity.Gateway.Tests.Fuzzing;
@@ -104,5 +105,31 @@ public sealed class GatewayFuzzRegressionTests
         Assert.Equal("1", request.Attributes!["楼层"]);
         var back = JsonSerializer.Deserialize<Dictionary<string, string>>(JsonSerializer.Serialize(request.Attributes, api), api)!;
         Assert.Equal(request.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal), back.OrderBy(a => a.Key, StringComparer.Ordinal));
+    }
+
+    // Found by reading the reservoir checks while adding their targets: each of these threw or was accepted.
+    [Theory]
+    [InlineData("""{"name":"库","reaches":[null]}""")]
+    [InlineData("""{"name":"库","reaches":[{"id":"r1","name":"下游","spots":[null]}]}""")]
+    [InlineData("""{"name":"库","reaches":[{"id":"r1","name":"下游","spots":[{"bands":[{"maxFlowM3s":200,"travelMinutes":90}]}]}]}""")]
+    [InlineData("""{"name":"库","reaches":[{"id":"r1","name":"下游","spots":[{"spotId":"spot-a","bands":[null]}]}]}""")]
+    [InlineData("""{"name":"库","reaches":[{"id":"r1","name":"下游","communities":[null]}]}""")]
+    [InlineData("""{"name":"库","lat":1e308,"lon":113.0,"reaches":[]}""")]
+    public void AReservoirWithANullPartOrAPositionOffTheEarthIsRefusedWithAReason(string body)
+    {
+        var api = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiProblemSetup.ConfigureBodies(api);
+        var reservoir = JsonSerializer.Deserialize<Reservoir>(body, api)! with { Id = "fuzz-reservoir" };
+        var error = DischargeScheduler.CheckReservoir(reservoir, GatewayFuzzInputs.FuzzGrid, GatewayFuzzInputs.SpotExists);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void TheGoodReservoirIsAccepted()
+    {
+        var api = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiProblemSetup.ConfigureBodies(api);
+        var reservoir = JsonSerializer.Deserialize<Reservoir>(GatewayFuzzInputs.ReservoirBody.ToJson(), api)! with { Id = "fuzz-reservoir" };
+        Assert.Null(DischargeScheduler.CheckReservoir(reservoir, GatewayFuzzInputs.FuzzGrid, GatewayFuzzInputs.SpotExists));
     }
 }
