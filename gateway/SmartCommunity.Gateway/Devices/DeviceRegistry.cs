@@ -45,6 +45,9 @@ public sealed class DeviceRegistry
 
     public DeviceRuntime? Get(string id) => _devices.TryGetValue(id, out var runtime) ? runtime : null;
 
+    /// <summary>The registered device with this ID, or null: what the spot and shelter rules check references against.</summary>
+    public Device? DeviceOf(string id) => Get(id)?.Device;
+
     public void Load()
     {
         using var connection = _database.Open();

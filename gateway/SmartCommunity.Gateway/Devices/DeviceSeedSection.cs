@@ -14,19 +14,23 @@ internal sealed class DeviceSeedSection(DeviceRegistry devices, GridRegistry gri
     public IReadOnlyList<string> Apply(JsonElement section)
     {
         var errors = new List<string>();
-        foreach (var item in SeedJson.Items<DeviceSeed>(section, errors))
+        foreach (var (id, request) in Read(section, errors))
         {
-            var request = new DeviceRequest(item.Kind ?? "", item.Name ?? "", item.CellId, item.Lat, item.Lon, item.Enabled ?? true, item.Attributes, item.Secret);
-            var error = DeviceRules.Check(item.Id ?? "", request, grid.Snapshot, out var device)
-                ?? devices.Upsert(device!, item.Secret);
+            var error = DeviceRules.Check(id, request, grid.Snapshot, out var device)
+                ?? devices.Upsert(device!, request.Secret);
             if (error is not null)
             {
-                errors.Add($"device '{item.Id}': {error}");
+                errors.Add($"device '{id}': {error}");
             }
         }
 
         return errors;
     }
+
+    /// <summary>The section's entries as device requests to check (<see cref="DeviceRules.Check"/>); an entry that does not read is an error.</summary>
+    internal static IEnumerable<(string Id, DeviceRequest Request)> Read(JsonElement section, List<string> errors) =>
+        SeedJson.Items<DeviceSeed>(section, errors).Select(item =>
+            (item.Id ?? "", new DeviceRequest(item.Kind ?? "", item.Name ?? "", item.CellId, item.Lat, item.Lon, item.Enabled ?? true, item.Attributes, item.Secret)));
 
     private sealed record DeviceSeed(string? Id, string? Kind, string? Name, string? CellId, double? Lat, double? Lon, bool? Enabled, Dictionary<string, string>? Attributes, string? Secret);
 }

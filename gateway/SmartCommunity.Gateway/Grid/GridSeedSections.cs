@@ -15,17 +15,21 @@ internal sealed class CellSeedSection(GridRegistry grid) : ISeedSection
     public IReadOnlyList<string> Apply(JsonElement section)
     {
         var errors = new List<string>();
-        foreach (var item in SeedJson.Items<CellSeed>(section, errors))
+        foreach (var cell in Read(section, errors))
         {
-            var error = grid.UpsertCell(new GridCell(item.Id ?? "", item.ParentId, item.Level, item.Name ?? "", item.Lat, item.Lon));
+            var error = grid.UpsertCell(cell);
             if (error is not null)
             {
-                errors.Add($"cell '{item.Id}': {error}");
+                errors.Add($"cell '{cell.Id}': {error}");
             }
         }
 
         return errors;
     }
+
+    /// <summary>The section's entries as cells to check (<see cref="GridRules.CheckCell"/>); an entry that does not read is an error.</summary>
+    internal static IEnumerable<GridCell> Read(JsonElement section, List<string> errors) =>
+        SeedJson.Items<CellSeed>(section, errors).Select(item => new GridCell(item.Id ?? "", item.ParentId, item.Level, item.Name ?? "", item.Lat, item.Lon));
 
     private sealed record CellSeed(string? Id, string? ParentId, CellLevel Level, string? Name, double? Lat, double? Lon);
 }
@@ -40,19 +44,23 @@ internal sealed class PeopleSeedSection(GridRegistry grid, IOptions<Auth.AuthOpt
     public IReadOnlyList<string> Apply(JsonElement section)
     {
         var errors = new List<string>();
-        foreach (var item in SeedJson.Items<PersonSeed>(section, errors))
+        foreach (var (person, password) in Read(section, errors))
         {
-            var person = new Person(item.Id ?? "", item.Name ?? "", item.Role ?? "", item.Duty, item.Cells ?? [], item.Phone, item.WebhookUrl, item.Enabled ?? true);
-            var hash = item.Password is { Length: >= 8 } password ? SecretHasher.Hash(password, auth.Value.PasswordIterations) : null;
+            var hash = password is { Length: >= 8 } ? SecretHasher.Hash(password, auth.Value.PasswordIterations) : null;
             var error = grid.UpsertPerson(person, hash);
             if (error is not null)
             {
-                errors.Add($"person '{item.Id}': {error}");
+                errors.Add($"person '{person.Id}': {error}");
             }
         }
 
         return errors;
     }
+
+    /// <summary>The section's entries as people to check (<see cref="GridRules.CheckPerson"/>) with their passwords in clear.</summary>
+    internal static IEnumerable<(Person Person, string? Password)> Read(JsonElement section, List<string> errors) =>
+        SeedJson.Items<PersonSeed>(section, errors).Select(item =>
+            (new Person(item.Id ?? "", item.Name ?? "", item.Role ?? "", item.Duty, item.Cells ?? [], item.Phone, item.WebhookUrl, item.Enabled ?? true), item.Password));
 
     private sealed record PersonSeed(string? Id, string? Name, string? Role, Duty Duty, string[]? Cells, string? Phone, string? WebhookUrl, bool? Enabled, string? Password);
 }

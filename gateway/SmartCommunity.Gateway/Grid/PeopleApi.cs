@@ -34,27 +34,48 @@ public static class PeopleApi
     private static Results<Ok<Person>, NotFound> Get(string id, GridRegistry grid) =>
         grid.Snapshot.PersonById(id) is { } person ? TypedResults.Ok(person) : TypedResults.NotFound();
 
-    private static Results<Ok<Person>, BadRequest<ApiProblem>> Put(string id, PersonRequest request, GridRegistry grid, SessionStore sessions, IOptions<AuthOptions> auth)
+    /// <summary>
+    /// The checks of <c>PUT /api/people/{id}</c> before anything is hashed or stored: the problem code and reason of a
+    /// refusal, or null with the person. <see cref="GridRegistry.UpsertPerson"/> checks the grid again under its lock.
+    /// </summary>
+    internal static (string Code, string Reason)? Check(string id, PersonRequest request, GridSnapshot grid, out Person? person)
     {
+        person = null;
         if (request.Password is { } password && password.Length is < MinPasswordLength or > 256)
         {
-            return ApiProblem.BadRequest("password_length", $"Password must have {MinPasswordLength}–256 characters.");
+            return ("password_length", $"Password must have {MinPasswordLength}–256 characters.");
         }
 
-        var person = new Person(id, request.Name ?? "", request.Role ?? "", request.Duty, request.Cells ?? [], request.Phone, request.WebhookUrl, request.Enabled);
+        var candidate = new Person(id, request.Name ?? "", request.Role ?? "", request.Duty, request.Cells ?? [], request.Phone, request.WebhookUrl, request.Enabled);
+        if (GridRules.CheckPerson(candidate, grid) is { } error)
+        {
+            return ("invalid_person", error);
+        }
+
+        person = candidate;
+        return null;
+    }
+
+    private static Results<Ok<Person>, BadRequest<ApiProblem>> Put(string id, PersonRequest request, GridRegistry grid, SessionStore sessions, IOptions<AuthOptions> auth)
+    {
+        if (Check(id, request, grid.Snapshot, out var person) is { } refused)
+        {
+            return ApiProblem.BadRequest(refused.Code, refused.Reason);
+        }
+
         var hash = request.Password is null ? null : SecretHasher.Hash(request.Password, auth.Value.PasswordIterations);
-        var error = grid.UpsertPerson(person, hash);
+        var error = grid.UpsertPerson(person!, hash);
         if (error is not null)
         {
             return ApiProblem.BadRequest("invalid_person", error);
         }
 
-        if (hash is not null || !person.Enabled)
+        if (hash is not null || !person!.Enabled)
         {
             sessions.RevokeAll(id);
         }
 
-        return TypedResults.Ok(person);
+        return TypedResults.Ok(person!);
     }
 
     private static Results<NoContent, NotFound, Conflict<ApiProblem>> Delete(string id, ClaimsPrincipal user, GridRegistry grid)

@@ -31,11 +31,17 @@ public static class SeedJson
                 errors.Add($"entry {index}: {ex.Message}");
             }
 
-            index++;
             if (item is not null)
             {
                 yield return item;
             }
+            else if (element.ValueKind == JsonValueKind.Null)
+            {
+                // JSON null reads as no item: without this line it was skipped in silence (issue 19's fuzz run).
+                errors.Add($"entry {index}: null is not an entry (each entry is a JSON object)");
+            }
+
+            index++;
         }
     }
 }

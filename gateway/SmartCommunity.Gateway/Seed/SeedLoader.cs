@@ -126,20 +126,29 @@ public sealed class SeedLoader(IOptions<SeedOptions> options, IEnumerable<ISeedS
             throw new InvalidOperationException($"Seed file '{info.FullName}' is {info.Length} bytes; the limit is {MaxFileBytes}.");
         }
 
+        return Parse(File.ReadAllBytes(info.FullName), info.FullName);
+    }
+
+    /// <summary>
+    /// A seed file's bytes as a document of sections, or an <see cref="InvalidOperationException"/> naming
+    /// <paramref name="file"/> and what is wrong. Separate from reading the file for the fuzz targets (issue 19).
+    /// </summary>
+    internal static JsonDocument Parse(ReadOnlyMemory<byte> bytes, string file)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(info.FullName), new JsonDocumentOptions { MaxDepth = 32, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException ex)
         {
-            throw new InvalidOperationException($"Seed file '{info.FullName}' is not valid JSON: {ex.Message}", ex);
+            throw new InvalidOperationException($"Seed file '{file}' is not valid JSON: {ex.Message}", ex);
         }
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new InvalidOperationException($"Seed file '{info.FullName}' must hold a JSON object with sections such as \"cells\" and \"devices\".");
+            throw new InvalidOperationException($"Seed file '{file}' must hold a JSON object with sections such as \"cells\" and \"devices\".");
         }
 
         return document;

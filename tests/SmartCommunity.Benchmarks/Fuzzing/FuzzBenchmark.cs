@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SmartCommunity.Benchmarks.Harness;
+using SmartCommunity.Gateway.Tests.Fuzzing;
 using SmartCommunity.Protocol.Tests.Fuzzing;
 using SmartCommunity.Sl651.Tests.Fuzzing;
 using SmartCommunity.Testing.Fuzzing;
@@ -23,10 +24,10 @@ public sealed class FuzzBenchmark : IBenchmark
 
     public string Name => "fuzz";
 
-    public string Description => "1 000 000 generated hostile inputs per decoder (protocol, SL 651, line protocol): crashes and violations";
+    public string Description => "1 000 000 generated hostile inputs per decoder (protocol, SL 651, line protocol, API bodies, seed sections): crashes and violations";
 
     /// <summary>Every target; <c>FUZZ_ONLY=prefix,prefix</c> in the environment runs those whose names start so.</summary>
-    public static IReadOnlyList<IFuzzTarget> Targets => [.. ProtocolFuzzTargets.All, .. Sl651FuzzTargets.All, .. LineProtocolFuzzTargets.All];
+    public static IReadOnlyList<IFuzzTarget> Targets => [.. ProtocolFuzzTargets.All, .. Sl651FuzzTargets.All, .. LineProtocolFuzzTargets.All, .. GatewayFuzzTargets.All];
 
     public Task<BenchmarkReport> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {

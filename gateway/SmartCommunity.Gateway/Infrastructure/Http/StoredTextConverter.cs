@@ -13,13 +13,20 @@ public sealed class StoredTextConverter : JsonConverter<string>
 {
     public override bool HandleNull => false;
 
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        var text = reader.GetString();
-        return text is not null && text.Contains('\0', StringComparison.Ordinal)
-            ? throw new JsonException("Text may not hold the NUL character (U+0000).")
-            : text;
-    }
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Checked(reader.GetString());
+
+    /// <summary>
+    /// A dictionary's keys (a device's attributes) are text from the body too, but System.Text.Json reads them with
+    /// this method, not <see cref="Read"/>: without it a NUL went through in a key (issue 19's in-process fuzz run).
+    /// </summary>
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Checked(reader.GetString())!;
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
+
+    private static string? Checked(string? text) =>
+        text is not null && text.Contains('\0', StringComparison.Ordinal)
+            ? throw new JsonException("Text may not hold the NUL character (U+0000).")
+            : text;
 }

@@ -48,7 +48,7 @@ public static class SheltersApi
     private static Results<Ok<ShelterView>, BadRequest<ApiProblem>> Put(string id, ShelterRequest? request, ClaimsPrincipal user, ShelterRegistry shelters, ShelterCounter counter,
         GridRegistry grid, DeviceRegistry devices, IOptions<SheltersOptions> options)
     {
-        var context = new ShelterContext(grid.Snapshot, devices, options.Value.AreaPerPerson, shelters.Get(id), shelters.Index.OwnerOf);
+        var context = new ShelterContext(grid.Snapshot, devices.DeviceOf, options.Value.AreaPerPerson, shelters.Get(id), shelters.Index.OwnerOf);
         if (ShelterRules.Check(id, request, context, out var shelter) is { } error)
         {
             return ApiProblem.BadRequest("invalid_shelter", error);

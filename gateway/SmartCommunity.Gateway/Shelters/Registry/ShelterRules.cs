@@ -124,7 +124,7 @@ public static class ShelterRules
         var list = new List<CountingSource>();
         foreach (var s in sources)
         {
-            if (CheckSource(request.Id!, s, context.Devices, out var source) is { } error)
+            if (CheckSource(request.Id!, s, context.DeviceOf, out var source) is { } error)
             {
                 return error;
             }
@@ -141,7 +141,7 @@ public static class ShelterRules
         return null;
     }
 
-    private static string? CheckSource(string entranceId, SourceRequest? s, DeviceRegistry devices, out CountingSource? source)
+    private static string? CheckSource(string entranceId, SourceRequest? s, Func<string, Device?> deviceOf, out CountingSource? source)
     {
         source = null;
         if (s is null || !TopicScheme.IsValidId(s.Device ?? ""))
@@ -149,7 +149,7 @@ public static class ShelterRules
             return $"Entrance '{entranceId}': every source needs a 'device' ID.";
         }
 
-        if (devices.Get(s.Device!) is not { } device)
+        if (deviceOf(s.Device!) is not { } device)
         {
             return $"Entrance '{entranceId}': device '{s.Device}' is not registered.";
         }
@@ -159,7 +159,7 @@ public static class ShelterRules
             return $"Entrance '{entranceId}': 'door' and 'line' must have 1–64 characters.";
         }
 
-        switch (device.Device.Kind)
+        switch (device.Kind)
         {
             case DeviceKind.DoorAccess when s.Line is null:
                 source = new CountingSource(device.Id, s.Door, null, s.Reversed ?? false);
@@ -172,12 +172,12 @@ public static class ShelterRules
             case DeviceKind.DoorAccess:
                 return $"Entrance '{entranceId}': door unit '{s.Device}' takes a 'door', not a 'line'.";
             default:
-                return $"Entrance '{entranceId}': device '{s.Device}' is a {device.Device.Kind.ToWireName()}; only door units and cameras count people.";
+                return $"Entrance '{entranceId}': device '{s.Device}' is a {device.Kind.ToWireName()}; only door units and cameras count people.";
         }
     }
 
     private static string Clip(string? text) => text is null ? "" : text.Length > 64 ? text[..64] + "…" : text;
 }
 
-/// <summary>What <see cref="ShelterRules"/> checks against.</summary>
-public sealed record ShelterContext(GridSnapshot Grid, DeviceRegistry Devices, AreaPerPersonOptions AreaPerPerson, Shelter? Existing, Func<CountingSource, string?> OwnerOf);
+/// <summary>What <see cref="ShelterRules"/> checks against: <paramref name="DeviceOf"/> finds a registered device by ID (<see cref="DeviceRegistry.DeviceOf"/>).</summary>
+public sealed record ShelterContext(GridSnapshot Grid, Func<string, Device?> DeviceOf, AreaPerPersonOptions AreaPerPerson, Shelter? Existing, Func<CountingSource, string?> OwnerOf);

@@ -16,11 +16,9 @@ internal sealed class ShelterSeedSection(ShelterRegistry shelters, GridRegistry 
     public IReadOnlyList<string> Apply(JsonElement section)
     {
         var errors = new List<string>();
-        foreach (var item in SeedJson.Items<ShelterSeed>(section, errors))
+        foreach (var (id, request) in Read(section, errors))
         {
-            var request = new ShelterRequest(item.Name, item.Class, item.Duration, item.EffectiveAreaM2, item.AreaPerPersonM2, item.Capacity, item.Lat, item.Lon, item.CellId, item.Entrances, item.Open);
-            var id = item.Id ?? "";
-            var context = new ShelterContext(grid.Snapshot, devices, options.Value.AreaPerPerson, shelters.Get(id), shelters.Index.OwnerOf);
+            var context = new ShelterContext(grid.Snapshot, devices.DeviceOf, options.Value.AreaPerPerson, shelters.Get(id), shelters.Index.OwnerOf);
             if (ShelterRules.Check(id, request, context, out var shelter) is { } error)
             {
                 errors.Add($"shelter '{(id.Length > 64 ? id[..64] + "…" : id)}': {error}");
@@ -32,6 +30,11 @@ internal sealed class ShelterSeedSection(ShelterRegistry shelters, GridRegistry 
 
         return errors;
     }
+
+    /// <summary>The section's entries as shelter requests to check (<see cref="ShelterRules.Check"/>); an entry that does not read is an error.</summary>
+    internal static IEnumerable<(string Id, ShelterRequest Request)> Read(JsonElement section, List<string> errors) =>
+        SeedJson.Items<ShelterSeed>(section, errors).Select(item => (item.Id ?? "",
+            new ShelterRequest(item.Name, item.Class, item.Duration, item.EffectiveAreaM2, item.AreaPerPersonM2, item.Capacity, item.Lat, item.Lon, item.CellId, item.Entrances, item.Open)));
 
     private sealed record ShelterSeed(string? Id, string? Name, ShelterClass? Class, DurationClass? Duration, double? EffectiveAreaM2, double? AreaPerPersonM2, int? Capacity,
         double? Lat, double? Lon, string? CellId, IReadOnlyList<EntranceRequest>? Entrances, bool? Open);

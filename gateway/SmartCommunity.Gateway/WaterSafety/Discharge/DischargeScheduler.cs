@@ -44,20 +44,9 @@ public sealed partial class DischargeScheduler(
 
     public string? UpsertReservoir(Reservoir reservoir)
     {
-        if (TravelTimes.Check(reservoir) is { } error)
+        if (CheckReservoir(reservoir, grid.Snapshot, id => spots.Get(id) is not null) is { } error)
         {
             return error;
-        }
-
-        if ((reservoir.Reaches ?? []).SelectMany(r => r.Spots ?? []).FirstOrDefault(s => spots.Get(s.SpotId) is null) is { } unknown)
-        {
-            return $"Spot '{unknown.SpotId}' does not exist.";
-        }
-
-        // The plan lists communities by their grid cell; only a Community cell has the officers the warning goes to.
-        if ((reservoir.Reaches ?? []).SelectMany(r => r.Communities ?? []).FirstOrDefault(c => grid.Snapshot.Cell(c.CommunityId) is not { Level: CellLevel.Community }) is { } notCommunity)
-        {
-            return $"Community '{notCommunity.CommunityId}' is not a grid cell of level Community.";
         }
 
         lock (_lock)
@@ -68,6 +57,25 @@ public sealed partial class DischargeScheduler(
         }
 
         return null;
+    }
+
+    /// <summary>A reservoir's plan against the grid and the spots (<paramref name="spotExists"/>): null when valid, else the reason.</summary>
+    internal static string? CheckReservoir(Reservoir reservoir, GridSnapshot grid, Func<string, bool> spotExists)
+    {
+        if (TravelTimes.Check(reservoir) is { } error)
+        {
+            return error;
+        }
+
+        if ((reservoir.Reaches ?? []).SelectMany(r => r.Spots ?? []).FirstOrDefault(s => !spotExists(s.SpotId)) is { } unknown)
+        {
+            return $"Spot '{unknown.SpotId}' does not exist.";
+        }
+
+        // The plan lists communities by their grid cell; only a Community cell has the officers the warning goes to.
+        return (reservoir.Reaches ?? []).SelectMany(r => r.Communities ?? []).FirstOrDefault(c => grid.Cell(c.CommunityId) is not { Level: CellLevel.Community }) is { } notCommunity
+            ? $"Community '{notCommunity.CommunityId}' is not a grid cell of level Community."
+            : null;
     }
 
     public DischargeNotice? Get(string id)

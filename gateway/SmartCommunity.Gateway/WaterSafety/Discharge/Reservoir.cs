@@ -33,7 +33,7 @@ public static class TravelTimes
 
     /// <summary>Every place the plan lists below the reservoir (spots, then communities), with its bands.</summary>
     public static IEnumerable<(string Kind, string Id, IReadOnlyList<FlowBand> Bands)> Targets(Reservoir r) =>
-        r.Reaches.SelectMany(x => (x.Spots ?? []).Select(s => (SpotSchedule.SpotKind, s.SpotId, s.Bands))
+        (r.Reaches ?? []).SelectMany(x => (x.Spots ?? []).Select(s => (SpotSchedule.SpotKind, s.SpotId, s.Bands))
             .Concat((x.Communities ?? []).Select(c => (SpotSchedule.CommunityKind, c.CommunityId, c.Bands))));
 
     public static string? Check(Reservoir r)
@@ -43,8 +43,24 @@ public static class TravelTimes
             return "A reservoir needs an 'id' (1–64 letters, digits, '-', '_') and a 'name'.";
         }
 
+        if (r.Lat is { } lat && lat is not (>= -90 and <= 90) || r.Lon is { } lon && lon is not (>= -180 and <= 180))
+        {
+            return "Fields 'lat' and 'lon' must be a WGS-84 position.";
+        }
+
+        // A body or seed entry may hold JSON null anywhere in the lists (issue 19's fuzz run): refused, not thrown on.
+        if ((r.Reaches ?? []).Any(x => x is null || x.Spots?.Contains(null!) == true || x.Communities?.Contains(null!) == true))
+        {
+            return "Reaches, and the spots and communities in them, must be JSON objects, not null.";
+        }
+
         foreach (var spot in (r.Reaches ?? []).SelectMany(x => x.Spots ?? []))
         {
+            if (!Protocol.Topics.TopicScheme.IsValidId(spot.SpotId ?? ""))
+            {
+                return "Every spot of a reach needs a 'spotId'.";
+            }
+
             if (!ValidBands(spot.Bands))
             {
                 return $"Spot '{spot.SpotId}' needs flow bands with maxFlowM3s > 0 and travelMinutes 0 … 10 080.";
@@ -63,5 +79,5 @@ public static class TravelTimes
     }
 
     private static bool ValidBands(IReadOnlyList<FlowBand>? bands) =>
-        bands is { Count: > 0 } && bands.All(b => b.MaxFlowM3s > 0 && b.TravelMinutes >= 0 && b.TravelMinutes <= 7 * 24 * 60);
+        bands is { Count: > 0 } && bands.All(b => b is not null && b.MaxFlowM3s > 0 && b.TravelMinutes >= 0 && b.TravelMinutes <= 7 * 24 * 60);
 }

@@ -13,7 +13,7 @@ internal sealed class ReservoirSeedSection(DischargeScheduler scheduler) : ISeed
     public IReadOnlyList<string> Apply(JsonElement section)
     {
         var errors = new List<string>();
-        foreach (var reservoir in SeedJson.Items<Reservoir>(section, errors))
+        foreach (var reservoir in Read(section, errors))
         {
             if (scheduler.UpsertReservoir(reservoir) is { } error)
             {
@@ -23,4 +23,7 @@ internal sealed class ReservoirSeedSection(DischargeScheduler scheduler) : ISeed
 
         return errors;
     }
+
+    /// <summary>The section's entries as reservoirs to check (<see cref="DischargeScheduler.CheckReservoir"/>); an entry that does not read is an error.</summary>
+    internal static IEnumerable<Reservoir> Read(JsonElement section, List<string> errors) => SeedJson.Items<Reservoir>(section, errors);
 }

@@ -5,18 +5,29 @@ namespace SmartCommunity.Gateway.WaterSafety.Risk;
 /// <summary>Parses and evaluates a spot's risk times: daily hours <c>"HH:mm-HH:mm"</c> and seasons <c>"MM-dd..MM-dd"</c>.</summary>
 public static class RiskCalendar
 {
-    public static bool TryParseHours(string text, out TimeOnly from, out TimeOnly to)
+    // Both parsers take null (a list in a body or seed may hold JSON null) and answer false: issue 19's fuzz run.
+    public static bool TryParseHours(string? text, out TimeOnly from, out TimeOnly to)
     {
         from = to = default;
+        if (text is null)
+        {
+            return false;
+        }
+
         var parts = text.Split('-');
         return parts.Length == 2
             && TimeOnly.TryParseExact(parts[0].Trim(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out from)
             && TimeOnly.TryParseExact(parts[1].Trim(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out to);
     }
 
-    public static bool TryParseSeason(string text, out (int Month, int Day) from, out (int Month, int Day) to)
+    public static bool TryParseSeason(string? text, out (int Month, int Day) from, out (int Month, int Day) to)
     {
         from = to = default;
+        if (text is null)
+        {
+            return false;
+        }
+
         var parts = text.Split("..");
         return parts.Length == 2 && TryParseMonthDay(parts[0], out from) && TryParseMonthDay(parts[1], out to);
     }

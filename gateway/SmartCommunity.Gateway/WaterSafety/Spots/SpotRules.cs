@@ -9,7 +9,8 @@ namespace SmartCommunity.Gateway.WaterSafety.Spots;
 /// <summary>Checks a spot request against the grid and the device registry; null when valid, else the reason.</summary>
 public static class SpotRules
 {
-    public static string? Check(string id, SpotRequest request, GridSnapshot grid, DeviceRegistry devices, out HazardousSpot? spot)
+    /// <param name="deviceOf">Finds a registered device by ID (<see cref="DeviceRegistry.DeviceOf"/>).</param>
+    public static string? Check(string id, SpotRequest request, GridSnapshot grid, Func<string, Device?> deviceOf, out HazardousSpot? spot)
     {
         spot = null;
         if (!TopicScheme.IsValidId(id))
@@ -45,20 +46,21 @@ public static class SpotRules
         }
 
         var times = request.RiskTimes ?? new RiskTimes([], [], false);
-        if ((times.DailyHours ?? []).FirstOrDefault(h => !RiskCalendar.TryParseHours(h, out _, out _)) is { } badHours)
+        // Any() rather than FirstOrDefault(): a JSON null in the list is a bad entry too, not "none found".
+        if ((times.DailyHours ?? []).Any(h => !RiskCalendar.TryParseHours(h, out _, out _)))
         {
-            return $"Risk hours '{badHours}' are not 'HH:mm-HH:mm'.";
+            return $"Risk hours '{(times.DailyHours ?? []).First(h => !RiskCalendar.TryParseHours(h, out _, out _)) ?? "null"}' are not 'HH:mm-HH:mm'.";
         }
 
-        if ((times.Seasons ?? []).FirstOrDefault(s => !RiskCalendar.TryParseSeason(s, out _, out _)) is { } badSeason)
+        if ((times.Seasons ?? []).Any(s => !RiskCalendar.TryParseSeason(s, out _, out _)))
         {
-            return $"Season '{badSeason}' is not 'MM-dd..MM-dd'.";
+            return $"Season '{(times.Seasons ?? []).First(s => !RiskCalendar.TryParseSeason(s, out _, out _)) ?? "null"}' is not 'MM-dd..MM-dd'.";
         }
 
         var d = request.Devices ?? new SpotDevices(null, [], [], [], []);
-        var error = (d.LevelStation is null ? null : Kind(devices, d.LevelStation, DeviceKind.WaterLevelStation, "levelStation"))
-            ?? (d.Cameras ?? []).Select(c => string.IsNullOrWhiteSpace(c.Zone) || c.Zone.Length > 64 ? $"Camera '{c.Id}' needs a 'zone' (danger-zone polygon ID)." : Kind(devices, c.Id, DeviceKind.Camera, "cameras")).FirstOrDefault(e => e is not null)
-            ?? (d.Loudspeakers ?? []).Concat(d.Sirens ?? []).Concat(d.Signs ?? []).Select(w => Kind(devices, w, DeviceKind.WarningDevice, "warning devices")).FirstOrDefault(e => e is not null);
+        var error = (d.LevelStation is null ? null : Kind(deviceOf, d.LevelStation, DeviceKind.WaterLevelStation, "levelStation"))
+            ?? (d.Cameras ?? []).Select(c => c is null ? "Field 'cameras' has a null entry." : string.IsNullOrWhiteSpace(c.Zone) || c.Zone.Length > 64 ? $"Camera '{c.Id}' needs a 'zone' (danger-zone polygon ID)." : Kind(deviceOf, c.Id, DeviceKind.Camera, "cameras")).FirstOrDefault(e => e is not null)
+            ?? (d.Loudspeakers ?? []).Concat(d.Sirens ?? []).Concat(d.Signs ?? []).Select(w => Kind(deviceOf, w, DeviceKind.WarningDevice, "warning devices")).FirstOrDefault(e => e is not null);
         if (error is not null)
         {
             return error;
@@ -70,8 +72,10 @@ public static class SpotRules
         return null;
     }
 
-    private static string? Kind(DeviceRegistry devices, string id, DeviceKind kind, string field) =>
-        devices.Get(id) is { } device
-            ? device.Device.Kind == kind ? null : $"Device '{id}' in '{field}' is a {device.Device.Kind.ToWireName()}, not a {kind.ToWireName()}."
+    // The ID may be null (a JSON null in a list, a camera without 'id'): a registry lookup of null would throw.
+    private static string? Kind(Func<string, Device?> deviceOf, string? id, DeviceKind kind, string field) =>
+        id is null ? $"Field '{field}' has an entry without a device ID."
+        : deviceOf(id) is { } device
+            ? device.Kind == kind ? null : $"Device '{id}' in '{field}' is a {device.Kind.ToWireName()}, not a {kind.ToWireName()}."
             : $"Device '{id}' in '{field}' is not registered.";
 }

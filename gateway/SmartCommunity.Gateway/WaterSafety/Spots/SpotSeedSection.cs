@@ -15,12 +15,11 @@ internal sealed class SpotSeedSection(SpotRegistry spots, GridRegistry grid, Dev
     public IReadOnlyList<string> Apply(JsonElement section)
     {
         var errors = new List<string>();
-        foreach (var item in SeedJson.Items<SpotSeed>(section, errors))
+        foreach (var (id, request) in Read(section, errors))
         {
-            var request = new SpotRequest(item.Name, item.CellId, item.Lat, item.Lon, item.ReachId, item.Levels, item.Rise, item.RiskTimes, item.Devices);
-            if (SpotRules.Check(item.Id ?? "", request, grid.Snapshot, devices, out var spot) is { } error)
+            if (SpotRules.Check(id, request, grid.Snapshot, devices.DeviceOf, out var spot) is { } error)
             {
-                errors.Add($"spot '{item.Id}': {error}");
+                errors.Add($"spot '{id}': {error}");
                 continue;
             }
 
@@ -29,6 +28,11 @@ internal sealed class SpotSeedSection(SpotRegistry spots, GridRegistry grid, Dev
 
         return errors;
     }
+
+    /// <summary>The section's entries as spot requests to check (<see cref="SpotRules.Check"/>); an entry that does not read is an error.</summary>
+    internal static IEnumerable<(string Id, SpotRequest Request)> Read(JsonElement section, List<string> errors) =>
+        SeedJson.Items<SpotSeed>(section, errors).Select(item =>
+            (item.Id ?? "", new SpotRequest(item.Name, item.CellId, item.Lat, item.Lon, item.ReachId, item.Levels, item.Rise, item.RiskTimes, item.Devices)));
 
     private sealed record SpotSeed(string? Id, string? Name, string? CellId, double? Lat, double? Lon, string? ReachId, LevelThresholds? Levels, RiseThresholds? Rise, RiskTimes? RiskTimes, SpotDevices? Devices);
 }

@@ -49,7 +49,7 @@ public static class SpotsApi
 
     private static Results<Ok<SpotView>, BadRequest<ApiProblem>> Put(string id, SpotRequest request, SpotRegistry spots, SpotMonitor monitor, GridRegistry grid, DeviceRegistry devices)
     {
-        if (SpotRules.Check(id, request, grid.Snapshot, devices, out var spot) is { } error)
+        if (SpotRules.Check(id, request, grid.Snapshot, devices.DeviceOf, out var spot) is { } error)
         {
             return ApiProblem.BadRequest("invalid_spot", error);
         }
