@@ -46,7 +46,19 @@ internal sealed class PeopleSeedSection(GridRegistry grid, IOptions<Auth.AuthOpt
         var errors = new List<string>();
         foreach (var (person, password) in Read(section, errors))
         {
-            var hash = password is { Length: >= 8 } ? SecretHasher.Hash(password, auth.Value.PasswordIterations) : null;
+            // The API's rule (PeopleApi.MinPasswordLength–256). A password outside it is reported, not silently
+            // dropped: the person is still written and keeps the password they had (a new one has none until an
+            // admin sets it), so a typo in one password does not lock the rest of the file out.
+            string? hash = null;
+            if (password is { Length: < PeopleApi.MinPasswordLength or > 256 })
+            {
+                errors.Add($"person '{person.Id}': password_length: a password must have {PeopleApi.MinPasswordLength}–256 characters; the stored one is kept");
+            }
+            else if (password is not null)
+            {
+                hash = SecretHasher.Hash(password, auth.Value.PasswordIterations);
+            }
+
             var error = grid.UpsertPerson(person, hash);
             if (error is not null)
             {

@@ -77,6 +77,30 @@ public sealed class SeedFileTests
     }
 
     [Fact]
+    public async Task ASeedPasswordShorterThanTheApiAllowsIsReportedAndNeverBecomesTheLogin()
+    {
+        var data = Directory.CreateTempSubdirectory("sc-seed-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(data, "seed.json"), JsonSerializer.Serialize(new
+        {
+            cells = new object[] { new { id = "c1", level = "Community", name = "C1" } },
+            people = new object[]
+            {
+                new { id = "short-pw", name = "Short", role = "guard", duty = "Guard", cells = new[] { "c1" }, password = "nine-char" },
+                new { id = "good-pw", name = "Good", role = "guard", duty = "Guard", cells = new[] { "c1" }, password = "ten-chars!" },
+            },
+        }));
+        await using var gateway = new GatewayFactory(data).Start();
+
+        using var anonymous = gateway.CreateClient();
+        using var refused = await anonymous.PostAsJsonAsync("/api/auth/login", new { username = "short-pw", password = "nine-char" });
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        using var good = await gateway.LoginAsync("good-pw", "ten-chars!");
+        using var admin = await gateway.LoginAsync("admin");
+        var people = (await admin.GetFromJsonAsync<JsonElement[]>("/api/people"))!.Select(p => p.GetProperty("id").GetString()).ToArray();
+        Assert.Contains("short-pw", people); // written, without that password
+    }
+
+    [Fact]
     public async Task ASeedFolderIsReadInNameOrderSoALaterFileMayUseCellsFromAnEarlierOne()
     {
         var data = Directory.CreateTempSubdirectory("sc-seed-").FullName;
