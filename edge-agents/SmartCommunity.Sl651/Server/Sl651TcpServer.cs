@@ -175,13 +175,17 @@ public sealed class Sl651TcpServer : IAsyncDisposable
             }
 
             assembler.Advance(read);
-            var skippedBefore = assembler.SkippedBytes;
+            var skipped = assembler.SkippedBytes;
             while (assembler.TryRead(out var result))
             {
+                // Counted before the frame is answered, so the garbage ahead of a frame is on the counter by the time
+                // its acknowledgement reaches the station (a clean-clone run read the counter between the two).
+                Counters.Garbage(assembler.SkippedBytes - skipped);
+                skipped = assembler.SkippedBytes;
                 await HandleAsync(result, stream, peer, linked.Token).ConfigureAwait(false);
             }
 
-            Counters.Garbage(assembler.SkippedBytes - skippedBefore);
+            Counters.Garbage(assembler.SkippedBytes - skipped);
         }
 
         // A lone trailing 7E is not a frame; anything longer was one that never finished.
