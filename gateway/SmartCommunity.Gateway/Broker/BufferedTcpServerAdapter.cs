@@ -171,7 +171,6 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         {
             if (Volatile.Read(ref unauthenticated) == 1)
             {
-                (Volatile.Read(ref handshaking) == 1 ? _metrics?.ConnectionsCutTlsHandshakeTimeout : _metrics?.ConnectionsCutConnectTimeout)?.Inc();
                 socket.Dispose(); // the pending handshake or MQTTnet's pending read ends and the connection is dropped
             }
         });
@@ -218,6 +217,13 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         }
         finally
         {
+            // Counted here, not in the timeout callback: the handshake also listens to the token and its cancellation can
+            // end this method (and mark it authenticated below) before that callback runs, so the count was lost.
+            if (connectTimeout.IsCancellationRequested && Volatile.Read(ref unauthenticated) == 1)
+            {
+                (Volatile.Read(ref handshaking) == 1 ? _metrics?.ConnectionsCutTlsHandshakeTimeout : _metrics?.ConnectionsCutConnectTimeout)?.Inc();
+            }
+
             Authenticated(); // frees the address's place if the connection never got past CONNECT
             socket.Dispose();
         }
