@@ -171,6 +171,7 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         {
             if (Volatile.Read(ref unauthenticated) == 1)
             {
+                (Volatile.Read(ref handshaking) == 1 ? _metrics?.ConnectionsCutTlsHandshakeTimeout : _metrics?.ConnectionsCutConnectTimeout)?.Inc();
                 socket.Dispose(); // the pending handshake or MQTTnet's pending read ends and the connection is dropped
             }
         });
@@ -217,13 +218,6 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         }
         finally
         {
-            // Counted here, not in the timeout callback: the handshake also listens to the token and its cancellation can
-            // end this method (and mark it authenticated below) before that callback runs, so the count was lost.
-            if (connectTimeout.IsCancellationRequested && Volatile.Read(ref unauthenticated) == 1)
-            {
-                (Volatile.Read(ref handshaking) == 1 ? _metrics?.ConnectionsCutTlsHandshakeTimeout : _metrics?.ConnectionsCutConnectTimeout)?.Inc();
-            }
-
             Authenticated(); // frees the address's place if the connection never got past CONNECT
             socket.Dispose();
         }
@@ -235,7 +229,10 @@ internal sealed class BufferedTcpServerAdapter : IMqttServerAdapter
         var tls = new SslStream(transport, leaveInnerStreamOpen: false);
         try
         {
-            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, connectTimeout).ConfigureAwait(false);
+            // Not given the timeout's token: the timeout callback counts the cut and then closes the socket, which ends
+            // the handshake. With the token, the handshake's own cancellation could end the connection (and mark it
+            // past CONNECT) before that callback ran, and the cut went uncounted (CI at e862f92).
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, CancellationToken.None).ConfigureAwait(false);
             return tls;
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException or ObjectDisposedException or OperationCanceledException)
