@@ -114,6 +114,7 @@ const texts = {
   state_passed: ['已结束', 'passed'],
   state_preview: ['预览', 'preview'],
   step_notice: ['通知即发', 'at notice'],
+  step_amendment: ['变更即发', 'at amendment'],
   step_arrival: ['到达时', 'at arrival'],
   step_lead: ['提前 {m} 分钟', '{m} min before'],
   chartNoData: ['暂无读数', 'No readings yet'],

@@ -75,11 +75,18 @@ public sealed record AlertTrigger(AlertSource Source, string Type, AlertLevel Le
 
     /// <summary>CAP 1.2 category (Geo, Met, Safety, Security, Rescue, Fire, Health, Env, Transport, Infra, CBRNE, Other). Default: from the source kind.</summary>
     public string? Category { get; init; }
+
+    /// <summary>
+    /// The title and text replace what people were told (an amended discharge notice: the water now arrives at
+    /// 17:55, not 18:40). When they differ from the open alert's, the alert gets a new version (a CAP 1.2 Update
+    /// with its own identifier, §3.2.1) and everyone already told is informed. Other repeats only refresh the text.
+    /// </summary>
+    public bool Amendment { get; init; }
 }
 
 /// <summary>One alert as stored and served. Immutable: the engine replaces it on every change.</summary>
 /// <param name="Count">Triggers folded into this alert (repeats of the same source and type, or a group's burst).</param>
-/// <param name="Version">Grows on every change a person should know of (level, state); CAP Update messages follow it.</param>
+/// <param name="Version">Grows on every change a person should know of (level, state, an amendment); CAP Update messages follow it.</param>
 /// <param name="EscalationStep">Index of the routing tier last notified (0 = the nearest responsible guards).</param>
 /// <param name="Notifications">Notifications sent so far; the next notification ID is <c>{Id}-{Notifications + 1}</c>.</param>
 public sealed record Alert(
@@ -125,7 +132,7 @@ public sealed record Alert(
 }
 
 /// <summary>One line of an alert's history: what happened, to or by whom, over which channel, with what outcome.</summary>
-/// <param name="Kind">raised, level_raised, level_lowered, inhibited, uninhibited, silenced, unsilenced, notified, escalated, unrouted, delivery, acknowledged, resolved, cancelled.</param>
+/// <param name="Kind">raised, level_raised, level_lowered, amended, inhibited, uninhibited, silenced, unsilenced, notified, escalated, unrouted, delivery, acknowledged, resolved, cancelled.</param>
 public sealed record AlertHistoryEntry(string AlertId, DateTimeOffset At, string Kind, string? Actor = null, string? Channel = null, string? Outcome = null, string? Detail = null);
 
 /// <summary>A stated pause of notifications for one source (optionally one type), audited with who and why.</summary>

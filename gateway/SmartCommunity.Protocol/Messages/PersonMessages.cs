@@ -34,7 +34,8 @@ public sealed record PersonAlertMessage
 
     /// <summary>
     /// Why this person got it: <c>responsible</c>, <c>escalated</c> or <c>level_raised</c> (to acknowledge); or, for
-    /// people already told of the alert, <c>cancelled</c>, <c>resolved</c> or <c>level_lowered</c> (a danger is over; no acknowledgement).
+    /// people already told of the alert, <c>cancelled</c>, <c>resolved</c> or <c>level_lowered</c> (a danger is over; no acknowledgement),
+    /// or <c>amended</c> (new content, e.g. a changed arrival time; an acknowledgement given stands).
     /// </summary>
     public string? Reason { get; init; }
 }

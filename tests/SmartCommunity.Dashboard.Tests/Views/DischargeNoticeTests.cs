@@ -71,6 +71,13 @@ public sealed class DischargeNoticeTests(DashboardFixture fixture)
         await card.GetByRole(AriaRole.Button, new() { Name = "时间线" }).ClickAsync();
         await Assertions.Expect(card.GetByTestId("notice-timeline")).ToContainTextAsync("issued");
         await Assertions.Expect(card.GetByTestId("notice-timeline")).ToContainTextAsync("warned");
+
+        // A live spot alert reloads the list and replaces every card: the timeline the user opened stays open
+        // (on a loaded CI machine the reload came right after the click and the timeline vanished).
+        var shown = await card.ElementHandleAsync();
+        await LevelStation.PublishBeachAsync(fixture.Gateway.MqttPort, 32.9);
+        await page.WaitForFunctionAsync("card => !card.isConnected", shown);
+        await Assertions.Expect(card.GetByTestId("notice-timeline")).ToContainTextAsync("warned");
         await page.SaveScreenshotAsync("water-notice-issued");
         await page.Context.CloseAsync();
     }

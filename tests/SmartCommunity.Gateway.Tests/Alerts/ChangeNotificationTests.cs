@@ -76,6 +76,32 @@ public sealed class ChangeNotificationTests
     }
 
     [Fact]
+    public async Task AnAmendmentWithNewWordsIsANewVersionToldToEveryoneAndAnOrdinaryRepeatIsNot()
+    {
+        await using var bed = AlertsTestBed.Start(AlertsTestBed.NewClock());
+        var alert = await bed.RaiseAsync(AlertsTestBed.Trigger("spot-amend", "discharge_wave", AlertLevel.Orange));
+        await bed.AdvanceAsync(TimeSpan.FromMinutes(5)); // Escalated to the chief: both were told.
+
+        // A repeat with new figures (a reading) refreshes the text and is not news.
+        await bed.RaiseAsync(AlertsTestBed.Trigger("spot-amend", "discharge_wave", AlertLevel.Orange) with { Text = new AlertText("水位 1.9 米。", "Level 1.9 m.") });
+        Assert.Equal(alert.Version, bed.Get(alert.Id).Version);
+        Assert.Equal("Level 1.9 m.", bed.Get(alert.Id).Text.En);
+
+        // An amendment with the same words is not news either; with new words it is.
+        var amendment = AlertsTestBed.Trigger("spot-amend", "discharge_wave", AlertLevel.Orange) with { Text = new AlertText("水位 1.9 米。", "Level 1.9 m."), Amendment = true };
+        await bed.RaiseAsync(amendment);
+        Assert.Equal(alert.Version, bed.Get(alert.Id).Version);
+        Assert.Empty(Informed(bed, alert.Id, "amended"));
+
+        await bed.RaiseAsync(amendment with { Text = new AlertText("预计 17:55 到达。", "Water arrives about 17:55.") });
+        var amended = bed.Get(alert.Id);
+        Assert.Equal(alert.Version + 1, amended.Version);
+        Assert.Equal(AlertState.Raised, amended.State);
+        Assert.Equal(["guard-a", AlertsTestBed.Chief], Informed(bed, alert.Id, "amended"));
+        Assert.Contains(bed.History(alert.Id), h => h.Kind == "amended" && h.Detail == "Water arrives about 17:55.");
+    }
+
+    [Fact]
     public async Task AGuardsTerminalGetsTheFreshPromptOfARiseAndTheCancelOverMqtt()
     {
         await using var bed = AlertsTestBed.Start();

@@ -80,7 +80,9 @@ public sealed class FakeClockGateway : IAsyncDisposable
 
     public Alert Get(string id) => Store.Get(id)!;
 
-    public List<string> Notified(string id) => Store.History(id).Where(h => h.Kind == "notified").Select(h => h.Actor!).ToList();
+    public List<AlertHistoryEntry> History(string id) => Store.History(id);
+
+    public List<string> Notified(string id) => History(id).Where(h => h.Kind == "notified").Select(h => h.Actor!).ToList();
 
     public ValueTask DisposeAsync() => Gateway.DisposeAsync();
 }

@@ -25,6 +25,8 @@ export function mountWater(root, { live, me }) {
   let spotNames = new Map();
   let reservoirs = [];
   let editing = null;
+  // Timelines the user opened stay open when the list reloads on a live alert (it replaces every card).
+  const openTimelines = new Set();
 
   async function loadSpots() {
     try {
@@ -123,6 +125,7 @@ export function mountWater(root, { live, me }) {
 
   function stepName(step) {
     if (step.name === 'notice') return t('step_notice');
+    if (step.name === 'amendment') return t('step_amendment');
     if (step.name === 'arrival') return t('step_arrival');
     const lead = /^lead-(\d+)/.exec(step.name);
     return lead ? t('step_lead', { m: lead[1] }) : step.name;
@@ -161,6 +164,7 @@ export function mountWater(root, { live, me }) {
       catch (error) { failed(status, error); }
     };
     const showTimeline = async () => {
+      openTimelines.add(notice.id);
       try {
         const timeline = await api(`/api/water/notices/${encodeURIComponent(notice.id)}`);
         fill(details,
@@ -173,6 +177,7 @@ export function mountWater(root, { live, me }) {
             c.answeredAt ? [' · ', timeEl(c.answeredAt)] : '', c.unconfirmedAlertRaised ? ' ⚠' : ''))));
       } catch (error) { failed(details, error); }
     };
+    if (openTimelines.has(notice.id)) showTimeline();
     return h('article', { class: 'notice', 'data-testid': 'notice', 'data-notice-id': notice.id, 'data-state': notice.state },
       h('header', {}, h('strong', {}, notice.id), ' ', h('span', { class: 'state' }, t('state_' + notice.state))),
       h('p', {}, `${t('gateOpenAt')}: `, timeEl(notice.gateOpenAt), ` · ${number(notice.flowM3s, 0)} m³/s · ${notice.durationMinutes} min`),

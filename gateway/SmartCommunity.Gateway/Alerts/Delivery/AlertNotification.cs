@@ -3,7 +3,7 @@ using SmartCommunity.Gateway.Grid;
 namespace SmartCommunity.Gateway.Alerts.Delivery;
 
 /// <summary>One alert to one person, as handed to every delivery channel after the change is stored.</summary>
-/// <param name="Reason"><c>responsible</c>, <c>escalated</c> or <c>level_raised</c> (needs an acknowledgement); <c>cancelled</c>, <c>resolved</c> or <c>level_lowered</c> (informs).</param>
+/// <param name="Reason"><c>responsible</c>, <c>escalated</c> or <c>level_raised</c> (needs an acknowledgement); <c>cancelled</c>, <c>resolved</c>, <c>level_lowered</c> or <c>amended</c> (informs).</param>
 public sealed record AlertNotification(string Id, Alert Alert, Person Person, string Reason, DateTimeOffset At);
 
 /// <summary>What a channel did with a notification; recorded in the alert's history.</summary>

@@ -75,6 +75,8 @@ internal sealed partial class AlertEngine
                 Area = trigger.Area ?? open.Area,
                 Evidence = trigger.Evidence.Count > 0 ? trigger.Evidence : open.Evidence,
             };
+            // Only an amendment's new wording is news; a reading's changing figures are not (they would flood CAP consumers).
+            var amended = trigger.Amendment && (trigger.Title != open.Title || trigger.Text != open.Text);
             if (trigger.Level > open.Level)
             {
                 // Upward: people must know, now. An acknowledgement was given for the lower level, so the alert is
@@ -99,8 +101,19 @@ internal sealed partial class AlertEngine
                 {
                     lowered = Inform(lowered, "level_lowered", except: null, at);
                 }
+                else if (amended)
+                {
+                    lowered = Inform(lowered, "amended", except: null, at);
+                }
 
                 Put(open, lowered, "updated");
+            }
+            else if (amended)
+            {
+                // Same level, new content: a new version (CAP Update), and the people told before hear the new text.
+                // An acknowledgement stands: it was for this danger at this level.
+                _history.Add(new AlertHistoryEntry(open.Id, at, "amended", Detail: trigger.Text.En));
+                Put(open, Inform(updated with { Version = open.Version + 1 }, "amended", except: null, at), "updated");
             }
             else
             {

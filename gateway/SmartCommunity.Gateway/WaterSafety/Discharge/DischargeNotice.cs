@@ -19,6 +19,9 @@ public sealed class DischargeNotice
 
     public DateTimeOffset IssuedAt { get; set; }
 
+    /// <summary>How often the notice was amended; each amendment's warnings are new ones (in a cluster, too).</summary>
+    public int Amendments { get; set; }
+
     /// <summary><c>active</c>, <c>passed</c> (the wave has passed every spot) or <c>cancelled</c>.</summary>
     public string State { get; set; } = "active";
 
@@ -66,7 +69,7 @@ public sealed class SpotSchedule
     public string Phase { get; set; } = "approaching";
 }
 
-/// <summary>One warning: at notice time (<c>notice</c>), <c>lead-{minutes}</c> before arrival, or <c>arrival</c>.</summary>
+/// <summary>One warning: at notice time (<c>notice</c>, or <c>amendment</c> after a change), <c>lead-{minutes}</c> before arrival, or <c>arrival</c>.</summary>
 public sealed class WarningStep
 {
     public string Name { get; set; } = "";

@@ -32,6 +32,7 @@ public sealed partial class DischargeScheduler
         {
             Area = new AlertArea(spot.Lat, spot.Lon, 0.5, Description: spot.Name),
             Category = "Met",
+            Amendment = step == AmendmentStep,
         });
 
         var reason = $"notice:{notice.Id}:{spot.Id}:{step}";
@@ -57,8 +58,9 @@ public sealed partial class DischargeScheduler
     }
 
     /// <summary>Several gateways: the one that records this warning step first sends it (outside cluster mode always this one).</summary>
+    /// An amended notice's steps are new warnings (a lead time now falls elsewhere), so the key carries the amendment.
     private bool FirstToWarn(DischargeNotice notice, string placeId, string step) =>
-        leases?.FireOnce($"discharge:{notice.Id}:{placeId}:{step}") ?? true;
+        leases?.FireOnce(notice.Amendments == 0 ? $"discharge:{notice.Id}:{placeId}:{step}" : $"discharge:{notice.Id}.{notice.Amendments}:{placeId}:{step}") ?? true;
 
     /// <summary>
     /// A warning to a community along the river: an alert for its cell (the engine routes it to the community's
@@ -93,6 +95,7 @@ public sealed partial class DischargeScheduler
         {
             Area = cell.Lat is not null && cell.Lon is not null ? new AlertArea(cell.Lat, cell.Lon, 2, Description: cell.Name) : null,
             Category = "Met",
+            Amendment = step == AmendmentStep,
         });
 
         var officers = grid.Snapshot.ResponsibleFor(cell.Id).Select(p => p.Id).ToList();

@@ -11,6 +11,9 @@ public sealed partial class DischargeScheduler
 {
     public const string AlertType = "discharge_wave";
 
+    /// <summary>The warning an amendment sends at once: its alert text replaces the old one (a new CAP version).</summary>
+    private const string AmendmentStep = "amendment";
+
     /// <summary>Fires what fell due and moves wave phases on. Called by the loop's timer; tests call it after moving a fake clock.</summary>
     public void RunDue()
     {
@@ -86,7 +89,7 @@ public sealed partial class DischargeScheduler
                 ArrivesAt = arrives,
                 PassedAt = arrives + TimeSpan.FromMinutes(notice.DurationMinutes) + _options.WavePassMargin,
             };
-            schedule.Steps.Add(new WarningStep { Name = "notice", DueAt = now });
+            schedule.Steps.Add(new WarningStep { Name = notice.Amendments > 0 ? AmendmentStep : "notice", DueAt = now });
             foreach (var lead in _options.LeadTimes.Distinct().OrderByDescending(l => l))
             {
                 // Leads already inside the notice's own warning are not repeated.

@@ -142,6 +142,7 @@ public sealed partial class DischargeScheduler(
             }
 
             var before = notice.Spots.ToList();
+            notice.Amendments++;
             Apply(notice, request with { ReservoirId = request.ReservoirId ?? notice.ReservoirId }, now);
             notice.Timeline.Add(new TimelineEntry(now, "amended", Detail: $"{by}: {Describe(notice)}"));
             foreach (var dropped in before.Where(b => b.Phase != "passed" && !notice.Spots.Any(s => s.Kind == b.Kind && s.TargetId == b.TargetId)))
