@@ -110,6 +110,20 @@ public sealed class AdminTests(DashboardFixture fixture)
         await Assert.ThrowsAnyAsync<Exception>(() => LevelStation.PublishAsync(fixture.Gateway.MqttPort, Id, secret, 31.01));
         await LevelStation.PublishAsync(fixture.Gateway.MqttPort, Id, rotated, 31.02);
 
+        // Issue 16: a reading from a clock that says 2059 is kept with the receive time, and the console says which
+        // device has the wrong clock, by how much and what it claimed, in the view's language.
+        var year2059 = new DateTimeOffset(2059, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        await DeviceMqtt.PublishAsync(fixture.Gateway.MqttPort, Id, rotated, "telemetry",
+            [DeviceMqtt.Invariant($$"""{"v":1,"ts":{{year2059}},"seq":{{DeviceMqtt.NextSeq()}},"level_m":31.03}""")]);
+        await page.GetByTestId("admin-tab-devices").ClickAsync();
+        var clock = row.GetByTestId("device-clock");
+        await Assertions.Expect(clock).ToContainTextAsync("时钟异常");
+        await Assertions.Expect(clock).ToContainTextAsync("快 ");
+        await Assertions.Expect(clock).ToContainTextAsync("2059");
+        await Assertions.Expect(clock).Not.ToContainTextAsync("ahead");
+        await Assertions.Expect(page.GetByTestId("device-clock-summary")).ToContainTextAsync("控制台水位站");
+        await page.SaveScreenshotAsync("admin-device-clock");
+
         // Deleting asks first; cancelled, nothing happens.
         await row.GetByTestId("device-delete").ClickAsync();
         await page.GetByTestId("confirm-cancel").ClickAsync();

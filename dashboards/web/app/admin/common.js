@@ -72,6 +72,14 @@ addTexts({
   onlineNow: ['在线', 'online'],
   offlineNow: ['离线', 'offline'],
   neverSeen: ['从未连接', 'never connected'],
+  clockWrong: ['时钟异常', 'Clock wrong'],
+  clockAhead: ['快 {amount}', '{amount} fast'],
+  clockBehind: ['慢 {amount}', '{amount} slow'],
+  clockKept: ['设备时间 {time}；{n} 条数据按接收时间记录', 'device time {time}; {n} messages kept with the receive time'],
+  clockSummary: ['{n} 台设备时钟异常（其数据按接收时间记录，请校准设备时钟）：{names}', '{n} devices with a wrong clock (their data is kept with the receive time; set the device clock): {names}'],
+  spanDays: ['{n} 天', '{n} days'],
+  spanHours: ['{n} 小时', '{n} hours'],
+  spanMinutes: ['{n} 分钟', '{n} minutes'],
 });
 
 /** A role, duty or device kind in words. */

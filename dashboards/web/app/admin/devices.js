@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { h, fill } from '../dom.js';
-import { timeEl } from '../format.js';
+import { number, time, timeEl } from '../format.js';
 import { name, t } from '../i18n.js';
 import { confirmAction } from '../components/confirm.js';
 import { cellNames, cellSelect, field, outcome, word } from './common.js';
@@ -19,16 +19,30 @@ export function devicesSection({ cells }) {
 
   async function load() {
     const devices = await api('/api/devices');
-    fill(table, h('table', {}, h('thead', {}, h('tr', {}, ['colName', 'colKind', 'colCell', 'colState', 'colActions'].map(k => h('th', {}, t(k))))),
+    const badClocks = devices.filter(d => d.clockSuspect);
+    fill(table, badClocks.length ? h('p', { class: 'warning', 'data-testid': 'device-clock-summary' },
+      '⚠ ', t('clockSummary', { n: badClocks.length, names: badClocks.map(d => name(d.name)).join('、') })) : null,
+    h('table', {}, h('thead', {}, h('tr', {}, ['colName', 'colKind', 'colCell', 'colState', 'colActions'].map(k => h('th', {}, t(k))))),
       h('tbody', {}, devices.map(d => h('tr', { 'data-testid': 'device-row', 'data-device': d.id },
         h('td', {}, name(d.name)), h('td', {}, word('kind', d.kind)), h('td', {}, cellNames(cells, d.cellId ? [d.cellId] : [])),
         h('td', { 'data-testid': 'device-state' }, !d.enabled ? t('disabled') : d.online ? t('onlineNow') : t('offlineNow'), ' · ',
-          d.lastSeen ? timeEl(d.lastSeen) : t('neverSeen')),
+          d.lastSeen ? timeEl(d.lastSeen) : t('neverSeen'),
+          d.clockSuspect ? h('div', { class: 'warning', 'data-testid': 'device-clock' }, '⚠ ', t('clockWrong'), ' · ', clockOff(d.clockSuspect), ' · ',
+            t('clockKept', { time: time(d.clockSuspect.lastDeviceTime), n: d.clockSuspect.messages })) : null),
         h('td', {},
           h('button', { type: 'button', onclick: () => edit(d) }, t('edit')), ' ',
           h('button', { type: 'button', 'data-testid': 'device-rotate', onclick: () => rotate(d) }, t('rotateSecret')), ' ',
           h('button', { type: 'button', 'data-testid': 'device-toggle', onclick: () => toggle(d) }, d.enabled ? t('disable') : t('enable')), ' ',
           h('button', { type: 'button', class: 'danger', 'data-testid': 'device-delete', onclick: () => remove(d) }, t('remove'))))))));
+  }
+
+  // How far the device's clock is off, in the view's language (the API's own skew text is for logs, in English).
+  function clockOff(c) {
+    const ms = Date.parse(c.lastDeviceTime) - Date.parse(c.lastReceived);
+    const abs = Math.abs(ms);
+    const amount = abs >= 86400000 ? t('spanDays', { n: number(abs / 86400000, abs >= 864000000 ? 0 : 1) })
+      : abs >= 3600000 ? t('spanHours', { n: number(abs / 3600000, 1) }) : t('spanMinutes', { n: Math.round(abs / 60000) });
+    return t(ms >= 0 ? 'clockAhead' : 'clockBehind', { amount });
   }
 
   const body = (d, changes) => ({ kind: d.kind, name: d.name, cellId: d.cellId, lat: d.lat, lon: d.lon, enabled: d.enabled, attributes: d.attributes, ...changes });
