@@ -68,6 +68,27 @@ public sealed class DeviceRuntime
         Interlocked.Increment(ref _clockSuspect);
     }
 
+    private long _clockRightSinceMs;
+
+    /// <summary>When a message with a plausible time first arrived after the last implausible one (Unix ms; 0 while none has).</summary>
+    public long ClockRightSinceMs
+    {
+        get
+        {
+            var since = Interlocked.Read(ref _clockRightSinceMs);
+            return since > Interlocked.Read(ref _lastSuspectReceivedMs) ? since : 0;
+        }
+    }
+
+    /// <summary>A plausible time from a device that once had a bad clock: its clock was set (or fixed itself).</summary>
+    internal void ClockRight(long receivedMs)
+    {
+        if (ClockRightSinceMs == 0)
+        {
+            Interlocked.Exchange(ref _clockRightSinceMs, receivedMs);
+        }
+    }
+
     internal void Update(Device device) => Volatile.Write(ref _device, device);
 
     internal void MarkSeen(long unixMs) => Interlocked.Exchange(ref _lastSeenUnixMs, unixMs);

@@ -37,9 +37,10 @@ public sealed record DeviceView(
 
 /// <summary>
 /// A device whose clock cannot be trusted (docs/protocol.md, "Device clocks"): how many messages were kept with the
-/// receive time, the last time the device claimed and when that arrived. Null while the device's clock looks right.
+/// receive time, the last time the device claimed and when that arrived, and since when its times look right again
+/// (null while they do not). Null for a device whose clock never looked wrong since the gateway started.
 /// </summary>
-public sealed record ClockSuspectView(long Messages, DateTimeOffset LastDeviceTime, DateTimeOffset LastReceived, string Skew)
+public sealed record ClockSuspectView(long Messages, DateTimeOffset LastDeviceTime, DateTimeOffset LastReceived, string Skew, DateTimeOffset? RightSince)
 {
     public static ClockSuspectView? From(DeviceRuntime runtime)
     {
@@ -51,8 +52,9 @@ public sealed record ClockSuspectView(long Messages, DateTimeOffset LastDeviceTi
 
         // Both were checked by the decoder to lie in 1970…9999, so the conversions cannot throw.
         var (deviceTs, receivedMs) = runtime.LastClockSuspect;
+        var rightSince = runtime.ClockRightSinceMs;
         return new ClockSuspectView(count, DateTimeOffset.FromUnixTimeMilliseconds(deviceTs), DateTimeOffset.FromUnixTimeMilliseconds(receivedMs),
-            SmartCommunity.Protocol.Validation.MessageDecoder.DescribeSkew(deviceTs, receivedMs));
+            SmartCommunity.Protocol.Validation.MessageDecoder.DescribeSkew(deviceTs, receivedMs), rightSince > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(rightSince) : null);
     }
 }
 

@@ -207,6 +207,10 @@ public sealed class MessageProcessor
         {
             ClockSuspect(message, deviceTs, decoded.Ts);
         }
+        else if (message.Device!.ClockSuspectCount > 0)
+        {
+            message.Device.ClockRight(now.ToUnixTimeMilliseconds()); // only devices that once had a bad clock pay for this
+        }
 
         return RejectReason.None;
     }

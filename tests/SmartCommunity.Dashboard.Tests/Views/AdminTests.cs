@@ -124,6 +124,13 @@ public sealed class AdminTests(DashboardFixture fixture)
         await Assertions.Expect(page.GetByTestId("device-clock-summary")).ToContainTextAsync("控制台水位站");
         await page.SaveScreenshotAsync("admin-device-clock");
 
+        // Its clock is set: the next plausible reading turns the warning into a note of when it came right.
+        await LevelStation.PublishAsync(fixture.Gateway.MqttPort, Id, rotated, 31.04);
+        await page.GetByTestId("admin-tab-devices").ClickAsync();
+        await Assertions.Expect(clock).ToHaveAttributeAsync("data-clock", "right");
+        await Assertions.Expect(clock).ToContainTextAsync("时钟自");
+        await Assertions.Expect(page.GetByTestId("device-clock-summary")).ToHaveCountAsync(0);
+
         // Deleting asks first; cancelled, nothing happens.
         await row.GetByTestId("device-delete").ClickAsync();
         await page.GetByTestId("confirm-cancel").ClickAsync();

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SmartCommunity.Gateway.Ingest;
 using SmartCommunity.Gateway.Tests.Support;
@@ -71,6 +73,64 @@ public sealed class Sl651EndToEndTests : IAsyncLifetime
         Assert.Equal(0, _gateway.Get<IngestMetrics>().TotalRejected);
     }
 
+    /// <summary>
+    /// Issue 16: the public sample frame (a test report sent "2059-10-11 15:49:47", Z = 0.127 m) through the real agent,
+    /// with its default settings. The station is acknowledged and then told the agent's time (function 4A); the
+    /// reading reaches the gateway stamped with the receive time and flagged, and the devices API names the bad clock.
+    /// </summary>
+    [Fact]
+    public async Task ThePublicSampleFrameSentIn2059ArrivesFlaggedAndTheStationIsToldTheTime()
+    {
+        const string SampleFrame = "7E7E010012345678123430002B020003591011154947F1F1001234567848F0F0591011154920190000052619000005392300000127381211150320FA";
+        var port = FreePort.Next();
+        var device = new AgentHost.Device(TestCommunity.LevelStation, "water-level", "sl651", new()
+        {
+            ["ListenAddress"] = "127.0.0.1",
+            ["Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Stations:0"] = Station,
+        });
+        await using var agent = await AgentHost.StartAsync(_gateway.MqttPort, _agentData, device);
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        using var rtu = new TcpClient();
+        await rtu.ConnectAsync(IPAddress.Loopback, port);
+        var stream = rtu.GetStream();
+        var before = DateTimeOffset.UtcNow;
+
+        await stream.WriteAsync(Convert.FromHexString(SampleFrame));
+
+        var ack = await ReadFrameAsync(stream);
+        Assert.Equal(3, (ack[14] << 8) | ack[15]);
+        Assert.Equal(0x1B, ack[^3]); // ESC: stay online, a command follows
+        var command = await ReadFrameAsync(stream);
+        Assert.Equal(0x4A, command[10]); // set clock, carrying the agent's time in the stations' zone (UTC+8)
+        Assert.Equal(0x05, command[^3]); // ENQ: the station answers
+        var told = DateTimeOffset.ParseExact(Convert.ToHexString(command, 16, 6), "yyMMddHHmmss", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal).AddHours(-8);
+        Assert.InRange(told, before.AddSeconds(-2), DateTimeOffset.UtcNow.AddSeconds(2));
+
+        await Eventually.TrueAsync(() => Levels().Count >= 1, TimeSpan.FromSeconds(20), "the 2059 reading at the gateway");
+        var level = Assert.Single(Levels()).Message;
+        Assert.Equal(0.127, level.LevelM);
+        Assert.InRange(level.Ts, before.ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()); // the receive time
+        Assert.Equal(new DateTimeOffset(2059, 10, 11, 15, 49, 0, TimeSpan.FromHours(8)).ToUnixTimeMilliseconds(), level.DeviceTs);
+        Assert.Equal(0, _gateway.Get<IngestMetrics>().TotalRejected);
+
+        using var staff = await _gateway.LoginAsync("ps");
+        var station = await staff.GetFromJsonAsync<JsonElement>("/api/devices/" + TestCommunity.LevelStation);
+        Assert.Equal(2059, station.GetProperty("clockSuspect").GetProperty("lastDeviceTime").GetDateTimeOffset().Year);
+    }
+
+    /// <summary>Reads one 25-byte frame the agent sends down (an ack, or the set-clock command), CRC checked.</summary>
+    private static async Task<byte[]> ReadFrameAsync(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var frame = new byte[25];
+        await stream.ReadExactlyAsync(frame, timeout.Token);
+        Assert.Equal([0x7E, 0x7E], frame[..2]);
+        Assert.Equal(Crc16Modbus(frame.AsSpan(0, 23)), (frame[23] << 8) | frame[24]);
+        return frame;
+    }
+
     private List<(string Device, Protocol.Messages.TelemetryMessage Message)> Levels() =>
         [.. _recorder.Telemetry.Where(t => t.Device == TestCommunity.LevelStation)];
 
@@ -81,7 +141,8 @@ public sealed class Sl651EndToEndTests : IAsyncLifetime
     private static byte[] TimedReport(ushort serial, DateTimeOffset observed, string levelBcd, bool corruptCrc = false)
     {
         var local = observed.ToOffset(TimeSpan.FromHours(8)); // the stations' clock zone (default UTC+8)
-        var body = Convert.FromHexString($"{serial:X4}{local:yyMMddHHmmss}F1F1{Station}48F0F0{local:yyMMddHHmm}3923{levelBcd}");
+        var sent = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)); // a station with a right clock sends it now
+        var body = Convert.FromHexString($"{serial:X4}{sent:yyMMddHHmmss}F1F1{Station}48F0F0{local:yyMMddHHmm}3923{levelBcd}");
         var frame = new List<byte> { 0x7E, 0x7E, 0x01 };
         frame.AddRange(Convert.FromHexString(Station));
         frame.AddRange([0x12, 0x34, 0x32, (byte)(body.Length >> 8), (byte)body.Length, 0x02]);

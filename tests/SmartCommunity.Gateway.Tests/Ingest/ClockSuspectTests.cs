@@ -45,6 +45,16 @@ public sealed class ClockSuspectTests : IAsyncLifetime
         Assert.Equal(1, clock.GetProperty("messages").GetInt64());
         Assert.Equal(2059, clock.GetProperty("lastDeviceTime").GetDateTimeOffset().Year);
         Assert.Contains("days ahead", clock.GetProperty("skew").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, clock.GetProperty("rightSince").ValueKind);
+
+        // Its clock is set: a plausible time afterwards is noted, the history of the bad clock kept.
+        var fixedAt = Payloads.NowMs;
+        await door.PublishAsync(TopicScheme.Event(TestCommunity.DoorUnit), $$"""{"v":1,"ts":{{Payloads.NowMs}},"seq":2,"type":"duress","door":"east"}""");
+        await Eventually.TrueAsync(() => _recorder.Events.Count == 2);
+        clock = (await staff.GetFromJsonAsync<JsonElement>("/api/devices/" + TestCommunity.DoorUnit)).GetProperty("clockSuspect");
+        Assert.Equal(1, clock.GetProperty("messages").GetInt64());
+        Assert.InRange(clock.GetProperty("rightSince").GetDateTimeOffset().ToUnixTimeMilliseconds(), fixedAt, Payloads.NowMs);
+
         var other = await staff.GetFromJsonAsync<JsonElement>("/api/devices/" + TestCommunity.LevelStation);
         Assert.Equal(JsonValueKind.Null, other.GetProperty("clockSuspect").ValueKind);
     }

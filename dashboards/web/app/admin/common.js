@@ -73,6 +73,7 @@ addTexts({
   offlineNow: ['离线', 'offline'],
   neverSeen: ['从未连接', 'never connected'],
   clockWrong: ['时钟异常', 'Clock wrong'],
+  clockRightSince: ['时钟自 {time} 起正常', 'clock right since {time}'],
   clockAhead: ['快 {amount}', '{amount} fast'],
   clockBehind: ['慢 {amount}', '{amount} slow'],
   clockKept: ['设备时间 {time}；{n} 条数据按接收时间记录', 'device time {time}; {n} messages kept with the receive time'],

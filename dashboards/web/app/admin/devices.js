@@ -19,7 +19,7 @@ export function devicesSection({ cells }) {
 
   async function load() {
     const devices = await api('/api/devices');
-    const badClocks = devices.filter(d => d.clockSuspect);
+    const badClocks = devices.filter(d => d.clockSuspect && !d.clockSuspect.rightSince);
     fill(table, badClocks.length ? h('p', { class: 'warning', 'data-testid': 'device-clock-summary' },
       '⚠ ', t('clockSummary', { n: badClocks.length, names: badClocks.map(d => name(d.name)).join('、') })) : null,
     h('table', {}, h('thead', {}, h('tr', {}, ['colName', 'colKind', 'colCell', 'colState', 'colActions'].map(k => h('th', {}, t(k))))),
@@ -27,13 +27,20 @@ export function devicesSection({ cells }) {
         h('td', {}, name(d.name)), h('td', {}, word('kind', d.kind)), h('td', {}, cellNames(cells, d.cellId ? [d.cellId] : [])),
         h('td', { 'data-testid': 'device-state' }, !d.enabled ? t('disabled') : d.online ? t('onlineNow') : t('offlineNow'), ' · ',
           d.lastSeen ? timeEl(d.lastSeen) : t('neverSeen'),
-          d.clockSuspect ? h('div', { class: 'warning', 'data-testid': 'device-clock' }, '⚠ ', t('clockWrong'), ' · ', clockOff(d.clockSuspect), ' · ',
-            t('clockKept', { time: time(d.clockSuspect.lastDeviceTime), n: d.clockSuspect.messages })) : null),
+          d.clockSuspect ? clockLine(d.clockSuspect) : null),
         h('td', {},
           h('button', { type: 'button', onclick: () => edit(d) }, t('edit')), ' ',
           h('button', { type: 'button', 'data-testid': 'device-rotate', onclick: () => rotate(d) }, t('rotateSecret')), ' ',
           h('button', { type: 'button', 'data-testid': 'device-toggle', onclick: () => toggle(d) }, d.enabled ? t('disable') : t('enable')), ' ',
           h('button', { type: 'button', class: 'danger', 'data-testid': 'device-delete', onclick: () => remove(d) }, t('remove'))))))));
+  }
+
+  // A clock that was wrong: a warning while it still is; once plausible times come again, when that was (muted).
+  function clockLine(c) {
+    const kept = t('clockKept', { time: time(c.lastDeviceTime), n: c.messages });
+    return c.rightSince
+      ? h('div', { class: 'muted', 'data-testid': 'device-clock', 'data-clock': 'right' }, t('clockRightSince', { time: time(c.rightSince) }), ' · ', kept)
+      : h('div', { class: 'warning', 'data-testid': 'device-clock', 'data-clock': 'wrong' }, '⚠ ', t('clockWrong'), ' · ', clockOff(c), ' · ', kept);
   }
 
   // How far the device's clock is off, in the view's language (the API's own skew text is for logs, in English).

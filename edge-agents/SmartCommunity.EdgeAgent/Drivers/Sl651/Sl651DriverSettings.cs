@@ -42,6 +42,13 @@ public sealed class Sl651DriverSettings
     /// <summary>Ask RTUs to stay connected after an ack (ESC) instead of hanging up (EOT). Default false. Listener setting.</summary>
     public bool StayOnline { get; set; }
 
+    /// <summary>
+    /// A report whose send time is further than this many minutes from the agent's clock is still delivered and
+    /// acknowledged, and then the station is told the time (SL 651 function 4A, set clock; issue 16). Default 5; 0 never
+    /// sets a station's clock. The agent's own clock must be right (NTP) for this. Listener setting.
+    /// </summary>
+    public double SetClockWhenOffByMinutes { get; set; } = 5;
+
     /// <summary>Silent connections are closed after this many seconds. Default 300. Listener setting.</summary>
     public double IdleTimeoutSeconds { get; set; } = 300;
 
@@ -65,6 +72,7 @@ public sealed class Sl651DriverSettings
         IdleTimeout = TimeSpan.FromSeconds(IdleTimeoutSeconds),
         StationUtcOffset = TimeSpan.FromHours(StationUtcOffsetHours),
         AckEndChar = StayOnline ? Sl651ControlChars.Esc : Sl651ControlChars.Eot,
+        SetClockWhenOffBy = SetClockWhenOffByMinutes > 0 ? TimeSpan.FromMinutes(SetClockWhenOffByMinutes) : null,
     };
 
     /// <summary>What is wrong with these settings, or <see langword="null"/>.</summary>
@@ -96,6 +104,11 @@ public sealed class Sl651DriverSettings
         if (StationUtcOffsetHours is < -14 or > 14 || IdleTimeoutSeconds is <= 0 or > 86_400 || MaxConnections < 1)
         {
             return "StationUtcOffsetHours must be within ±14, IdleTimeoutSeconds within (0, 86400] and MaxConnections at least 1.";
+        }
+
+        if (!(SetClockWhenOffByMinutes is >= 0 and <= 1440))
+        {
+            return "SetClockWhenOffByMinutes must be 0 (never set station clocks) to 1440 (a day).";
         }
 
         foreach (var (name, list) in new[] { ("LevelElements", LevelElements), ("FlowElements", FlowElements), ("RainElements", RainElements), ("BatteryElements", BatteryElements) })

@@ -153,6 +153,7 @@ public sealed class Sl651Listeners(ILogger<Sl651Listeners> logger) : IAsyncDispo
         : running.AckEndChar != wanted.AckEndChar ? "StayOnline"
         : running.IdleTimeout != wanted.IdleTimeout ? "IdleTimeoutSeconds"
         : running.MaxConnections != wanted.MaxConnections ? "MaxConnections"
+        : running.SetClockWhenOffBy != wanted.SetClockWhenOffBy ? "SetClockWhenOffByMinutes"
         : null;
 }
 
