@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Infrastructure.Metrics;
@@ -32,6 +33,23 @@ public sealed class DevicePresence : BackgroundService, IDeviceMessageHandler
         _logger = logger;
         metrics.Gauge("sc_devices_online", "Registered devices currently online.", () => _devices.All.Count(d => d.Online));
         metrics.Gauge("sc_devices_registered", "Registered devices.", () => _devices.Count);
+    }
+
+    // Devices whose data comes from a recording (a camera analysing a file): once the file is analysed they go quiet,
+    // which is not an outage, so silence never takes them offline (issue 16: a device_offline 5 min after each file).
+    private readonly ConcurrentDictionary<string, byte> _recordings = new(StringComparer.Ordinal);
+
+    /// <summary>Marks a device as fed by a recording (true) or by a live source again (false); see <see cref="CheckSilence"/>.</summary>
+    public void FedByRecording(string deviceId, bool recording)
+    {
+        if (recording)
+        {
+            _recordings[deviceId] = 0;
+        }
+        else
+        {
+            _recordings.TryRemove(deviceId, out _);
+        }
     }
 
     /// <summary>Raised on the presence loop's thread for every change (alerts subscribe to it).</summary>
@@ -81,7 +99,7 @@ public sealed class DevicePresence : BackgroundService, IDeviceMessageHandler
         var cutoff = _time.GetUtcNow().ToUnixTimeMilliseconds() - (long)_silence.TotalMilliseconds;
         foreach (var device in _devices.All)
         {
-            if (device.Online && !device.Connected && device.LastSeenUnixMs < cutoff)
+            if (device.Online && !device.Connected && device.LastSeenUnixMs < cutoff && !_recordings.ContainsKey(device.Id))
             {
                 Set(device, online: false, "silent");
             }

@@ -38,7 +38,8 @@ internal static class CameraAnalysisFactory
         };
     }
 
-    public static FrameSourceOptions SourceOptions(Camera camera, VideoAnalysisOptions options)
+    /// <param name="recordedAt">When a recording's footage began (its frames get the times they were filmed); null for a live stream.</param>
+    public static FrameSourceOptions SourceOptions(Camera camera, VideoAnalysisOptions options, DateTimeOffset? recordedAt = null)
     {
         var fps = camera.Analysis.DetectFps;
         if (!double.IsFinite(fps) || fps is <= 0 or > 30)
@@ -58,6 +59,7 @@ internal static class CameraAnalysisFactory
             FfmpegPath = options.FfmpegPath,
             StartTimeout = options.StartTimeout,
             StallTimeout = options.StallTimeout,
+            RecordedAt = recordedAt,
         };
     }
 

@@ -8,6 +8,8 @@ using SmartCommunity.Vision.Hosting;
 using SmartCommunity.Vision.Pipeline;
 using SmartCommunity.Vision.Sources;
 using SmartCommunity.Media;
+using SmartCommunity.Media.Probing;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.Gateway.VideoAnalysis;
 
@@ -22,6 +24,9 @@ public sealed partial class VideoAnalysisService : BackgroundService
 {
     private readonly ICameraCatalog? _catalog;
     private readonly ISnapshotStore? _snapshots;
+    private readonly MediaRunner? _media;
+    private readonly string _ffprobe;
+    private readonly SmartCommunity.Gateway.Devices.DevicePresence? _presence;
     private readonly IngestPipeline _ingest;
     private readonly AnalysisMetrics _metrics;
     private readonly VideoAnalysisOptions _options;
@@ -47,6 +52,9 @@ public sealed partial class VideoAnalysisService : BackgroundService
         // Both are the video feature's (camera registry, footage); the gateway runs without analysis when they are absent.
         _catalog = services.GetService<ICameraCatalog>();
         _snapshots = services.GetService<ISnapshotStore>();
+        _media = services.GetService<MediaRunner>();
+        _ffprobe = services.GetService<IOptions<SmartCommunity.Gateway.Video.VideoOptions>>()?.Value.FfprobePath ?? "ffprobe";
+        _presence = services.GetService<SmartCommunity.Gateway.Devices.DevicePresence>();
         _ingest = ingest;
         _metrics = metrics;
         _options = options.Value;
@@ -147,13 +155,21 @@ public sealed partial class VideoAnalysisService : BackgroundService
         _invalid.TryRemove(cameraId, out _);
         if (wanted is null)
         {
+            _presence?.FedByRecording(cameraId, false);
             return;
         }
 
+        // A file is a recording analysed faster than real time: its frames get the times they were filmed, and its
+        // camera's silence after the file is not an outage (issue 16).
+        var recording = !MediaUrl.IsLive(wanted.Streams.AnalysisUrl);
+        var recordedAt = recording && _media is not null
+            ? await _media.RecordingStartAsync(_ffprobe, wanted.Streams.AnalysisUrl, _time.GetUtcNow(), _options.StartTimeout, CancellationToken.None).ConfigureAwait(false)
+            : null;
+        _presence?.FedByRecording(cameraId, recording);
         CameraPipeline? pipeline = null;
         try
         {
-            var source = new FfmpegFrameSource(CameraAnalysisFactory.SourceOptions(wanted, _options), _time, _loggers.CreateLogger<FfmpegFrameSource>());
+            var source = new FfmpegFrameSource(CameraAnalysisFactory.SourceOptions(wanted, _options, recordedAt), _time, _loggers.CreateLogger<FfmpegFrameSource>());
             pipeline = new CameraPipeline(CameraAnalysisFactory.PipelineOptions(wanted, _options), source, CameraAnalysisFactory.Detector(wanted),
                 _time, _loggers.CreateLogger<CameraPipeline>());
         }

@@ -60,7 +60,7 @@ internal sealed class FramePipe : IDisposable
             }
         }
 
-        StartedAt = _time.GetUtcNow();
+        StartedAt = _options.RecordedAt ?? _time.GetUtcNow();
         _stdout = process.StandardOutput;
         _watchdog.Change(_options.StartTimeout, Timeout.InfiniteTimeSpan);
         _reader = new Thread(() => ReadLoop(pool)) { IsBackground = true, Name = "ffmpeg-reader" };

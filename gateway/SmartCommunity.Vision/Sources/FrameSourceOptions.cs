@@ -43,6 +43,13 @@ public sealed class FrameSourceOptions
     /// set it to replay a recording as if it were a live camera.</summary>
     public bool Realtime { get; init; }
 
+    /// <summary>
+    /// When the footage began, for a recording analysed faster than real time: frame times are this plus the
+    /// stream's own time, so events carry the times they were filmed (issue 16). Null: the time decoding started
+    /// (a live stream, or a file replayed in real time).
+    /// </summary>
+    public DateTimeOffset? RecordedAt { get; init; }
+
     internal int FrameBytes => PixelFormat == FramePixelFormat.Gray ? Width * Height : Width * Height * 3 / 2;
 
     internal void Validate()

@@ -6,6 +6,8 @@ using SmartCommunity.Vision.Hosting;
 using SmartCommunity.Vision.Pipeline;
 using SmartCommunity.Vision.Sources;
 using SmartCommunity.Media;
+using SmartCommunity.Media.Probing;
+using SmartCommunity.Media.Running;
 
 namespace SmartCommunity.EdgeAgent.Drivers.Camera;
 
@@ -28,6 +30,16 @@ public sealed class CameraAnalysisDriver(ILoggerFactory loggers) : IDeviceDriver
         }
 
         var (zones, lines) = settings.Regions();
+        var live = MediaUrl.IsLive(settings.Url);
+        DateTimeOffset? recordedAt = null;
+        if (!live)
+        {
+            // A recording analysed faster than real time: its frames get the times they were filmed, not future ones (issue 16).
+            using var media = new MediaRunner(1, loggers.CreateLogger<MediaRunner>());
+            recordedAt = await media.RecordingStartAsync(settings.FfprobePath, settings.Url, context.Time.GetUtcNow(),
+                TimeSpan.FromSeconds(settings.StartTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+        }
+
         var source = new FfmpegFrameSource(new FrameSourceOptions
         {
             Url = settings.Url,
@@ -37,8 +49,8 @@ public sealed class CameraAnalysisDriver(ILoggerFactory loggers) : IDeviceDriver
             FfmpegPath = settings.FfmpegPath,
             StartTimeout = TimeSpan.FromSeconds(settings.StartTimeoutSeconds),
             StallTimeout = TimeSpan.FromSeconds(settings.StallTimeoutSeconds),
+            RecordedAt = recordedAt,
         }, context.Time, loggers.CreateLogger<FfmpegFrameSource>());
-        var live = MediaUrl.IsLive(settings.Url);
         var pipeline = new CameraPipeline(
             new CameraPipelineOptions { CameraId = context.DeviceId, Zones = zones, Lines = lines, RestartAtEndOfStream = live, WaitWhenBehind = !live },
             source, CameraAnalysisSettings.NeedsDetector(zones, lines) ? new HogPersonDetector() : null, context.Time, loggers.CreateLogger<CameraPipeline>());

@@ -29,6 +29,9 @@ public sealed class CameraAnalysisSettings
     /// <summary>The ffmpeg binary. Default <c>ffmpeg</c> from PATH.</summary>
     public string FfmpegPath { get; set; } = "ffmpeg";
 
+    /// <summary>Path of ffprobe, which reads a recording's length so its frames get the times they were filmed. Default <c>ffprobe</c>.</summary>
+    public string FfprobePath { get; set; } = "ffprobe";
+
     /// <summary>Seconds allowed for the first frame. Default 20.</summary>
     public double StartTimeoutSeconds { get; set; } = 20;
 
