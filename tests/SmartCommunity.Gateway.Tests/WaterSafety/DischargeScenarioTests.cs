@@ -89,6 +89,27 @@ public sealed class DischargeScenarioTests
     }
 
     [Fact]
+    public async Task ADeviceThatIsLoudspeakerSirenAndSignAtOnceGetsOnePlanOfActionAndOneStop()
+    {
+        await using var bed = await DischargeTestBed.StartAsync();
+        using (var wa = await bed.Alerts.Gateway.LoginAsync("wa"))
+        {
+            var body = JsonSerializer.SerializeToNode(WaterSafetyTestBed.SpotBody(), JsonSerializerOptions.Web)!;
+            body["devices"]!["sirens"] = new System.Text.Json.Nodes.JsonArray(TestCommunity.Speaker);
+            body["devices"]!["signs"] = new System.Text.Json.Nodes.JsonArray(TestCommunity.Speaker);
+            (await wa.PutAsJsonAsync($"/api/water/spots/{WaterSafetyTestBed.SpotId}", body)).EnsureSuccessStatusCode();
+        }
+
+        var id = (await bed.IssueAsync(TimeSpan.FromMinutes(30), 500)).GetProperty("id").GetString()!;
+        var sender = bed.Alerts.Gateway.Get<WarningCommandSender>();
+        var warned = Assert.Single(sender.ForReason($"notice:{id}:{WaterSafetyTestBed.SpotId}:notice"));
+        Assert.Equal("play_voice", warned.Type); // the voice says the most; no siren or sign on top of it
+
+        Assert.Equal(HttpStatusCode.OK, (await bed.Water.PostAsync($"/api/water/notices/{id}/cancel", null)).StatusCode);
+        Assert.Single(sender.ForReason($"notice:{id}:{WaterSafetyTestBed.SpotId}:stop"));
+    }
+
+    [Fact]
     public async Task AnAmendedNoticeMovesTheScheduleAndACancelledOneWithdrawsTheWarningAndEndsTheDischarge()
     {
         await using var bed = await DischargeTestBed.StartAsync();

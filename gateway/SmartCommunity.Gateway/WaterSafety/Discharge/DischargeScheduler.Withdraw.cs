@@ -26,7 +26,8 @@ public sealed partial class DischargeScheduler
         if (schedule.IsSpot && spots.Get(schedule.SpotId) is { } spot)
         {
             var stop = new CommandMessage { Type = CommandTypes.Stop, ExpiresTs = (now + TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds() };
-            foreach (var device in (spot.Devices.Loudspeakers ?? []).Concat(spot.Devices.Sirens ?? []).Concat(spot.Devices.Signs ?? []))
+            // One stop per device, however many roles it has at the spot (issue 15: a loudspeaker-siren got two).
+            foreach (var device in (spot.Devices.Loudspeakers ?? []).Concat(spot.Devices.Sirens ?? []).Concat(spot.Devices.Signs ?? []).Distinct(StringComparer.Ordinal))
             {
                 if (commands.TrySend(device, stop, $"notice:{notice.Id}:{spot.Id}:stop") is { } record)
                 {
