@@ -34,6 +34,7 @@ const texts = {
   cancel: ['取消', 'Cancel'],
   raisedAt: ['发生时间', 'Raised'],
   ackBy: ['确认人', 'Acknowledged by'],
+  someone: ['（未知人员）', '(unknown person)'],
   place: ['地点', 'Place'],
   evidence: ['证据', 'Evidence'],
   snapshot: ['抓拍', 'Snapshot'],

@@ -123,6 +123,9 @@ public sealed record Alert(
     /// </summary>
     public long Revision { get; init; }
 
+    /// <summary>The name of the person who acknowledged, as it was then: views show people by name, never by ID.</summary>
+    public string? AcknowledgedByName { get; init; }
+
     [JsonIgnore]
     public bool IsOpen => State is AlertState.Raised or AlertState.Acknowledged;
 

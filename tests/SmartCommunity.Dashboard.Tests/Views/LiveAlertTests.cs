@@ -50,11 +50,12 @@ public sealed class LiveAlertTests(DashboardFixture fixture)
         await Assertions.Expect(guardCard).ToHaveAttributeAsync("data-state", "acknowledged");
         await guard.SaveScreenshotAsync("guard-phone-acknowledged");
 
-        // The desk shows it acknowledged, by whom, without a reload.
+        // The desk shows it acknowledged, by whom (the person's name, never their ID), without a reload.
         var deskCardById = desk.Locator($"[data-alert-id='{alertId}']");
         await Assertions.Expect(deskCardById).ToHaveAttributeAsync("data-state", "acknowledged");
         await Assertions.Expect(deskCardById.Locator(".state")).ToHaveTextAsync("已确认");
-        await Assertions.Expect(deskCardById).ToContainTextAsync(DemoPeople.Guard);
+        await Assertions.Expect(deskCardById.GetByTestId("alert-ack-by")).ToContainTextAsync("王强");
+        await Assertions.Expect(deskCardById).Not.ToContainTextAsync(DemoPeople.Guard);
         await desk.SaveScreenshotAsync("emergency-acknowledged");
 
         // A guard of other cells never saw it.

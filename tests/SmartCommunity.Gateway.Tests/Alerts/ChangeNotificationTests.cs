@@ -25,6 +25,7 @@ public sealed class ChangeNotificationTests
         using var guard = await bed.Gateway.LoginAsync("guard-a");
         Assert.Equal(HttpStatusCode.OK, (await guard.PostAsJsonAsync($"/api/alerts/{alert.Id}/ack", new { note = "watching" })).StatusCode);
         Assert.Equal(AlertState.Acknowledged, bed.Get(alert.Id).State);
+        Assert.Equal("Guard A", bed.Get(alert.Id).AcknowledgedByName); // views show the name, never the ID
 
         await bed.AdvanceAsync(TimeSpan.FromMinutes(1));
         await bed.RaiseAsync(AlertsTestBed.Trigger("spot-rise", "water_level", AlertLevel.Red));
@@ -32,6 +33,7 @@ public sealed class ChangeNotificationTests
         Assert.Equal(AlertLevel.Red, red.Level);
         Assert.Equal(AlertState.Raised, red.State);
         Assert.Null(red.AcknowledgedBy);
+        Assert.Null(red.AcknowledgedByName);
         Assert.Equal(bed.Clock!.GetUtcNow() + TimeSpan.FromMinutes(2), red.NextEscalationAt);
         Assert.Equal(["guard-a", "guard-a"], bed.Notified(alert.Id));
 

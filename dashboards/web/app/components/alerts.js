@@ -89,7 +89,7 @@ export function alertCard(alert, { cells, onUpdated, extra } = {}) {
     h('dl', { class: 'facts' },
       h('dt', {}, t('place')), h('dd', {}, cell ? name(cell.name) : name(alert.area?.description) || '—'),
       h('dt', {}, t('raisedAt')), h('dd', {}, timeEl(alert.raisedAt)),
-      alert.acknowledgedBy ? [h('dt', {}, t('ackBy')), h('dd', {}, alert.acknowledgedBy, ' · ', timeEl(alert.acknowledgedAt))] : null),
+      alert.acknowledgedBy ? [h('dt', {}, t('ackBy')), h('dd', { 'data-testid': 'alert-ack-by' }, alert.acknowledgedByName ? name(alert.acknowledgedByName) : t('someone'), ' · ', timeEl(alert.acknowledgedAt))] : null),
     evidenceList(alert.evidence),
     extra ?? null,
     actions,

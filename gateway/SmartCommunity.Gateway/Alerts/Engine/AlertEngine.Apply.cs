@@ -81,7 +81,7 @@ internal sealed partial class AlertEngine
             {
                 // Upward: people must know, now. An acknowledgement was given for the lower level, so the alert is
                 // raised again and needs a fresh one; the ack clock restarts with the new level's (shorter) limit.
-                updated = updated with { Level = trigger.Level, State = AlertState.Raised, AcknowledgedBy = null, AcknowledgedAt = null, Version = open.Version + 1 };
+                updated = updated with { Level = trigger.Level, State = AlertState.Raised, AcknowledgedBy = null, AcknowledgedByName = null, AcknowledgedAt = null, Version = open.Version + 1 };
                 _history.Add(new AlertHistoryEntry(open.Id, at, "level_raised", Detail: $"{AlertNames.Of(open.Level)} → {AlertNames.Of(trigger.Level)}"
                     + (open.State == AlertState.Acknowledged ? $"; acknowledgement by {open.AcknowledgedBy} was for {AlertNames.Of(open.Level)}, a new one is needed" : "")));
                 if (!updated.IsMuted)
@@ -287,7 +287,11 @@ internal sealed partial class AlertEngine
             return new AlertCommandResult(AlertCommandStatus.Done, alert);
         }
 
-        var acked = alert with { State = AlertState.Acknowledged, AcknowledgedBy = ack.PersonId, AcknowledgedAt = at, NextEscalationAt = null, UpdatedAt = at, Version = alert.Version + 1 };
+        var acked = alert with
+        {
+            State = AlertState.Acknowledged, AcknowledgedBy = ack.PersonId, AcknowledgedByName = _grid.Snapshot.PersonById(ack.PersonId)?.Name,
+            AcknowledgedAt = at, NextEscalationAt = null, UpdatedAt = at, Version = alert.Version + 1,
+        };
         _metrics.Acknowledged.Inc();
         _history.Add(new AlertHistoryEntry(alert.Id, at, "acknowledged", ack.PersonId, ack.Via, Detail: ack.Note));
         Put(alert, acked, "acknowledged");
