@@ -48,7 +48,8 @@ internal static class AcceptedRules
         ?? (!Enum.IsDefined(c.Analysis.Site) || c.Analysis.DetectFps is not (>= 0.2 and <= 30) || c.Analysis.DetectWidth is < 64 or > 3840 || c.Analysis.DetectHeight is < 64 or > 2160 ? "an analysis policy out of range" : null);
 
     public static string? Spot(HazardousSpot s) =>
-        Id("id", s.Id) ?? Text("name", s.Name, 100) ?? (FuzzGrid.Cell(s.CellId) is null ? "a cell that does not exist" : null) ?? Position(s.Lat, s.Lon, required: true)
+        Id("id", s.Id) ?? Text("name", s.Name, 100) ?? (s.ReachId is { } reach ? Id("reach id", reach) : null)
+        ?? (FuzzGrid.Cell(s.CellId) is null ? "a cell that does not exist" : null) ?? Position(s.Lat, s.Lon, required: true)
         ?? (s.Levels.NormalM < s.Levels.WarningM && s.Levels.WarningM < s.Levels.DangerM && s.Levels.NormalM >= -100 && s.Levels.DangerM <= 9000 ? null : $"levels {s.Levels}")
         ?? (s.Rise.WarningMPerHour > 0 && s.Rise.WarningMPerHour < s.Rise.DangerMPerHour && s.Rise.DangerMPerHour <= 100 ? null : $"rise {s.Rise}")
         ?? Kind(s.Devices.LevelStation, Protocol.Messages.DeviceKind.WaterLevelStation)
@@ -69,9 +70,10 @@ internal static class AcceptedRules
             .FirstOrDefault(x => x is not null);
 
     public static string? Reservoir(Reservoir r) =>
-        Id("id", r.Id) ?? (string.IsNullOrWhiteSpace(r.Name) ? "a reservoir without a name" : null) ?? Position(r.Lat, r.Lon, required: false)
+        Id("id", r.Id) ?? Text("name", r.Name, 100) ?? Position(r.Lat, r.Lon, required: false)
         ?? (r.Reaches ?? []).Select(x => x is null ? "a null reach"
-            : (x.Spots ?? []).Select(s => s is null ? "a null spot" : SpotExists(s.SpotId) ? Bands(s.Bands) : $"spot '{s.SpotId}' that does not exist").FirstOrDefault(e => e is not null)
+            : Id("reach id", x.Id) ?? (x.Name is { Length: > 100 } ? $"reach name of {x.Name.Length} characters" : null)
+            ?? (x.Spots ?? []).Select(s => s is null ? "a null spot" : SpotExists(s.SpotId) ? Bands(s.Bands) : $"spot '{s.SpotId}' that does not exist").FirstOrDefault(e => e is not null)
             ?? (x.Communities ?? []).Select(c => c is null ? "a null community" : FuzzGrid.Cell(c.CommunityId) is { Level: CellLevel.Community } ? Bands(c.Bands) : $"community '{c.CommunityId}' that is not a Community cell").FirstOrDefault(e => e is not null))
             .FirstOrDefault(e => e is not null);
 

@@ -115,6 +115,8 @@ public sealed class GatewayFuzzRegressionTests
     [InlineData("""{"name":"库","reaches":[{"id":"r1","name":"下游","spots":[{"spotId":"spot-a","bands":[null]}]}]}""")]
     [InlineData("""{"name":"库","reaches":[{"id":"r1","name":"下游","communities":[null]}]}""")]
     [InlineData("""{"name":"库","lat":1e308,"lon":113.0,"reaches":[]}""")]
+    [InlineData("""{"name":"库","reaches":[{"name":"下游","spots":[]}]}""")]
+    [InlineData("""{"name":"库","reaches":[{"id":"r 1/..","name":"下游","spots":[]}]}""")]
     public void AReservoirWithANullPartOrAPositionOffTheEarthIsRefusedWithAReason(string body)
     {
         var api = new JsonSerializerOptions(JsonSerializerDefaults.Web);
@@ -122,6 +124,17 @@ public sealed class GatewayFuzzRegressionTests
         var reservoir = JsonSerializer.Deserialize<Reservoir>(body, api)! with { Id = "fuzz-reservoir" };
         var error = DischargeScheduler.CheckReservoir(reservoir, GatewayFuzzInputs.FuzzGrid, GatewayFuzzInputs.SpotExists);
         Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void AReservoirOrReachNameOfSixtyThousandCharactersIsRefused()
+    {
+        var api = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiProblemSetup.ConfigureBodies(api);
+        var good = JsonSerializer.Deserialize<Reservoir>(GatewayFuzzInputs.ReservoirBody.ToJson(), api)! with { Id = "fuzz-reservoir" };
+        var long60k = new string('库', 60_000);
+        Assert.Contains("at most 100", DischargeScheduler.CheckReservoir(good with { Name = long60k }, GatewayFuzzInputs.FuzzGrid, GatewayFuzzInputs.SpotExists));
+        Assert.Contains("at most 100", DischargeScheduler.CheckReservoir(good with { Reaches = [good.Reaches[0] with { Name = long60k }] }, GatewayFuzzInputs.FuzzGrid, GatewayFuzzInputs.SpotExists));
     }
 
     [Fact]

@@ -44,6 +44,8 @@ public sealed class SpotsApiTests
         { JsonSerializer.Serialize(WaterSafetyTestBed.SpotBody(warning: 33)), "normalM < warningM < dangerM" },
         { JsonSerializer.Serialize(WaterSafetyTestBed.SpotBody(station: TestCommunity.DoorUnit)), "is a door-access, not a water-level" },
         { JsonSerializer.Serialize(WaterSafetyTestBed.SpotBody(station: "ghost")), "'ghost' in 'levelStation' is not registered" },
+        { JsonSerializer.Serialize(WaterSafetyTestBed.SpotBody()).Replace("\"reach-1\"", "\"" + new string('r', 60_000) + "\"", StringComparison.Ordinal), "Field 'reachId' must be 1–64" },
+        { JsonSerializer.Serialize(WaterSafetyTestBed.SpotBody()).Replace("\"reach-1\"", "\"reach 1/../x\"", StringComparison.Ordinal), "Field 'reachId' must be 1–64" },
         { """{"name":"x","cellId":"b-a","lat":28.2,"lon":112.9,"levels":{"normalM":1,"warningM":2,"dangerM":3},"rise":{"warningMPerHour":0.3,"dangerMPerHour":1},"riskTimes":{"dailyHours":["25:00-26:00"]}}""", "not 'HH:mm-HH:mm'" },
     };
 

@@ -36,11 +36,20 @@ public static class TravelTimes
         (r.Reaches ?? []).SelectMany(x => (x.Spots ?? []).Select(s => (SpotSchedule.SpotKind, s.SpotId, s.Bands))
             .Concat((x.Communities ?? []).Select(c => (SpotSchedule.CommunityKind, c.CommunityId, c.Bands))));
 
+    /// <summary>The longest reservoir or reach name accepted, as for spots and shelters.</summary>
+    public const int MaxNameLength = 100;
+
     public static string? Check(Reservoir r)
     {
         if (!Protocol.Topics.TopicScheme.IsValidId(r.Id) || string.IsNullOrWhiteSpace(r.Name))
         {
             return "A reservoir needs an 'id' (1–64 letters, digits, '-', '_') and a 'name'.";
+        }
+
+        // Names are shown on every notice and warning; 60 000 characters were accepted before (noticed in session 7).
+        if (r.Name.Length > MaxNameLength)
+        {
+            return $"Field 'name' must have at most {MaxNameLength} characters.";
         }
 
         if (r.Lat is { } lat && lat is not (>= -90 and <= 90) || r.Lon is { } lon && lon is not (>= -180 and <= 180))
@@ -52,6 +61,11 @@ public static class TravelTimes
         if ((r.Reaches ?? []).Any(x => x is null || x.Spots?.Contains(null!) == true || x.Communities?.Contains(null!) == true))
         {
             return "Reaches, and the spots and communities in them, must be JSON objects, not null.";
+        }
+
+        if ((r.Reaches ?? []).FirstOrDefault(x => !Protocol.Topics.TopicScheme.IsValidId(x.Id ?? "") || x.Name is { Length: > MaxNameLength }) is { } badReach)
+        {
+            return $"Reach '{(badReach.Id is { Length: > 64 } ? badReach.Id[..64] + "…" : badReach.Id)}' needs an 'id' (1–64 letters, digits, '-', '_') and a 'name' of at most {MaxNameLength} characters.";
         }
 
         foreach (var spot in (r.Reaches ?? []).SelectMany(x => x.Spots ?? []))

@@ -23,6 +23,11 @@ public static class SpotRules
             return "Field 'name' must have 1–100 characters.";
         }
 
+        if (request.ReachId is { } reach && !TopicScheme.IsValidId(reach))
+        {
+            return "Field 'reachId' must be 1–64 letters, digits, '-' or '_' (the reach's ID in the reservoir's plan).";
+        }
+
         if (grid.Cell(request.CellId) is not { } cell)
         {
             return $"Cell '{request.CellId}' does not exist.";
