@@ -63,10 +63,12 @@ public static class Sdp
     /// SSRC <paramref name="ssrc"/>, over RTP/UDP, or over TCP with the gateway listening (<c>TCP/RTP/AVP</c>,
     /// <c>a=setup:passive</c>, RFC 4145; the device connects and frames packets as RFC 4571).
     /// </summary>
-    public static string PlayOffer(string channelId, string address, int port, string ssrc, bool tcp = false) =>
+    /// <param name="setup">With <paramref name="tcp"/>: <c>passive</c> (the gateway listens on <paramref name="port"/>) or
+    /// <c>active</c> (it connects to the port the device answers; <paramref name="port"/> is then 9, discard, RFC 4145 §4.1).</param>
+    public static string PlayOffer(string channelId, string address, int port, string ssrc, bool tcp = false, string setup = "passive") =>
         $"v=0\r\no={channelId} 0 0 IN IP4 {address}\r\ns=Play\r\nc=IN IP4 {address}\r\nt=0 0\r\n" +
         $"m=video {port.ToString(CultureInfo.InvariantCulture)} {(tcp ? "TCP/RTP/AVP" : "RTP/AVP")} 96\r\na=recvonly\r\na=rtpmap:96 PS/90000\r\n" +
-        (tcp ? "a=setup:passive\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
+        (tcp ? $"a=setup:{setup}\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
 
     /// <summary>
     /// The offer of a playback INVITE (GB/T 28181-2016 §9.8.2 and Appendix F): as <see cref="PlayOffer"/> with

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using SmartCommunity.Gb28181.Media;
 using SmartCommunity.Gb28181.Tests.Support;
 using SmartCommunity.Testing;
 
@@ -96,6 +97,44 @@ public sealed class LiveStreamTests(GbGateway gateway) : IClassFixture<GbGateway
         await Eventually.TrueAsync(() => HasAlertAsync("device_offline", "device", nvr), Wait, "the NVR raises device_offline");
         await Eventually.TrueAsync(() => HasAlertAsync("camera_down", "camera", channel), Wait, "the channel raises camera_down");
         Assert.False(await HasAlertAsync("device_offline", "device", channel));
+    }
+
+    /// <summary>
+    /// A device behind a firewall that lets nothing out asks for active TCP (TCP-ACTIVE): the offer says a=setup:active
+    /// with the discard port, the device answers the port it listens on, and the gateway connects there and records.
+    /// </summary>
+    [Fact]
+    public async Task AChannelOfADeviceAskingForActiveTcpIsFetchedByTheGatewayConnectingToTheAnsweredPort()
+    {
+        const string channel = "34020000001310100001";
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var values = GbGateway.Values(GbGateway.LiveNvrTcpActive, GbGateway.LivePassword);
+        values["channel"] = channel;
+        values["name"] = "闸口主动";
+        values["sdpTransport"] = "TCP/RTP/AVP";
+        values["sdpSetup"] = "a=setup:passive";
+        values["sdpPort"] = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        var clip = await PsRtpSender.EncodeClipAsync(ClipSeconds);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        await using var sipp = SippProcess.Start(gateway.SipPort, "camera-register.xml", values, outOfCall: "camera-live.xml", timeout: "300s");
+
+        var invite = Path.Combine(sipp.Directory, "invite.txt");
+        await Eventually.TrueAsync(() => File.Exists(invite) && File.ReadAllText(invite).Trim().Split(' ').Length == 3,
+            () => "the gateway INVITEs the channel\n" + sipp.Trace(), Wait);
+        var offer = File.ReadAllText(invite).Trim().Split(' ');
+        Assert.Equal(("9", "active"), (offer[0], offer[2])); // RFC 4145: the offerer connects; port 9, discard
+
+        using var accepted = await listener.AcceptTcpClientAsync().WaitAsync(Wait);
+        var stream = accepted.GetStream();
+        await PsRtpSender.SendAsync(PsRtpSender.Packetize(clip, uint.Parse(offer[1], CultureInfo.InvariantCulture), ClipSeconds), ClipSeconds,
+            async p => await stream.WriteAsync(Rfc4571Framer.Frame(p)));
+
+        JsonElement segments = default;
+        await Eventually.TrueAsync(async () => (segments = await gateway.Api.GetFromJsonAsync<JsonElement>(
+            $"/api/video/cameras/{channel}/segments?from={since}&to={DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds()}")).GetArrayLength() > 0, Wait, "a segment is recorded");
+        var analysis = await gateway.Api.GetFromJsonAsync<JsonElement>("/api/video/analysis/" + channel);
+        Assert.True(analysis.GetProperty("framesDecoded").GetInt64() > 0, analysis.ToString());
     }
 
     private async Task<bool> HasAlertAsync(string type, string kind, string id)

@@ -41,6 +41,9 @@ public class GbGateway : IAsyncLifetime
     public const string PlaybackNvrTcp = "34020000001180000009";
     public const string PlaybackNvrTcpActive = "34020000001180000010";
 
+    /// <summary>NVR for the live test over active TCP (attribute gb28181.mediaTransport TCP-ACTIVE: the gateway connects).</summary>
+    public const string LiveNvrTcpActive = "34020000001180000011";
+
     public const int MaxRegistersPerMinute = 30;
 
     /// <summary>Channels of one device recorded and analysed by default (the catalog test's NVR has more).</summary>
@@ -103,6 +106,7 @@ public class GbGateway : IAsyncLifetime
             new { id = AlarmNvr, kind = "camera", name = "堤坝 NVR", cellId = "c1", secret = LivePassword },
             new { id = LiveNvr, kind = "camera", name = "闸口 NVR", cellId = "c1", secret = LivePassword },
             new { id = LiveNvrTcp, kind = "camera", name = "闸口 NVR TCP", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP" } },
+            new { id = LiveNvrTcpActive, kind = "camera", name = "闸口 NVR TCP 主动", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP-ACTIVE" } },
             new { id = Nvr, kind = "camera", name = "河滩 NVR", cellId = "c1", secret = NvrPassword },
             new { id = Ipc, kind = "camera", name = "河滩 IPC", cellId = "c1", secret = IpcPassword },
         ]);
@@ -116,6 +120,7 @@ public class GbGateway : IAsyncLifetime
     public static Dictionary<string, string> Values(string device, string password) => new()
     {
         ["device"] = device, ["password"] = password, ["server"] = ServerId, ["realm"] = Realm,
+        ["sdpPort"] = "15060", // the port a device's SDP answer names (the active-TCP test sets its listener's)
     };
 
     /// <summary>The device as the API shows it, or null when it is not registered.</summary>

@@ -153,10 +153,13 @@ public sealed class LiveStreams(Gb28181Options options, SipClient client, Device
     private async Task<bool> StartAsync(LiveSession stream, DeviceSession session)
     {
         var transport = devices.Get(session.DeviceId)?.Device.Attributes.GetValueOrDefault(TransportAttribute)?.ToUpperInvariant() ?? options.MediaTransport;
-        var tcp = transport.StartsWith("TCP", StringComparison.Ordinal); // TCP-ACTIVE too: live streams use passive TCP (only playback connects out).
+        // TCP (or TCP-PASSIVE): the gateway listens and the device connects; TCP-ACTIVE: the gateway connects to the
+        // port the device answers (RFC 4145 a=setup), for devices that cannot connect out through their firewall.
+        var tcp = transport.StartsWith("TCP", StringComparison.Ordinal);
+        var active = transport == "TCP-ACTIVE";
         var ssrc = Sdp.Ssrc(playback: false, options.EffectiveRealm, Interlocked.Increment(ref _ssrcSequence));
-        var receiver = MediaReceiver.Open(options, tcp, [session.Remote.Address], uint.Parse(ssrc, CultureInfo.InvariantCulture), stream.Channel, metrics, time);
-        if (receiver is null)
+        var receiver = active ? null : MediaReceiver.Open(options, tcp, [session.Remote.Address], uint.Parse(ssrc, CultureInfo.InvariantCulture), stream.Channel, metrics, time);
+        if (receiver is null && !active)
         {
             metrics.Stream("refused-no-media-port");
             logger.LogWarning("GB/T 28181: no free media port in {Min}–{Max} for channel {Channel}", options.MediaPortMin, options.MediaPortMax, stream.ChannelId);
@@ -169,7 +172,7 @@ public sealed class LiveStreams(Gb28181Options options, SipClient client, Device
         // GB/T 28181-2016 §9.2.2.1 / Appendix I: Subject is "media sender ID:SSRC,receiver ID:0".
         invite.Add("Subject", $"{stream.ChannelId}:{ssrc},{options.ServerId}:0");
         invite.Add("Content-Type", "APPLICATION/SDP");
-        invite.Body = System.Text.Encoding.ASCII.GetBytes(Sdp.PlayOffer(stream.ChannelId, host, receiver.Port, ssrc, tcp));
+        invite.Body = System.Text.Encoding.ASCII.GetBytes(Sdp.PlayOffer(stream.ChannelId, host, receiver?.Port ?? 9, ssrc, tcp, active ? "active" : "passive"));
         metrics.Stream("invited");
         SipMessage? answer;
         try
@@ -186,23 +189,44 @@ public sealed class LiveStreams(Gb28181Options options, SipClient client, Device
         {
             metrics.Stream(answer is null ? "failed-invite-timeout" : "refused-by-device");
             logger.LogWarning("GB/T 28181: channel {Channel} did not accept INVITE: {Answer}", stream.ChannelId, answer?.ToString() ?? "no answer");
-            await receiver.DisposeAsync().ConfigureAwait(false);
-            return false;
-        }
+            if (receiver is not null)
+            {
+                await receiver.DisposeAsync().ConfigureAwait(false);
+            }
 
-        // The device's answer: where it sends from, and the SSRC it uses (its y= wins, Appendix F).
-        var sdp = Sdp.Parse(answer.Body.Span);
-        if (sdp?.Ssrc is { } answered && uint.TryParse(answered, NumberStyles.None, CultureInfo.InvariantCulture, out var answeredSsrc))
-        {
-            receiver.Expect(answeredSsrc);
+            return false;
         }
 
         var ack = client.NewRequest("ACK", session, invite.CallId, SipUri.Param(invite.Get("From"), "tag"), invite.CSeq!.Value.Number, stream.ChannelId);
         ack.Set("To", answer.Get("To") ?? invite.Get("To")!);
         await client.SendOnceAsync(ack, session).ConfigureAwait(false);
+
+        // The device's answer: where it sends from (or, active, where to connect), and the SSRC it uses (its y= wins, Appendix F).
+        var sdp = Sdp.Parse(answer.Body.Span);
+        if (active)
+        {
+            // Connect only to the device's own address (never where an answer points us) and only over TCP.
+            if (sdp is null || !sdp.Transport.StartsWith("TCP", StringComparison.OrdinalIgnoreCase) || !System.Net.IPAddress.TryParse(sdp.Address, out var address)
+                || !address.Equals(session.Remote.Address) || sdp.Port is < 1 or > 65_535)
+            {
+                metrics.Stream("refused-bad-answer");
+                logger.LogWarning("GB/T 28181: channel {Channel} answered an active-TCP INVITE without a TCP port of its own address; ended", stream.ChannelId);
+                var bye = client.NewRequest("BYE", session, invite.CallId, SipUri.Param(invite.Get("From"), "tag"), invite.CSeq!.Value.Number + 1, stream.ChannelId);
+                bye.Set("To", answer.Get("To") ?? invite.Get("To")!);
+                _ = client.SendAsync(bye, session, TimeSpan.FromSeconds(4));
+                return false;
+            }
+
+            receiver = MediaReceiver.Connect(new System.Net.IPEndPoint(address, sdp.Port), uint.Parse(ssrc, CultureInfo.InvariantCulture), stream.Channel, metrics, time);
+        }
+
+        if (sdp?.Ssrc is { } answered && uint.TryParse(answered, NumberStyles.None, CultureInfo.InvariantCulture, out var answeredSsrc))
+        {
+            receiver!.Expect(answeredSsrc);
+        }
         lock (stream)
         {
-            stream.Receiver = receiver;
+            stream.Receiver = receiver!;
             stream.Session = session;
             stream.CallId = invite.CallId;
             stream.FromTag = SipUri.Param(invite.Get("From"), "tag");
@@ -212,7 +236,7 @@ public sealed class LiveStreams(Gb28181Options options, SipClient client, Device
         }
 
         metrics.Stream("answered");
-        logger.LogInformation("GB/T 28181: live stream of {Channel} on port {Port} ({Transport}), SSRC {Ssrc}", stream.ChannelId, receiver.Port, transport, sdp?.Ssrc ?? ssrc);
+        logger.LogInformation("GB/T 28181: live stream of {Channel} on port {Port} ({Transport}), SSRC {Ssrc}", stream.ChannelId, receiver!.Port, transport, sdp?.Ssrc ?? ssrc);
         if (tcp)
         {
             _ = receiver.Ended.ContinueWith(_ => EndAsync(stream, "tcp-closed", sendBye: true), TaskScheduler.Default);
