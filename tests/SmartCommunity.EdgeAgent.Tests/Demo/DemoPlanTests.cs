@@ -1,6 +1,7 @@
 using SmartCommunity.EdgeAgent.Demo;
 using SmartCommunity.EdgeAgent.Drivers.Simulation;
 using SmartCommunity.EdgeAgent.Tests.Drivers;
+using SmartCommunity.EdgeAgent.Tests.Support;
 using SmartCommunity.Protocol.Messages;
 
 namespace SmartCommunity.EdgeAgent.Tests.Demo;
@@ -48,7 +49,7 @@ public sealed class DemoPlanTests : IDisposable
         Assert.Contains("http://127.0.0.1:18554/43010200011320000001.ts", cameras, StringComparison.Ordinal);
         Assert.Contains("beach-waterline", cameras, StringComparison.Ordinal);
         Assert.Equal(
-            Directory.GetFiles(Path.Combine(RepoRoot, "deploy", "demo-community"), "*.json").Select(Path.GetFileName).Order(),
+            Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "deploy", "demo-community"), "*.json").Select(Path.GetFileName).Order(),
             Directory.GetFiles(Path.Combine(_data, "seed"), "*.json").Select(Path.GetFileName).Order());
     }
 
@@ -119,24 +120,10 @@ public sealed class DemoPlanTests : IDisposable
 
     private DemoOptions Options(string? scenario = null, int streamPort = 8554) => new()
     {
-        Scenario = scenario ?? Path.Combine(RepoRoot, "deploy", "demo-scenario.json"),
-        Seed = Path.Combine(RepoRoot, "deploy", "demo-community"),
+        Scenario = scenario ?? Path.Combine(RepositoryPaths.Root, "deploy", "demo-scenario.json"),
+        Seed = Path.Combine(RepositoryPaths.Root, "deploy", "demo-community"),
         Speed = 4,
         StreamPort = streamPort,
         DataDirectory = _data,
     };
-
-    private static string RepoRoot
-    {
-        get
-        {
-            var root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "SmartCommunity.sln")))
-            {
-                root = Path.GetDirectoryName(root)!;
-            }
-
-            return root;
-        }
-    }
 }

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCommunity.EdgeAgent.Demo;
+using SmartCommunity.EdgeAgent.Tests.Support;
 using SmartCommunity.Vision.Detection;
 using SmartCommunity.Vision.Events;
 using SmartCommunity.Vision.Hosting;
 using SmartCommunity.Vision.Lines;
 using SmartCommunity.Vision.Pipeline;
-using SmartCommunity.Vision.Zones;
 using SmartCommunity.Vision.Sources;
+using SmartCommunity.Vision.Zones;
 
 namespace SmartCommunity.EdgeAgent.Tests.Demo;
 
@@ -57,8 +58,8 @@ public sealed class DemoWalkerCountTests : IDisposable
 
     private DemoPlan Plan() => DemoPlan.Create(new DemoOptions
     {
-        Scenario = Path.Combine(RepoRoot, "deploy", "demo-scenario.json"),
-        Seed = Path.Combine(RepoRoot, "deploy", "demo-community"),
+        Scenario = Path.Combine(RepositoryPaths.Root, "deploy", "demo-scenario.json"),
+        Seed = Path.Combine(RepositoryPaths.Root, "deploy", "demo-community"),
         Speed = 4,
         DataDirectory = _data,
     }, Origin);
@@ -95,19 +96,5 @@ public sealed class DemoWalkerCountTests : IDisposable
         }
 
         return events;
-    }
-
-    private static string RepoRoot
-    {
-        get
-        {
-            var root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "SmartCommunity.sln")))
-            {
-                root = Path.GetDirectoryName(root)!;
-            }
-
-            return root;
-        }
     }
 }

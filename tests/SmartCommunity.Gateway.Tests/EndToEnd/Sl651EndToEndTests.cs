@@ -38,14 +38,7 @@ public sealed class Sl651EndToEndTests : IAsyncLifetime
     public async Task TimedReportsFromAnRtuArriveAsLevelsStampedWithTheirObservationTimeAndACorruptFrameIsDropped()
     {
         var port = FreePort.Next();
-        var device = new AgentHost.Device(TestCommunity.LevelStation, "water-level", "sl651", new()
-        {
-            ["ListenAddress"] = "127.0.0.1",
-            ["Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Stations:0"] = Station,
-        });
-        await using var agent = await AgentHost.StartAsync(_gateway.MqttPort, _agentData, device);
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        await using var agent = await StartAgentAsync(port);
 
         // Recent whole minutes (BCD observation times carry no seconds), inside the gateway's acceptance window.
         var now = DateTimeOffset.UtcNow;
@@ -83,14 +76,7 @@ public sealed class Sl651EndToEndTests : IAsyncLifetime
     {
         const string SampleFrame = "7E7E010012345678123430002B020003591011154947F1F1001234567848F0F0591011154920190000052619000005392300000127381211150320FA";
         var port = FreePort.Next();
-        var device = new AgentHost.Device(TestCommunity.LevelStation, "water-level", "sl651", new()
-        {
-            ["ListenAddress"] = "127.0.0.1",
-            ["Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Stations:0"] = Station,
-        });
-        await using var agent = await AgentHost.StartAsync(_gateway.MqttPort, _agentData, device);
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        await using var agent = await StartAgentAsync(port);
         using var rtu = new TcpClient();
         await rtu.ConnectAsync(IPAddress.Loopback, port);
         var stream = rtu.GetStream();
@@ -129,6 +115,20 @@ public sealed class Sl651EndToEndTests : IAsyncLifetime
         Assert.Equal([0x7E, 0x7E], frame[..2]);
         Assert.Equal(Crc16Modbus(frame.AsSpan(0, 23)), (frame[23] << 8) | frame[24]);
         return frame;
+    }
+
+    /// <summary>The real agent with one sl651 device (default settings) listening on <paramref name="port"/>, once it listens.</summary>
+    private async Task<AgentHost> StartAgentAsync(int port)
+    {
+        var device = new AgentHost.Device(TestCommunity.LevelStation, "water-level", "sl651", new()
+        {
+            ["ListenAddress"] = "127.0.0.1",
+            ["Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Stations:0"] = Station,
+        });
+        var agent = await AgentHost.StartAsync(_gateway.MqttPort, _agentData, device);
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20));
+        return agent;
     }
 
     private List<(string Device, Protocol.Messages.TelemetryMessage Message)> Levels() =>

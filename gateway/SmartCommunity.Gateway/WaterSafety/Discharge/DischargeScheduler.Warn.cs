@@ -42,22 +42,16 @@ public sealed partial class DischargeScheduler
         var siren = new CommandMessage { Type = CommandTypes.Siren, DurationS = 60, ExpiresTs = expires };
         var showFor = (int)Math.Clamp((schedule.PassedAt - now).TotalSeconds, 60, 3600);
         var sign = new CommandMessage { Type = CommandTypes.ShowSign, Text = atSpot ? "泄洪水流已到 严禁下河" : $"{arrives:HH:mm} 泄洪水流到达 请远离河道", DurationS = showFor, ExpiresTs = expires };
-        // One plan of action per device (issue 15): a device listed in several roles (a loudspeaker that is also a
-        // siren or a sign) gets one command, the most telling of its roles: the voice, else the sign's text, else the siren.
-        var plans = new Dictionary<string, CommandMessage>(StringComparer.Ordinal);
-        foreach (var (devices, template) in new[] { (spot.Devices.Loudspeakers, voice), (spot.Devices.Signs, sign), (spot.Devices.Sirens, siren) })
+        // A device with several roles (a loudspeaker that is also a siren) still gets each role's command: one plan
+        // per device (a siren prelude inside the voice command) needs a protocol field the devices do not have yet.
+        foreach (var (devices, template) in new[] { (spot.Devices.Loudspeakers, voice), (spot.Devices.Sirens, siren), (spot.Devices.Signs, sign) })
         {
-            foreach (var device in devices ?? [])
+            foreach (var device in (devices ?? []).Distinct(StringComparer.Ordinal))
             {
-                plans.TryAdd(device, template);
-            }
-        }
-
-        foreach (var (device, template) in plans)
-        {
-            if (commands.TrySend(device, template, reason) is { } record)
-            {
-                sent.Add($"{device}:{record.Type}:{record.Id}");
+                if (commands.TrySend(device, template, reason) is { } record)
+                {
+                    sent.Add($"{device}:{record.Type}:{record.Id}");
+                }
             }
         }
 
