@@ -205,9 +205,7 @@ public sealed class LiveStreams(Gb28181Options options, SipClient client, Device
         var sdp = Sdp.Parse(answer.Body.Span);
         if (active)
         {
-            // Connect only to the device's own address (never where an answer points us) and only over TCP.
-            if (sdp is null || !sdp.Transport.StartsWith("TCP", StringComparison.OrdinalIgnoreCase) || !System.Net.IPAddress.TryParse(sdp.Address, out var address)
-                || !address.Equals(session.Remote.Address) || sdp.Port is < 1 or > 65_535)
+            if (MediaReceiver.ActiveTarget(sdp, session.Remote.Address) is not { } target)
             {
                 metrics.Stream("refused-bad-answer");
                 logger.LogWarning("GB/T 28181: channel {Channel} answered an active-TCP INVITE without a TCP port of its own address; ended", stream.ChannelId);
@@ -217,7 +215,7 @@ public sealed class LiveStreams(Gb28181Options options, SipClient client, Device
                 return false;
             }
 
-            receiver = MediaReceiver.Connect(new System.Net.IPEndPoint(address, sdp.Port), uint.Parse(ssrc, CultureInfo.InvariantCulture), stream.Channel, metrics, time);
+            receiver = MediaReceiver.Connect(target, uint.Parse(ssrc, CultureInfo.InvariantCulture), stream.Channel, metrics, time);
         }
 
         if (sdp?.Ssrc is { } answered && uint.TryParse(answered, NumberStyles.None, CultureInfo.InvariantCulture, out var answeredSsrc))

@@ -136,6 +136,15 @@ public sealed class MediaReceiver : IAsyncDisposable
     public static MediaReceiver Connect(IPEndPoint target, uint? ssrc, LiveChannel channel, Gb28181Metrics metrics, TimeProvider time) =>
         new(null, null, 0, [target.Address], ssrc, channel, metrics, time, target);
 
+    /// <summary>
+    /// Where an active-TCP answer lets the gateway connect: a TCP port at the device's own address (never where an
+    /// answer points us elsewhere), or null when the answer does not say one. Live streams and playback share it.
+    /// </summary>
+    public static IPEndPoint? ActiveTarget(SmartCommunity.Gb28181.Sip.SdpMedia? answer, IPAddress device) =>
+        answer is not null && answer.Transport.StartsWith("TCP", StringComparison.OrdinalIgnoreCase) && IPAddress.TryParse(answer.Address, out var address)
+            && address.Equals(device) && answer.Port is >= 1 and <= IPEndPoint.MaxPort
+            ? new IPEndPoint(address, answer.Port) : null;
+
     private async Task ConnectLoopAsync()
     {
         try

@@ -132,9 +132,7 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
         var sdp = Sdp.Parse(answer.Body.Span);
         if (active)
         {
-            // Connect only to the device's own address (never where an answer points us) and only over TCP.
-            if (sdp is null || !sdp.Transport.StartsWith("TCP", StringComparison.OrdinalIgnoreCase) || !System.Net.IPAddress.TryParse(sdp.Address, out var address)
-                || !address.Equals(session.Remote.Address))
+            if (MediaReceiver.ActiveTarget(sdp, session.Remote.Address) is not { } target)
             {
                 metrics.Stream("playback-refused-bad-answer");
                 var bye = client.NewRequest("BYE", session, invite.CallId, SipUri.Param(invite.Get("From"), "tag"), invite.CSeq!.Value.Number + 1, channelId);
@@ -143,7 +141,7 @@ public sealed class PlaybackStreams(Gb28181Options options, SipClient client, De
                 return (null, "refused-by-device");
             }
 
-            receiver = MediaReceiver.Connect(new System.Net.IPEndPoint(address, sdp.Port), uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
+            receiver = MediaReceiver.Connect(target, uint.Parse(ssrc, CultureInfo.InvariantCulture), channel, metrics, time);
         }
 
         if (sdp?.Ssrc is { } answered && uint.TryParse(answered, NumberStyles.None, CultureInfo.InvariantCulture, out var answeredSsrc))
