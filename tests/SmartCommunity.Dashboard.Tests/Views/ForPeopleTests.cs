@@ -72,9 +72,11 @@ public sealed partial class ForPeopleTests(DashboardFixture fixture)
     {
         var page = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl);
         var outside = await BlockEverythingButTheGatewayAsync(page);
-        await page.GotoAsync("/api/reference");
-        await Assertions.Expect(page.GetByText("SmartCommunity", new() { Exact = false }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        // The reference's script is a few megabytes; on a loaded CI machine its "load" event came after the page's
+        // 20 s default (CI at cd71083), so the wait is for the rendered text, with room for the load.
+        await page.GotoAsync("/api/reference", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await Assertions.Expect(page.GetByText("SmartCommunity", new() { Exact = false }).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle, new() { Timeout = 60_000 });
         await page.SaveScreenshotAsync("api-reference");
         Assert.Empty(outside);
         await page.Context.CloseAsync();
@@ -90,7 +92,7 @@ public sealed partial class ForPeopleTests(DashboardFixture fixture)
         var page = await fixture.Browser.NewPageAsync(fixture.Gateway.BaseUrl);
         var outside = await BlockEverythingButTheGatewayAsync(page);
         await page.SignInAsync(DemoPeople.Emergency);
-        await page.GotoAsync("/api/reference#tag/auth/GET/api/auth/me");
+        await page.GotoAsync("/api/reference#tag/auth/GET/api/auth/me", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         await page.Locator("button", new() { HasText = "Test Request(get /api/auth/me)" }).ClickAsync(new() { Timeout = 30_000 });
         var answered = page.WaitForResponseAsync(r => r.Url.EndsWith("/api/auth/me", StringComparison.Ordinal), new() { Timeout = 30_000 });
         await page.Locator("button", new() { HasText = "Send get request" }).First.ClickAsync();
