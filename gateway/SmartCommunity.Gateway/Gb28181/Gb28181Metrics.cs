@@ -38,5 +38,14 @@ public sealed class Gb28181Metrics(MetricsRegistry metrics)
     public void Cascade(string result) =>
         metrics.Counter("sc_gb28181_cascade_total", "GB/T 28181 cascade to the superior platform: registrations, keepalives, catalog answers, by result.", ("result", result)).Inc();
 
+    /// <summary>RTP packets sent to the superior platform (live video upward).</summary>
+    public void UpstreamPackets(long amount)
+    {
+        if (amount > 0)
+        {
+            metrics.Counter("sc_gb28181_upstream_rtp_packets_total", "RTP packets of live video sent to the superior GB/T 28181 platform.").Add(amount);
+        }
+    }
+
     public void Gauge(string name, string help, Func<double> read) => metrics.Gauge(name, help, read);
 }

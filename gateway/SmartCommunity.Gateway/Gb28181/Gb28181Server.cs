@@ -14,7 +14,7 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// (device presence, and with it the <c>device_offline</c> alert), and its channels with it.
 /// </summary>
 public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar registrar, SipClient client, SipCredentialStore credentials,
-    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, Subscriptions subscriptions, Cascade.UpstreamPlatform upstream, LiveStreams streams, LiveRelay relay, GbCameras cameras,
+    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, Subscriptions subscriptions, Cascade.UpstreamPlatform upstream, Cascade.UpstreamMedia upward, LiveStreams streams, LiveRelay relay, GbCameras cameras,
     Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService
 {
@@ -59,6 +59,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         {
             await streams.StopAllAsync().ConfigureAwait(false);
             await playbacks.StopAllAsync().ConfigureAwait(false);
+            await upward.StopAllAsync().ConfigureAwait(false);
             await subscriptions.StopAllAsync().ConfigureAwait(false);
             await cascade.ConfigureAwait(false); // Unregisters from the superior platform.
             await relay.DisposeAsync().ConfigureAwait(false);
@@ -117,11 +118,15 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             case "NOTIFY":
                 await NotifyAsync(message, peer).ConfigureAwait(false);
                 break;
+            case "INVITE" when upstream.IsFromUpstream(message, peer):
+                await upward.HandleInviteAsync(message, peer).ConfigureAwait(false);
+                break;
             case "ACK":
+                upward.OnAck(message.CallId);
                 break; // RFC 3261 §17.2.1: no response to ACK.
             case "BYE":
-                // The device ends a live stream or a playback (RFC 3261 §15.1.2); 481 when no stream has that Call-ID.
-                var known = streams.OnBye(message.CallId) || playbacks.OnBye(message.CallId);
+                // The device ends a live stream or a playback, or the superior a stream sent upward (RFC 3261 §15.1.2); 481 when no stream has that Call-ID.
+                var known = streams.OnBye(message.CallId) || playbacks.OnBye(message.CallId) || upward.OnBye(message.CallId);
                 if (!known)
                 {
                     metrics.Refused("bye-unknown-dialog");

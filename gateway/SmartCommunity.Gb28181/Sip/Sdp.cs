@@ -84,6 +84,16 @@ public static class Sdp
         (tcp ? $"a=setup:{setup}\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
 
     /// <summary>
+    /// The answer of a media sender to a superior's INVITE (级联 media upward, GB/T 28181-2016 §9.2.2.1 and Appendix F):
+    /// send PS/90000 from <paramref name="port"/> with SSRC <paramref name="ssrc"/>, over RTP/UDP, or over TCP with the
+    /// sender connecting (<c>a=setup:active</c>, RFC 4145) to the port the superior offered.
+    /// </summary>
+    public static string SendAnswer(string senderId, string sessionName, string address, int port, string ssrc, bool tcp) =>
+        $"v=0\r\no={senderId} 0 0 IN IP4 {address}\r\ns={sessionName}\r\nc=IN IP4 {address}\r\nt=0 0\r\n" +
+        $"m=video {port.ToString(CultureInfo.InvariantCulture)} {(tcp ? "TCP/RTP/AVP" : "RTP/AVP")} 96\r\na=sendonly\r\na=rtpmap:96 PS/90000\r\n" +
+        (tcp ? "a=setup:active\r\na=connection:new\r\n" : "") + $"y={ssrc}\r\n";
+
+    /// <summary>
     /// The 10-digit SSRC of GB/T 28181-2016 Appendix F: 0 for live (1 playback), digits 4–8 of the SIP domain, and a
     /// 4-digit sequence.
     /// </summary>

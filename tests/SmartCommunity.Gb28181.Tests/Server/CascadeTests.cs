@@ -26,6 +26,7 @@ public sealed class CascadeGateway() : GbGateway(Settings(UpstreamPort))
         ["Gb28181__Upstream__Password"] = UpstreamPassword,
         ["Gb28181__Upstream__KeepaliveInterval"] = "00:10:00",
         ["Gb28181__Upstream__CatalogItemsPerMessage"] = "2",
+        ["Video__AllowFileUrls"] = "true", // The camera the superior plays (CascadeTests.Media) is a clip on disk.
     };
 }
 
@@ -33,7 +34,7 @@ public sealed class CascadeGateway() : GbGateway(Settings(UpstreamPort))
 /// Cascade (级联, GB/T 28181-2016 §5.4): the gateway registers with a SIPp superior platform through its digest
 /// challenge, keeps alive, refuses a malformed query, and answers a Catalog query with the community's cameras, split over two MESSAGEs; a stranger claiming the superior's ID from another address is not heard.
 /// </summary>
-public sealed class CascadeTests(CascadeGateway gateway) : IClassFixture<CascadeGateway>
+public sealed partial class CascadeTests(CascadeGateway gateway) : IClassFixture<CascadeGateway>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
 

@@ -18,18 +18,7 @@ public static class PsRtpSender
     /// <summary>Encodes <paramref name="seconds"/> of testsrc2 at 320×240, 25 fps, a key frame a second, as MPEG-2 PS.</summary>
     public static async Task<byte[]> EncodeClipAsync(int seconds)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"sc-gb-clip-{Guid.NewGuid():N}.ps");
-        var info = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in (string[])["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size=320x240:rate=25:duration={seconds}",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", "-f", "vob", path])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, "ffmpeg encoded the clip: " + error);
+        var path = await EncodeClipFileAsync(seconds, "vob", Path.Combine(Path.GetTempPath(), $"sc-gb-clip-{Guid.NewGuid():N}.ps"));
         try
         {
             return await File.ReadAllBytesAsync(path);
@@ -38,6 +27,23 @@ public static class PsRtpSender
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>The same clip written to <paramref name="path"/> in ffmpeg's <paramref name="format"/> (<c>vob</c>: MPEG-2 PS, <c>mp4</c>: a camera clip).</summary>
+    public static async Task<string> EncodeClipFileAsync(int seconds, string format, string path)
+    {
+        var info = new ProcessStartInfo("ffmpeg") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var a in (string[])["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size=320x240:rate=25:duration={seconds}",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", "-f", format, path])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, "ffmpeg encoded the clip: " + error);
+        return path;
     }
 
     /// <summary>RTP packets of the clip, in order (sequence from <paramref name="firstSequence"/>, wrapping at 65 536).</summary>

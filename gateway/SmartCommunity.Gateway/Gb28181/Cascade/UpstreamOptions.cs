@@ -35,6 +35,10 @@ public sealed class UpstreamOptions
     [Range(1, 100)]
     public int CatalogItemsPerMessage { get; set; } = 20;
 
+    /// <summary>Live streams sent to the superior at once (each is one ffmpeg copying a camera); more are answered 486. Default 16.</summary>
+    [Range(1, 256)]
+    public int MaxStreams { get; set; } = 16;
+
     public System.Net.IPEndPoint? Endpoint => System.Net.IPEndPoint.TryParse(Address, out var endpoint) && endpoint.Port != 0 ? endpoint : null;
 
     public IEnumerable<ValidationResult> Validate()

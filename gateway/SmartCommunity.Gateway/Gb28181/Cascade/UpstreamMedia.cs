@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using SmartCommunity.Gateway.Video;
+using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Gb28181.Sip;
+using SmartCommunity.Protocol.Identity;
+
+namespace SmartCommunity.Gateway.Gb28181.Cascade;
+
+/// <summary>
+/// Live video upward (级联, GB/T 28181-2016 §9.2.2.1 with the gateway as media sender): the superior INVITEs one of the
+/// cameras the catalog gave it (request URI or Subject names the channel), its SDP saying where to send (<c>c=</c>,
+/// <c>m=</c>), how (<c>RTP/AVP</c> over UDP, or <c>TCP/RTP/AVP</c> with the superior listening, <c>a=setup:passive</c>)
+/// and which SSRC (<c>y=</c>). The gateway answers 200 with its own SDP (<c>a=sendonly</c>), resends it until the ACK
+/// (RFC 3261 §13.3.1.4), then reads the camera as live view does, copies its video into an MPEG-2 PS and sends it as RTP
+/// (<see cref="SmartCommunity.Gb28181.Media.PsRtpPacketizer"/>, RFC 4571 framing over TCP), until the superior's BYE; when the camera's stream ends
+/// first, the gateway sends BYE. Refused, each counted <c>cascade-invite-…</c>: a body that is not such an SDP (400), a
+/// channel that is not a GB/T 28181 camera of the community (404), playback (<c>s=Playback</c>) and a superior asking
+/// the gateway to listen (<c>a=setup:active</c>) (488, not implemented), more than
+/// <see cref="UpstreamOptions.MaxStreams"/> at once (486).
+/// </summary>
+public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras, IOptions<VideoOptions> video, Gb28181Metrics metrics, TimeProvider time,
+    ILogger<UpstreamMedia> logger)
+{
+    private readonly ConcurrentDictionary<string, UpwardFeed> _streams = new(StringComparer.Ordinal);
+    private int _gauges;
+
+    /// <summary>The streams being sent now (status and tests).</summary>
+    public int Count => _streams.Count;
+
+    /// <summary>An INVITE from the superior (the caller checked its ID and address).</summary>
+    public async Task HandleInviteAsync(SipMessage invite, SipPeer peer)
+    {
+        if (Interlocked.Exchange(ref _gauges, 1) == 0)
+        {
+            metrics.Gauge("sc_gb28181_upstream_streams", "Live streams the gateway is sending to its superior GB/T 28181 platform now.", () => _streams.Count);
+        }
+
+        var callId = invite.CallId ?? "";
+        if (_streams.TryGetValue(callId, out var existing))
+        {
+            metrics.Refused("retransmission-absorbed"); // The superior did not hear the 200 yet (RFC 3261 §17.2.1).
+            await peer.SendAsync(existing.Answer).ConfigureAwait(false);
+            return;
+        }
+
+        var (refusal, status) = Check(invite, out var channelId, out var camera, out var sdp, out var ssrc);
+        if (refusal is not null)
+        {
+            metrics.Refused("cascade-invite-" + refusal);
+            logger.LogWarning("GB/T 28181: the superior's INVITE for {Channel} refused: {Reason}", channelId ?? "(none)", refusal);
+            await peer.SendAsync(SipMessage.ResponseTo(invite, status, Reason(status) + ": " + refusal, Random(6))).ConfigureAwait(false);
+            return;
+        }
+
+        var tcp = sdp!.Transport.StartsWith("TCP", StringComparison.Ordinal);
+        var target = new IPEndPoint(IPAddress.Parse(sdp.Address), sdp.Port);
+        var udp = tcp ? null : new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        udp?.Bind(new IPEndPoint(target.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
+        var localPort = (udp?.LocalEndPoint as IPEndPoint)?.Port ?? 9; // TCP: the gateway connects, its port is the discard port (RFC 4145 §4.1).
+        var answer = SipMessage.ResponseTo(invite, 200, "OK", Random(6));
+        answer.Add("Contact", $"<sip:{options.ServerId}@{options.EffectiveAddress}:{options.Port.ToString(CultureInfo.InvariantCulture)}>");
+        answer.Add("Content-Type", "APPLICATION/SDP");
+        answer.Body = Encoding.ASCII.GetBytes(Sdp.SendAnswer(channelId!, "Play", options.EffectiveAddress, localPort, sdp.Ssrc!, tcp));
+        var stream = new UpwardFeed(callId, channelId!, camera!, invite, answer, peer, target, udp, ssrc);
+        if (!_streams.TryAdd(callId, stream))
+        {
+            udp?.Dispose();
+            return;
+        }
+
+        metrics.Cascade("invite-answered");
+        await peer.SendAsync(answer).ConfigureAwait(false);
+        stream.Run = Task.Run(() => RunAsync(stream));
+    }
+
+    /// <summary>The superior's ACK of an answered INVITE: sending begins. False when no such stream.</summary>
+    public bool OnAck(string? callId) => callId is not null && _streams.TryGetValue(callId, out var stream) && stream.Acked.TrySetResult();
+
+    /// <summary>The superior's BYE: sending stops. False when no stream has this Call-ID.</summary>
+    public bool OnBye(string? callId)
+    {
+        if (callId is null || !_streams.TryGetValue(callId, out var stream))
+        {
+            return false;
+        }
+
+        stream.ByeReceived = true;
+        stream.Stop.Cancel();
+        return true;
+    }
+
+    public async Task StopAllAsync()
+    {
+        foreach (var stream in _streams.Values)
+        {
+            await stream.Stop.CancelAsync().ConfigureAwait(false);
+            await (stream.Run ?? Task.CompletedTask).ConfigureAwait(false);
+        }
+    }
+
+    private (string? Refusal, int Status) Check(SipMessage invite, out string? channelId, out Camera? camera, out SdpMedia? sdp, out uint ssrc)
+    {
+        // The channel: the request URI's user (§9.2.2.1), or the Subject's first part ("sender:SSRC,receiver:0", Appendix I).
+        channelId = SipUri.UserOf("<" + invite.RequestUri + ">");
+        var subject = invite.Get("Subject")?.Split(',')[0].Split(':')[0];
+        if (channelId is null || (channelId == options.ServerId && subject is not null))
+        {
+            channelId = subject;
+        }
+
+        camera = channelId is null ? null : cameras.Find(channelId);
+        sdp = Sdp.Parse(invite.Body.Span);
+        ssrc = 0;
+        if (sdp is null || sdp.Ssrc is null || !uint.TryParse(sdp.Ssrc, NumberStyles.None, CultureInfo.InvariantCulture, out ssrc) || !IPAddress.TryParse(sdp.Address, out _))
+        {
+            return ("bad-sdp", 400);
+        }
+
+        if (camera is null || !Gb28181Id.TryParse(camera.Id, out var code, out _) || !code.CarriesVideo)
+        {
+            return ("unknown-channel", 404);
+        }
+
+        if (sdp.SessionName != "Play")
+        {
+            return ("session-not-supported", 488); // Playback and Download upward are not implemented (docs/gb28181.md).
+        }
+
+        if (sdp.Transport is not ("RTP/AVP" or "TCP/RTP/AVP") || (sdp.Transport == "TCP/RTP/AVP" && sdp.Setup is not (null or "passive")))
+        {
+            return ("transport-not-supported", 488);
+        }
+
+        return _streams.Count >= options.Upstream.MaxStreams ? ("busy", 486) : (null, 200);
+    }
+
+    private async Task RunAsync(UpwardFeed stream)
+    {
+        var reason = "source-ended";
+        try
+        {
+            // The 200 is resent at T1, 2·T1, … until the ACK, for at most 64·T1 (RFC 3261 §13.3.1.4, T1 = 500 ms).
+            var wait = TimeSpan.FromMilliseconds(500);
+            var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(32);
+            while (!stream.Acked.Task.IsCompleted)
+            {
+                if (time.GetUtcNow() >= deadline)
+                {
+                    reason = "no-ack";
+                    return;
+                }
+
+                await Task.WhenAny(stream.Acked.Task, Task.Delay(wait, time, stream.Stop.Token)).ConfigureAwait(false);
+                if (!stream.Acked.Task.IsCompleted)
+                {
+                    await stream.Peer.SendAsync(stream.Answer).ConfigureAwait(false);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(4).Ticks));
+                }
+            }
+
+            logger.LogInformation("GB/T 28181: sending camera {Channel} to the superior at {Target} ({Transport}), SSRC {Ssrc}", stream.ChannelId, stream.Target,
+                stream.Udp is null ? "TCP" : "UDP", stream.Ssrc);
+            var sent = await UpstreamSender.SendAsync(video.Value.FfmpegPath, stream, metrics, logger, stream.Stop.Token).ConfigureAwait(false);
+            reason = sent.Error is null ? "source-ended" : "failed";
+        }
+        catch (OperationCanceledException)
+        {
+            reason = stream.ByeReceived ? "bye-received" : "stopping";
+        }
+        finally
+        {
+            stream.Udp?.Dispose();
+            _streams.TryRemove(stream.CallId, out _);
+            metrics.Cascade("media-ended-" + reason);
+            logger.LogInformation("GB/T 28181: camera {Channel} to the superior ended ({Reason})", stream.ChannelId, reason);
+            if (!stream.ByeReceived && reason != "no-ack")
+            {
+                await ByeAsync(stream).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Ends the dialog from the gateway's side (RFC 3261 §15.1.1): the camera stopped, or the gateway is stopping.</summary>
+    private async Task ByeAsync(UpwardFeed stream)
+    {
+        try
+        {
+            var invite = stream.Invite;
+            var bye = SipMessage.Request("BYE", SipUri.UserOf(invite.Get("Contact")) is { } user && SipUri.HostOf(invite.Get("Contact")) is { } host
+                ? $"sip:{user}@{host}" : $"sip:{invite.FromUser}@{stream.Peer.Remote}");
+            bye.Add("Via", $"SIP/2.0/{stream.Peer.Transport} {options.EffectiveAddress}:{options.Port.ToString(CultureInfo.InvariantCulture)};rport;branch=z9hG4bK{Random(8)}");
+            bye.Add("From", stream.Answer.Get("To")!);
+            bye.Add("To", invite.Get("From")!);
+            bye.Add("Call-ID", stream.CallId);
+            bye.Add("CSeq", "1 BYE");
+            bye.Add("Max-Forwards", "70");
+            await stream.Peer.SendAsync(bye).ConfigureAwait(false);
+            metrics.Cascade("bye-sent");
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            logger.LogWarning(ex, "GB/T 28181: BYE to the superior for {Channel} could not be sent", stream.ChannelId);
+        }
+    }
+
+    private static string Reason(int status) => status switch
+    {
+        400 => "Bad Request",
+        404 => "Not Found",
+        486 => "Busy Here",
+        _ => "Not Acceptable Here",
+    };
+
+    private static string Random(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+}
+
+/// <summary>One camera sent upward: the superior's INVITE dialog, where the media goes, and the sender's state.</summary>
+public sealed class UpwardFeed(string callId, string channelId, Camera camera, SipMessage invite, SipMessage answer, SipPeer peer, IPEndPoint target, Socket? udp, uint ssrc)
+{
+    public string CallId { get; } = callId;
+
+    public string ChannelId { get; } = channelId;
+
+    public Camera Camera { get; } = camera;
+
+    public SipMessage Invite { get; } = invite;
+
+    public SipMessage Answer { get; } = answer;
+
+    public SipPeer Peer { get; } = peer;
+
+    public IPEndPoint Target { get; } = target;
+
+    /// <summary>The UDP socket media leaves from (null over TCP).</summary>
+    public Socket? Udp { get; } = udp;
+
+    public uint Ssrc { get; } = ssrc;
+
+    public TaskCompletionSource Acked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public CancellationTokenSource Stop { get; } = new();
+
+    public bool ByeReceived { get; set; }
+
+    public Task? Run { get; set; }
+}

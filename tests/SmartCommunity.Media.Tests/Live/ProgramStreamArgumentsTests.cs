@@ -1,0 +1,30 @@
+using SmartCommunity.Media.Input;
+using SmartCommunity.Media.Live;
+
+namespace SmartCommunity.Media.Tests.Live;
+
+/// <summary>The ffmpeg that feeds a superior GB/T 28181 platform (the real run is Gb28181.Tests' CascadeTests.Media).</summary>
+public class ProgramStreamArgumentsTests
+{
+    [Fact]
+    public void ACameraWithAPasswordIsOpenedFromStdinAndItsVideoCopiedIntoPacksThatFitOneRtpPacket()
+    {
+        var command = ProgramStreamArguments.Build("ffmpeg", new StreamSource("rtsp://10.0.0.7/main", "admin", "s3cret-Pa55"));
+
+        Assert.DoesNotContain(command.Arguments, a => a.Contains("s3cret-Pa55", StringComparison.Ordinal));
+        Assert.Contains("s3cret-Pa55", command.StandardInput, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-Pa55", command.ForLog(), StringComparison.Ordinal);
+        Assert.Equal(["-map", "0:v:0", "-c", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "vob", "-packetsize", "1400"],
+            command.Arguments.SkipWhile(a => a != "-map").Take(10));
+        Assert.Equal("pipe:1", command.Arguments[^1]);
+    }
+
+    [Fact]
+    public void AClipStandingInForACameraIsReadAtItsOwnRateAndLooped()
+    {
+        var command = ProgramStreamArguments.Build("ffmpeg", new StreamSource("file:///var/lib/sc/clips/east-gate.mp4", null, null));
+
+        Assert.Null(command.StandardInput);
+        Assert.Equal(["-re", "-stream_loop", "-1", "-i"], command.Arguments.SkipWhile(a => a != "-re").Take(4));
+    }
+}
