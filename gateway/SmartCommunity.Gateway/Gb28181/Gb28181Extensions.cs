@@ -35,6 +35,8 @@ public static class Gb28181Extensions
         builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddSingleton<Cascade.UpstreamPlatform>();
         builder.Services.AddSingleton<Cascade.UpstreamMedia>();
+        builder.Services.AddSingleton<Cascade.UpstreamAlarms>();
+        builder.Services.AddSingleton<Ingest.IDeviceMessageHandler>(sp => sp.GetRequiredService<Cascade.UpstreamAlarms>());
         builder.Services.AddSingleton<RecordQueries>();
         builder.Services.AddSingleton<PlaybackStreams>();
         builder.Services.AddSingleton<Gb28181Server>();

@@ -14,7 +14,7 @@ namespace SmartCommunity.Gateway.Gb28181;
 /// (device presence, and with it the <c>device_offline</c> alert), and its channels with it.
 /// </summary>
 public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar registrar, SipClient client, SipCredentialStore credentials,
-    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, Subscriptions subscriptions, Cascade.UpstreamPlatform upstream, Cascade.UpstreamMedia upward, LiveStreams streams, LiveRelay relay, GbCameras cameras,
+    DeviceSessions sessions, DevicePresence presence, CatalogSync catalogs, GbAlarms alarms, RecordQueries records, PlaybackStreams playbacks, Subscriptions subscriptions, Cascade.UpstreamPlatform upstream, Cascade.UpstreamMedia upward, Cascade.UpstreamAlarms alarmsUpward, LiveStreams streams, LiveRelay relay, GbCameras cameras,
     Gb28181Metrics metrics, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService
 {
@@ -38,7 +38,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
         relay.Start();
         cameras.FollowRelay();
         _logger.LogInformation("GB/T 28181 SIP server on {Address}:{Port} (UDP and TCP), realm {Realm}", _options.BindAddress, _options.Port, _options.EffectiveRealm);
-        var cascade = upstream.Enabled ? upstream.RunAsync(stoppingToken) : Task.CompletedTask;
+        var cascade = upstream.Enabled ? Task.WhenAll(upstream.RunAsync(stoppingToken), alarmsUpward.RunAsync(stoppingToken)) : Task.CompletedTask;
         try
         {
             var period = TimeSpan.FromTicks(Math.Clamp(_options.KeepaliveInterval.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(5).Ticks));

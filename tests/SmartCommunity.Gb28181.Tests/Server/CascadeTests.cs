@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
+using System.Xml.Linq;
 using SmartCommunity.Gb28181.Manscdp;
 using SmartCommunity.Gb28181.Tests.Support;
 using SmartCommunity.Testing;
@@ -32,7 +33,9 @@ public sealed class CascadeGateway() : GbGateway(Settings(UpstreamPort))
 
 /// <summary>
 /// Cascade (级联, GB/T 28181-2016 §5.4): the gateway registers with a SIPp superior platform through its digest
-/// challenge, keeps alive, refuses a malformed query, and answers a Catalog query with the community's cameras, split over two MESSAGEs; a stranger claiming the superior's ID from another address is not heard.
+/// challenge, keeps alive, refuses a malformed query, and answers a Catalog query with the community's cameras, split
+/// over two MESSAGEs, then sends an alarm of a channel upward; a stranger claiming the superior's ID from another
+/// address is not heard.
 /// </summary>
 public sealed partial class CascadeTests(CascadeGateway gateway) : IClassFixture<CascadeGateway>
 {
@@ -75,6 +78,32 @@ public sealed partial class CascadeTests(CascadeGateway gateway) : IClassFixture
 
         Assert.Contains($"<ParentID>{GbGateway.ServerId}</ParentID>", trace, StringComparison.Ordinal);
         Assert.Equal(2, await gateway.Process.MetricAsync("sc_gb28181_cascade_total", "result=\"catalog-sent\""));
+
+        // Alarms upward (§9.4): a SIPp NVR's intrusion alarm for its channel becomes a zone_enter event of the
+        // community, which goes on to the superior as an alarm of that channel; the NVR's three refused alarms do not.
+        const string channel = "34020000001320050009";
+        var nvr = GbGateway.Values(GbGateway.AlarmNvr, GbGateway.LivePassword);
+        nvr["channel"] = channel;
+        nvr["other"] = GbGateway.Nvr;
+        nvr["name"] = "堤坝二号";
+        nvr["sdpTransport"] = "RTP/AVP";
+        nvr["sdpSetup"] = "f=";
+        await using var camera = SippProcess.Start(gateway.SipPort, "camera-alarm.xml", nvr, outOfCall: "camera-live.xml", timeout: "300s");
+        await Eventually.TrueAsync(() => File.Exists(Path.Combine(sipp.Directory, "alarm.txt")), () => "the superior got the alarm:\n" + sipp.Trace(), Wait);
+        var alarm = string.Concat(Directory.GetFiles(sipp.Directory, "*_messages.log").Select(f => ManscdpEncoding.Gb18030.GetString(File.ReadAllBytes(f))));
+        var start = alarm.LastIndexOf("<Notify>", alarm.IndexOf("<CmdType>Alarm</CmdType>", StringComparison.Ordinal), StringComparison.Ordinal);
+        var notify = XElement.Parse(alarm[start..(alarm.IndexOf("</Notify>", start, StringComparison.Ordinal) + "</Notify>".Length)]);
+        Assert.Equal(channel, notify.Element("DeviceID")?.Value);
+        Assert.Equal("1", notify.Element("AlarmPriority")?.Value); // Intrusion: the highest.
+        Assert.Equal("5", notify.Element("AlarmMethod")?.Value); // Video alarm.
+        Assert.Equal("6", notify.Element("Info")?.Element("AlarmType")?.Value); // Intrusion (A.2.5).
+        Assert.StartsWith("堤坝二号 zone_enter", notify.Element("AlarmDescription")?.Value, StringComparison.Ordinal);
+        // Device time (+08:00 by default, written without a zone as the standard does): the event's time, just now.
+        var alarmTime = DateTime.ParseExact(notify.Element("AlarmTime")!.Value, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        Assert.InRange(alarmTime, DateTime.UtcNow.AddHours(8).AddMinutes(-5), DateTime.UtcNow.AddHours(8).AddSeconds(5));
+        await Eventually.TrueAsync(async () => await gateway.Process.MetricAsync("sc_gb28181_cascade_total", "result=\"alarm-sent\"") == 1, Wait, "the superior answered 200");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, await gateway.Process.MetricAsync("sc_gb28181_cascade_total", "result=\"alarm-sent\"")); // Only the accepted alarm went up.
     }
 
     [Fact]

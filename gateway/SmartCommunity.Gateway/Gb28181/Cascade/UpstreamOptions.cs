@@ -39,6 +39,13 @@ public sealed class UpstreamOptions
     [Range(1, 256)]
     public int MaxStreams { get; set; } = 16;
 
+    /// <summary>
+    /// Camera event types sent upward as GB/T 28181 alarms, comma-separated (of zone_enter, line_cross, tamper,
+    /// video_loss, fault, motion_start); empty sends none. Default: intrusion, tripwire, tamper and video loss — motion is
+    /// left out, as it is too frequent for a public-security platform's alarm desk.
+    /// </summary>
+    public string AlarmTypes { get; set; } = "zone_enter,line_cross,tamper,video_loss";
+
     public System.Net.IPEndPoint? Endpoint => System.Net.IPEndPoint.TryParse(Address, out var endpoint) && endpoint.Port != 0 ? endpoint : null;
 
     public IEnumerable<ValidationResult> Validate()

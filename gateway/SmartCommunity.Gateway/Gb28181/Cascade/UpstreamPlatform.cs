@@ -15,7 +15,7 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 /// <see cref="UpstreamOptions.KeepaliveInterval"/> (§9.6; three unanswered register again), and answers the superior's
 /// Catalog query (§9.5.1) with the community's cameras that have a GB/T 28181 video ID, split over MESSAGEs of
 /// <see cref="UpstreamOptions.CatalogItemsPerMessage"/> items. Only MESSAGEs from the configured ID and address are
-/// taken as the superior's. Live video upward is <see cref="UpstreamMedia"/>. Not done: alarms upward.
+/// taken as the superior's. Live video upward is <see cref="UpstreamMedia"/>, alarms upward <see cref="UpstreamAlarms"/>.
 /// </summary>
 public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, CameraRegistry cameras, DeviceRegistry devices, Gb28181Metrics metrics,
     TimeProvider time, ILogger<UpstreamPlatform> logger)
@@ -157,6 +157,10 @@ public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, C
             logger.LogWarning(ex, "GB/T 28181: catalog to the superior platform failed");
         }
     }
+
+    /// <summary>A MANSCDP MESSAGE to the superior (an alarm); its final answer, or null when none came in 8 s.</summary>
+    public Task<SipMessage?> SendMessageAsync(byte[] body, CancellationToken cancellationToken) =>
+        SendAsync(Request("MESSAGE", body), TimeSpan.FromSeconds(8), cancellationToken);
 
     private async Task<bool> KeepaliveAsync(CancellationToken stopping)
     {
