@@ -33,6 +33,7 @@ public static class Gb28181Extensions
         builder.Services.AddSingleton<CatalogSync>();
         builder.Services.AddSingleton<GbAlarms>();
         builder.Services.AddSingleton<Subscriptions>();
+        builder.Services.AddSingleton<Cascade.UpstreamRecords>();
         builder.Services.AddSingleton<Cascade.UpstreamPlatform>();
         builder.Services.AddSingleton<Cascade.UpstreamMedia>();
         builder.Services.AddSingleton<Cascade.UpstreamAlarms>();

@@ -4,7 +4,11 @@ using System.Text;
 namespace SmartCommunity.Gb28181.Sip;
 
 /// <summary>What a GB/T 28181 media SDP says (RFC 4566 plus the <c>y=</c> SSRC and <c>f=</c> lines of GB/T 28181-2016 Appendix F).</summary>
-public sealed record SdpMedia(string SessionName, string Address, int Port, string Transport, string? Ssrc, string? Setup);
+public sealed record SdpMedia(string SessionName, string Address, int Port, string Transport, string? Ssrc, string? Setup)
+{
+    /// <summary>The <c>t=</c> line's start and stop as GB/T 28181 writes them (seconds since 1970; 0 0 for live), when both are numbers.</summary>
+    public (long Start, long End)? Time { get; init; }
+}
 
 /// <summary>Reading and writing the SDP of GB/T 28181 INVITEs.</summary>
 public static class Sdp
@@ -18,6 +22,7 @@ public static class Sdp
         }
 
         string? session = null, address = null, transport = null, ssrc = null, setup = null;
+        (long, long)? time = null;
         var port = -1;
         foreach (var raw in Encoding.UTF8.GetString(body).Split('\n'))
         {
@@ -49,13 +54,18 @@ public static class Sdp
                 case 'y':
                     ssrc = value.Trim();
                     break;
+                case 't':
+                    var times = value.Split(' ');
+                    time = times.Length == 2 && long.TryParse(times[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+                        && long.TryParse(times[1], NumberStyles.None, CultureInfo.InvariantCulture, out var end) ? (start, end) : null;
+                    break;
                 case 'a' when value.StartsWith("setup:", StringComparison.Ordinal):
                     setup = value[6..].Trim();
                     break;
             }
         }
 
-        return session is not null && address is not null && port > 0 && transport is not null ? new SdpMedia(session, address, port, transport, ssrc, setup) : null;
+        return session is not null && address is not null && port > 0 && transport is not null ? new SdpMedia(session, address, port, transport, ssrc, setup) { Time = time } : null;
     }
 
     /// <summary>

@@ -19,12 +19,27 @@ public static class ProgramStreamArguments
 
     private static readonly TimeSpan IoTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Output options shared by live and playback: video copied, Annex B, PS packs of <see cref="PackBytes"/>.</summary>
+    private static string[] Output => ["-map", "0:v:0", "-c", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "vob",
+        "-packetsize", PackBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "-muxdelay", "0.5", "-muxpreload", "0", "-flush_packets", "1", "pipe:1"];
+
+    /// <summary>
+    /// Recorded segments played at their own rate (<c>-re</c>), joined by the concat demuxer from the list on stdin
+    /// (<paramref name="files"/>: local paths; no list file left behind), from <paramref name="offset"/> into the first
+    /// for <paramref name="length"/>: a superior platform's playback of footage the gateway stored. The paths are given
+    /// as <c>file:</c> URLs: a list read from <c>pipe:0</c> resolves bare paths against <c>pipe:</c> (measured).
+    /// </summary>
+    public static MediaCommand Playback(string ffmpeg, IEnumerable<string> files, TimeSpan offset, TimeSpan length)
+    {
+        var seconds = (TimeSpan t) => t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        return new MediaCommand(ffmpeg, ["-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe",
+            "-ss", seconds(offset), "-i", "pipe:0", "-t", seconds(length), .. Output], Clips.ClipArguments.ConcatList(files.Select(f => "file:" + f)), StandardInputForLog: "list of recorded segments");
+    }
+
     public static MediaCommand Build(string ffmpeg, StreamSource source)
     {
         var input = InputArguments.Build(source, IoTimeout, loopFile: true,
             extraOptions: [("fflags", "nobuffer"), ("analyzeduration", "1000000"), ("probesize", "1000000")]);
-        return MediaCommand.With(ffmpeg, ["-nostdin", "-hide_banner", "-loglevel", "error"], input,
-            ["-map", "0:v:0", "-c", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "vob", "-packetsize", PackBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-muxdelay", "0.5", "-muxpreload", "0", "-flush_packets", "1", "pipe:1"]);
+        return MediaCommand.With(ffmpeg, ["-nostdin", "-hide_banner", "-loglevel", "error"], input, Output);
     }
 }

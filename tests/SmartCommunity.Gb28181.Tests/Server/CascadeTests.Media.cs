@@ -90,7 +90,9 @@ public sealed partial class CascadeTests
 
     [Theory]
     [InlineData("34020000001320000299", "s=Play", "RTP/AVP", 404, "unknown-channel")]
-    [InlineData(UpwardCamera, "s=Playback", "RTP/AVP", 488, "session-not-supported")]
+    [InlineData(UpwardCamera, "s=Download", "RTP/AVP", 488, "session-not-supported")]
+    [InlineData(UpwardCamera, "s=Playback", "RTP/AVP", 400, "bad-time-range")] // t=0 0
+    [InlineData(UpwardCamera, "s=Playback\r\nt=1700000000 1700000010", "RTP/AVP", 404, "no-footage")] // The clip camera is not recorded.
     [InlineData(UpwardCamera, "s=Play", "TCP/RTP/AVP\r\na=setup:active", 488, "transport-not-supported")]
     [InlineData(UpwardCamera, "s=Play", "RTP/AVP\r\nc=IN IP4 not-an-address", 400, "bad-sdp")]
     public async Task AnInviteTheGatewayCannotServeIsRefusedWithAReasonAndCounted(string channel, string session, string transport, int status, string reason)
@@ -98,7 +100,7 @@ public sealed partial class CascadeTests
         await using var camera = await UpwardCameraAsync();
         var before = await gateway.RefusedAsync("cascade-invite-" + reason);
         using var client = new RawSipClient(gateway.SipPort);
-        var sdp = $"v=0\r\no=x 0 0 IN IP4 127.0.0.1\r\n{session}\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=video 9 {transport} 96\r\na=recvonly\r\ny={Ssrc}\r\n";
+        var sdp = $"v=0\r\no=x 0 0 IN IP4 127.0.0.1\r\nt=0 0\r\n{session}\r\nc=IN IP4 127.0.0.1\r\nm=video 9 {transport} 96\r\na=recvonly\r\ny={Ssrc}\r\n";
         var invite = Encoding.ASCII.GetBytes(
             $"INVITE sip:{channel}@{GbGateway.Realm} SIP/2.0\r\nVia: SIP/2.0/UDP {client.Local};branch=z9hG4bKi{Guid.NewGuid():N}\r\n" +
             $"From: <sip:{CascadeGateway.UpstreamId}@{CascadeGateway.UpstreamDomain}>;tag=x\r\nTo: <sip:{channel}@{GbGateway.Realm}>\r\nCall-ID: {Guid.NewGuid():N}\r\nCSeq: 1 INVITE\r\n" +

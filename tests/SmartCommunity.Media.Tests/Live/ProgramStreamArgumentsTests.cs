@@ -27,4 +27,15 @@ public class ProgramStreamArgumentsTests
         Assert.Null(command.StandardInput);
         Assert.Equal(["-re", "-stream_loop", "-1", "-i"], command.Arguments.SkipWhile(a => a != "-re").Take(4));
     }
+
+    [Fact]
+    public void RecordedSegmentsArePlayedAtTheirOwnRateFromAListOnStdinAsFileUrls()
+    {
+        var command = ProgramStreamArguments.Playback("ffmpeg", ["/var/lib/sc/video/a.ts", "/var/lib/sc/video/it's.ts"], TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4));
+
+        Assert.Equal(["-re", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-ss", "1.5", "-i", "pipe:0", "-t", "4"],
+            command.Arguments.SkipWhile(a => a != "-re").Take(13));
+        Assert.Equal("file 'file:/var/lib/sc/video/a.ts'\nfile 'file:/var/lib/sc/video/it'\\''s.ts'\n", command.StandardInput);
+        Assert.Equal("pipe:1", command.Arguments[^1]);
+    }
 }

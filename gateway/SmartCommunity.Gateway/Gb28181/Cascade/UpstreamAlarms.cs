@@ -90,7 +90,7 @@ public sealed class UpstreamAlarms(Gb28181Options options, UpstreamPlatform plat
         var what = message.Zone ?? message.Line;
         var notify = new XElement("Notify", new XElement("CmdType", "Alarm"), new XElement("SN", client.NextSn()), new XElement("DeviceID", camera.Id),
             new XElement("AlarmPriority", priority), new XElement("AlarmMethod", method),
-            new XElement("AlarmTime", at.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)),
+            new XElement("AlarmTime", RecordInfoCollector.FormatTime(at.DateTime)),
             new XElement("AlarmDescription", Trim($"{camera.Name} {message.Type}{(what is null ? "" : " " + what)}{(message.Detail is { Length: > 0 } d ? ": " + d : "")}", 128)));
         if (camera.Lon is { } lon && camera.Lat is { } lat)
         {

@@ -6,7 +6,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using SmartCommunity.Gateway.Video;
+using System.Xml.Linq;
 using SmartCommunity.Gateway.Video.Cameras;
+using SmartCommunity.Gateway.Video.Recording;
+using SmartCommunity.Gb28181.Manscdp;
 using SmartCommunity.Gb28181.Sip;
 using SmartCommunity.Protocol.Identity;
 
@@ -24,8 +27,8 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 /// the gateway to listen (<c>a=setup:active</c>) (488, not implemented), more than
 /// <see cref="UpstreamOptions.MaxStreams"/> at once (486).
 /// </summary>
-public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras, IOptions<VideoOptions> video, Gb28181Metrics metrics, TimeProvider time,
-    ILogger<UpstreamMedia> logger)
+public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras, IOptions<VideoOptions> video, UpstreamPlatform platform, SegmentIndex index,
+    VideoPaths paths, Gb28181Metrics metrics, TimeProvider time, ILogger<UpstreamMedia> logger)
 {
     private readonly ConcurrentDictionary<string, UpwardFeed> _streams = new(StringComparer.Ordinal);
     private int _gauges;
@@ -50,11 +53,17 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         }
 
         var (refusal, status) = Check(invite, out var channelId, out var camera, out var sdp, out var ssrc);
+        var playback = refusal is null && sdp!.SessionName == "Playback" ? Footage(camera!, sdp.Time!.Value) : null;
+        if (refusal is null && sdp!.SessionName == "Playback" && playback is null)
+        {
+            (refusal, status) = ("no-footage", 404);
+        }
+
         if (refusal is not null)
         {
             metrics.Refused("cascade-invite-" + refusal);
             logger.LogWarning("GB/T 28181: the superior's INVITE for {Channel} refused: {Reason}", channelId ?? "(none)", refusal);
-            await peer.SendAsync(SipMessage.ResponseTo(invite, status, Reason(status) + ": " + refusal, Random(6))).ConfigureAwait(false);
+            await peer.SendAsync(SipMessage.ResponseTo(invite, status, Reason(status) + ": " + refusal, RandomHex(6))).ConfigureAwait(false);
             return;
         }
 
@@ -63,11 +72,11 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         var udp = tcp ? null : new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         udp?.Bind(new IPEndPoint(target.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
         var localPort = (udp?.LocalEndPoint as IPEndPoint)?.Port ?? 9; // TCP: the gateway connects, its port is the discard port (RFC 4145 §4.1).
-        var answer = SipMessage.ResponseTo(invite, 200, "OK", Random(6));
+        var answer = SipMessage.ResponseTo(invite, 200, "OK", RandomHex(6));
         answer.Add("Contact", $"<sip:{options.ServerId}@{options.EffectiveAddress}:{options.Port.ToString(CultureInfo.InvariantCulture)}>");
         answer.Add("Content-Type", "APPLICATION/SDP");
-        answer.Body = Encoding.ASCII.GetBytes(Sdp.SendAnswer(channelId!, "Play", options.EffectiveAddress, localPort, sdp.Ssrc!, tcp));
-        var stream = new UpwardFeed(callId, channelId!, camera!, invite, answer, peer, target, udp, ssrc);
+        answer.Body = Encoding.ASCII.GetBytes(Sdp.SendAnswer(channelId!, sdp.SessionName, options.EffectiveAddress, localPort, sdp.Ssrc!, tcp));
+        var stream = new UpwardFeed(callId, channelId!, camera!, invite, answer, peer, target, udp, ssrc, playback);
         if (!_streams.TryAdd(callId, stream))
         {
             udp?.Dispose();
@@ -127,9 +136,14 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
             return ("unknown-channel", 404);
         }
 
-        if (sdp.SessionName != "Play")
+        if (sdp.SessionName is not ("Play" or "Playback"))
         {
-            return ("session-not-supported", 488); // Playback and Download upward are not implemented (docs/gb28181.md).
+            return ("session-not-supported", 488); // Download (and its a=downloadspeed) upward is not implemented (docs/gb28181.md).
+        }
+
+        if (sdp.SessionName == "Playback" && (sdp.Time is not { } t || t.End <= t.Start || TimeSpan.FromSeconds(t.End - t.Start) > options.MaxPlaybackSpan))
+        {
+            return ("bad-time-range", 400);
         }
 
         if (sdp.Transport is not ("RTP/AVP" or "TCP/RTP/AVP") || (sdp.Transport == "TCP/RTP/AVP" && sdp.Setup is not (null or "passive")))
@@ -138,6 +152,24 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         }
 
         return _streams.Count >= options.Upstream.MaxStreams ? ("busy", 486) : (null, 200);
+    }
+
+    /// <summary>The recorded segments of the camera over the range (seconds since 1970, as <c>t=</c> has them), or null when it has none.</summary>
+    private PlaybackRange? Footage(Camera camera, (long Start, long End) range)
+    {
+        var segments = index.Range(camera.Id, range.Start * 1000, range.End * 1000)
+            .Select(s => (Segment: s, File: paths.Resolve(s.Path)))
+            .Where(s => s.File is not null && File.Exists(s.File))
+            .ToList();
+        if (segments.Count == 0)
+        {
+            return null;
+        }
+
+        // Stream copy starts at the key frame at or before the offset (a segment starts with one).
+        var offset = TimeSpan.FromMilliseconds(Math.Max(0, (range.Start * 1000) - segments[0].Segment.StartMs));
+        var length = TimeSpan.FromMilliseconds(Math.Min(range.End * 1000, segments[^1].Segment.EndMs) - Math.Max(range.Start * 1000, segments[0].Segment.StartMs));
+        return new PlaybackRange([.. segments.Select(s => s.File!)], offset, length);
     }
 
     private async Task RunAsync(UpwardFeed stream)
@@ -168,6 +200,16 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
                 stream.Udp is null ? "TCP" : "UDP", stream.Ssrc);
             var sent = await UpstreamSender.SendAsync(video.Value.FfmpegPath, stream, metrics, logger, stream.Stop.Token).ConfigureAwait(false);
             reason = sent.Error is null ? "source-ended" : "failed";
+            if (stream.Playback is not null && sent.Error is null)
+            {
+                // The end of the footage (A.2.5 MediaStatus, NotifyType 121); the superior is expected to BYE, else the gateway does after 10 s.
+                reason = "file-end";
+                var notify = ManscdpBodies.Serialize(new XElement("Notify", new XElement("CmdType", "MediaStatus"), new XElement("SN", Random.Shared.Next(1, int.MaxValue)),
+                    new XElement("DeviceID", stream.ChannelId), new XElement("NotifyType", 121)));
+                var answered = await platform.SendMessageAsync(notify, stream.Stop.Token).ConfigureAwait(false);
+                metrics.Cascade(answered?.StatusCode is >= 200 and < 300 ? "mediastatus-sent" : "mediastatus-unanswered");
+                await Task.Delay(TimeSpan.FromSeconds(10), time, stream.Stop.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -194,7 +236,7 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
             var invite = stream.Invite;
             var bye = SipMessage.Request("BYE", SipUri.UserOf(invite.Get("Contact")) is { } user && SipUri.HostOf(invite.Get("Contact")) is { } host
                 ? $"sip:{user}@{host}" : $"sip:{invite.FromUser}@{stream.Peer.Remote}");
-            bye.Add("Via", $"SIP/2.0/{stream.Peer.Transport} {options.EffectiveAddress}:{options.Port.ToString(CultureInfo.InvariantCulture)};rport;branch=z9hG4bK{Random(8)}");
+            bye.Add("Via", $"SIP/2.0/{stream.Peer.Transport} {options.EffectiveAddress}:{options.Port.ToString(CultureInfo.InvariantCulture)};rport;branch=z9hG4bK{RandomHex(8)}");
             bye.Add("From", stream.Answer.Get("To")!);
             bye.Add("To", invite.Get("From")!);
             bye.Add("Call-ID", stream.CallId);
@@ -217,12 +259,16 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         _ => "Not Acceptable Here",
     };
 
-    private static string Random(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+    private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
 }
 
 /// <summary>One camera sent upward: the superior's INVITE dialog, where the media goes, and the sender's state.</summary>
-public sealed class UpwardFeed(string callId, string channelId, Camera camera, SipMessage invite, SipMessage answer, SipPeer peer, IPEndPoint target, Socket? udp, uint ssrc)
+public sealed class UpwardFeed(string callId, string channelId, Camera camera, SipMessage invite, SipMessage answer, SipPeer peer, IPEndPoint target, Socket? udp, uint ssrc,
+    PlaybackRange? playback)
 {
+    /// <summary>Footage to play (<c>s=Playback</c>), or null for live.</summary>
+    public PlaybackRange? Playback { get; } = playback;
+
     public string CallId { get; } = callId;
 
     public string ChannelId { get; } = channelId;
@@ -250,3 +296,6 @@ public sealed class UpwardFeed(string callId, string channelId, Camera camera, S
 
     public Task? Run { get; set; }
 }
+
+/// <summary>Recorded segment files to play, from <paramref name="Offset"/> into the first, for <paramref name="Length"/>.</summary>
+public sealed record PlaybackRange(IReadOnlyList<string> Files, TimeSpan Offset, TimeSpan Length);

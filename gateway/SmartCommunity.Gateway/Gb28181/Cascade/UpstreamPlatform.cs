@@ -14,10 +14,11 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 /// digest (§9.1.2.1, as a device does), re-registers at four fifths of the granted Expires, sends a Keepalive every
 /// <see cref="UpstreamOptions.KeepaliveInterval"/> (§9.6; three unanswered register again), and answers the superior's
 /// Catalog query (§9.5.1) with the community's cameras that have a GB/T 28181 video ID, split over MESSAGEs of
-/// <see cref="UpstreamOptions.CatalogItemsPerMessage"/> items. Only MESSAGEs from the configured ID and address are
+/// <see cref="UpstreamOptions.CatalogItemsPerMessage"/> items, and its RecordInfo query (§9.7.1) from the gateway's recordings
+/// (<see cref="UpstreamRecords"/>). Only MESSAGEs from the configured ID and address are
 /// taken as the superior's. Live video upward is <see cref="UpstreamMedia"/>, alarms upward <see cref="UpstreamAlarms"/>.
 /// </summary>
-public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, CameraRegistry cameras, DeviceRegistry devices, Gb28181Metrics metrics,
+public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, CameraRegistry cameras, DeviceRegistry devices, UpstreamRecords records, Gb28181Metrics metrics,
     TimeProvider time, ILogger<UpstreamPlatform> logger)
 {
     private readonly UpstreamOptions _upstream = options.Upstream;
@@ -100,7 +101,20 @@ public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, C
         if (body is { Kind: "Query", CmdType: "Catalog" })
         {
             metrics.Cascade("catalog-query");
-            _ = SendCatalogAsync(body.Sn);
+            _ = SendListAsync("Catalog", body.Sn, options.ServerId, "DeviceList", CatalogItems(), []);
+        }
+        else if (body is { Kind: "Query", CmdType: "RecordInfo" })
+        {
+            // §9.7.1: StartTime and EndTime in device time; an impossible range is answered with no records, and counted.
+            var valid = RecordInfoCollector.TryParseTime(body.Field("StartTime"), out var start) & RecordInfoCollector.TryParseTime(body.Field("EndTime"), out var end);
+            if (!valid || end <= start)
+            {
+                metrics.Refused("cascade-recordinfo-bad-time");
+            }
+
+            metrics.Cascade("recordinfo-query");
+            var items = valid ? records.Items(body.DeviceId, start, end) : [];
+            _ = SendListAsync("RecordInfo", body.Sn, body.DeviceId, "RecordList", items, [new XElement("Name", cameras.Find(body.DeviceId)?.Name ?? "")]);
         }
         else
         {
@@ -136,25 +150,26 @@ public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, C
         return items;
     }
 
-    private async Task SendCatalogAsync(long sn)
+    /// <summary>A list answer (Catalog, RecordInfo) split over MESSAGEs of <see cref="UpstreamOptions.CatalogItemsPerMessage"/> items, each with the total in SumNum.</summary>
+    private async Task SendListAsync(string cmdType, long sn, string deviceId, string listName, IReadOnlyList<XElement> items, XElement[] head)
     {
+        var counter = cmdType.ToLowerInvariant();
         try
         {
-            var items = CatalogItems();
             var per = _upstream.CatalogItemsPerMessage;
             for (var i = 0; i == 0 || i < items.Count; i += per)
             {
                 var part = items.Skip(i).Take(per).ToList();
-                var body = ManscdpBodies.Serialize(new XElement("Response", new XElement("CmdType", "Catalog"), new XElement("SN", sn), new XElement("DeviceID", options.ServerId),
-                    new XElement("SumNum", items.Count), new XElement("DeviceList", new XAttribute("Num", part.Count), part)));
+                var body = ManscdpBodies.Serialize(new XElement("Response", new XElement("CmdType", cmdType), new XElement("SN", sn), new XElement("DeviceID", deviceId),
+                    head, new XElement("SumNum", items.Count), new XElement(listName, new XAttribute("Num", part.Count), part)));
                 var answer = await SendAsync(Request("MESSAGE", body), TimeSpan.FromSeconds(8), CancellationToken.None).ConfigureAwait(false);
-                metrics.Cascade(answer?.StatusCode is >= 200 and < 300 ? "catalog-sent" : "catalog-unanswered");
+                metrics.Cascade(counter + (answer?.StatusCode is >= 200 and < 300 ? "-sent" : "-unanswered"));
             }
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            metrics.Cascade("catalog-failed");
-            logger.LogWarning(ex, "GB/T 28181: catalog to the superior platform failed");
+            metrics.Cascade(counter + "-failed");
+            logger.LogWarning(ex, "GB/T 28181: {CmdType} answer to the superior platform failed", cmdType);
         }
     }
 

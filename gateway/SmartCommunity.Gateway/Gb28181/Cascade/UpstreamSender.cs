@@ -35,38 +35,53 @@ public static class UpstreamSender
         }
 
         var source = StreamAddress.Source(stream.Camera.Streams.MainUrl, stream.Camera.Streams);
-        using var process = MediaProcess.Start(ProgramStreamArguments.Build(ffmpeg, source), logger);
+        using var process = MediaProcess.Start(stream.Playback is { } footage
+            ? ProgramStreamArguments.Playback(ffmpeg, footage.Files, footage.Offset, footage.Length)
+            : ProgramStreamArguments.Build(ffmpeg, source), logger);
         var packetizer = new PsRtpPacketizer(stream.Ssrc, ProgramStreamArguments.PackBytes, (ushort)Random.Shared.Next(65_536));
         var network = tcp?.GetStream();
         using var framed = new MemoryStream();
         var buffer = new byte[64 * 1024];
         long reported = 0;
         string? error = null;
+
+        // UDP: each packet leaves at once; TCP: a read's packets are framed (RFC 4571) and written together.
+        void Send(ReadOnlySpan<byte> packet)
+        {
+            if (stream.Udp is { } udp)
+            {
+                udp.SendTo(packet, SocketFlags.None, stream.Target);
+            }
+            else
+            {
+                framed.Write(Rfc4571Framer.Frame(packet));
+            }
+        }
+
+        async Task WriteFramedAsync()
+        {
+            if (network is not null && framed.Length > 0)
+            {
+                await network.WriteAsync(framed.GetBuffer().AsMemory(0, (int)framed.Length), cancellationToken).ConfigureAwait(false);
+            }
+
+            metrics.UpstreamPackets(packetizer.Packets - reported);
+            reported = packetizer.Packets;
+        }
+
         try
         {
             int read;
             while ((read = await process.StandardOutput.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 framed.SetLength(0);
-                packetizer.Add(buffer.AsSpan(0, read), packet =>
-                {
-                    if (stream.Udp is { } udp)
-                    {
-                        udp.SendTo(packet, SocketFlags.None, stream.Target);
-                    }
-                    else
-                    {
-                        framed.Write(Rfc4571Framer.Frame(packet));
-                    }
-                });
-                if (network is not null && framed.Length > 0)
-                {
-                    await network.WriteAsync(framed.GetBuffer().AsMemory(0, (int)framed.Length), cancellationToken).ConfigureAwait(false);
-                }
-
-                metrics.UpstreamPackets(packetizer.Packets - reported);
-                reported = packetizer.Packets;
+                packetizer.Add(buffer.AsSpan(0, read), Send);
+                await WriteFramedAsync().ConfigureAwait(false);
             }
+
+            framed.SetLength(0);
+            packetizer.Flush(Send); // The last pack, held until the stream ended.
+            await WriteFramedAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
