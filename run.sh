@@ -3,9 +3,10 @@
 # edge agent that plays the demo scenario (deploy/demo-scenario.json) with simulated devices and synthetic camera
 # streams. Foreground until Ctrl-C, which stops every process it started (ffmpeg included). Safe to run again.
 #
-# Usage: ./run.sh [--http-port N] [--mqtt-port N] [--stream-port N] [--demo-speed X] [--data-dir DIR] [--no-build]
+# Usage: ./run.sh [--http-port N] [--mqtt-port N] [--stream-port N] [--sip-port N] [--demo-speed X] [--data-dir DIR] [--no-build]
 # The same settings as environment variables: SC_HTTP_PORT (8080), SC_MQTT_PORT (1883), SC_STREAM_PORT (8554),
-# SC_DEMO_SPEED (1), SC_DATA_DIR (./data), SC_ADMIN_PASSWORD (admin-demo-2026). Options win over variables.
+# SC_SIP_PORT (5060, GB/T 28181 on 127.0.0.1), SC_DEMO_SPEED (1), SC_DATA_DIR (./data), SC_ADMIN_PASSWORD
+# (admin-demo-2026). Options win over variables.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -13,28 +14,30 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 http_port=${SC_HTTP_PORT:-8080}
 mqtt_port=${SC_MQTT_PORT:-1883}
 stream_port=${SC_STREAM_PORT:-8554}
+sip_port=${SC_SIP_PORT:-5060}
 demo_speed=${SC_DEMO_SPEED:-1}
 data_dir=${SC_DATA_DIR:-$PWD/data}
 build=1
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --http-port) http_port=${2:?}; shift 2 ;;
     --mqtt-port) mqtt_port=${2:?}; shift 2 ;;
     --stream-port) stream_port=${2:?}; shift 2 ;;
+    --sip-port) sip_port=${2:?}; shift 2 ;;
     --demo-speed) demo_speed=${2:?}; shift 2 ;;
     --data-dir) data_dir=${2:?}; shift 2 ;;
-    --http-port=*|--mqtt-port=*|--stream-port=*|--demo-speed=*|--data-dir=*)
+    --http-port=*|--mqtt-port=*|--stream-port=*|--sip-port=*|--demo-speed=*|--data-dir=*)
       set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
     --no-build) build=0; shift ;;
     -h|--help) usage ;;
     *) echo "run.sh: unknown option '$1'" >&2; usage ;;
   esac
 done
-for port in "$http_port" "$mqtt_port" "$stream_port"; do
+for port in "$http_port" "$mqtt_port" "$stream_port" "$sip_port"; do
   [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || { echo "run.sh: '$port' is not a port (1-65535)" >&2; exit 2; }
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "run.sh: port $port is already in use (another ./run.sh?). Choose others with --http-port, --mqtt-port, --stream-port." >&2
+    echo "run.sh: port $port is already in use (another ./run.sh?). Choose others with --http-port, --mqtt-port, --stream-port, --sip-port." >&2
     exit 1
   fi
 done
@@ -78,7 +81,7 @@ trap stop EXIT
 
 # The agent first: it renders the scenario's camera clips and serves them as live streams before the gateway
 # starts recording and analysing them. It reaches the broker once the gateway is up (it reconnects on its own).
-Broker__Port=$mqtt_port Demo__Speed=$demo_speed Demo__StreamPort=$stream_port Demo__GatewayUrl="http://127.0.0.1:$http_port" \
+Broker__Port=$mqtt_port Demo__Speed=$demo_speed Demo__StreamPort=$stream_port Demo__Gb28181__GatewayPort=$sip_port Demo__GatewayUrl="http://127.0.0.1:$http_port" \
   Demo__DataDirectory="$data_dir/demo" Agent__DataDirectory="$data_dir/edge-agent" \
   setsid dotnet "$agent_dll" --config "$PWD/deploy/demo-agent.json" >"$data_dir/logs/agent.log" 2>&1 &
 pids+=($!)
@@ -98,6 +101,7 @@ export Auth__InitialAdminPassword="${SC_ADMIN_PASSWORD:-admin-demo-2026}"
 Seed__File="$data_dir/demo/seed" Seed__Mode=Upsert Storage__DataDirectory="$data_dir" \
   Dashboard__WebRoot="$PWD/dashboards/web" \
   WaterSafety__RiskHoldDown=00:00:30 \
+  Gb28181__Enabled=true Gb28181__BindAddress=127.0.0.1 Gb28181__Port="$sip_port" \
   setsid dotnet "$gateway_dll" --contentRoot "$PWD/$(dirname "$gateway_dll")" \
   --Urls "http://0.0.0.0:$http_port" --Broker:Port "$mqtt_port" >"$data_dir/logs/gateway.log" 2>&1 &
 pids+=($!)
@@ -113,6 +117,7 @@ cat <<EOF
 SmartCommunity is running.
   Dashboard      http://127.0.0.1:$http_port/?demo   (API reference: /api/reference, metrics: /metrics)
   MQTT broker    127.0.0.1:$mqtt_port
+  GB/T 28181     SIP on 127.0.0.1:$sip_port (UDP and TCP): the Ferry NVR registers there
   Sign in as     admin / $Auth__InitialAdminPassword, or ps-li, em-zhao, wa-chen, guard-wang (password demo-password-2026)
   Logs           $data_dir/logs/gateway.log and agent.log
 What to watch (the scenario repeats; at pace x1 everything happens within 5 minutes of start):

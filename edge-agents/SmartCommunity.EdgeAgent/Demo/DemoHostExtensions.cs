@@ -29,6 +29,12 @@ public static class DemoHostExtensions
         builder.Services.AddSingleton(plan);
         builder.Services.AddHostedService<DemoStreams>();
         builder.Services.AddHostedService<DemoStaff>();
+        if (options.Gb28181.GatewayPort > 0)
+        {
+            builder.Services.AddSingleton(options.Gb28181);
+            builder.Services.AddHostedService<DemoGbCamera>();
+        }
+
         return builder;
     }
 }

@@ -30,6 +30,9 @@ public sealed class DemoOptions
     public string DataDirectory { get; set; } = "data/demo";
 
     public string FfmpegPath { get; set; } = "ffmpeg";
+
+    /// <summary>The camera that registers by GB/T 28181 instead of serving a stream (<see cref="DemoGbCamera"/>).</summary>
+    public DemoGb28181Options Gb28181 { get; set; } = new();
 }
 
 /// <summary>

@@ -14,6 +14,9 @@ public sealed class DemoFlows(HttpClient api)
     public const string ForcedDoor = "43010200011340000002";
     public const string BeachCamera = "43010200011320000001";
     public const string Guard = "guard-wang";
+
+    /// <summary>The channel of the demo's NVR that registers by GB/T 28181 (deploy/demo-agent.json, Demo:Gb28181).</summary>
+    public const string GbCamera = "43010200011320000004";
     private readonly List<string> _risks = [];
 
     public bool LevelEscalation { get; private set; }
@@ -40,7 +43,10 @@ public sealed class DemoFlows(HttpClient api)
     /// <summary>The guard acknowledged the alert of the person in the danger zone.</summary>
     public bool GuardAcknowledged { get; private set; }
 
-    public bool All => LevelEscalation && DangerZone && Discharge && ShelterPast80 && LineCounted && DoorForced;
+    /// <summary>The GB/T 28181 NVR registered, its catalog made its channel a camera, and the gateway recorded that channel's video.</summary>
+    public bool GbCameraRecorded { get; private set; }
+
+    public bool All => LevelEscalation && DangerZone && Discharge && ShelterPast80 && LineCounted && DoorForced && GbCameraRecorded;
 
     /// <summary>What a newcomer is told to watch for (README, run.sh): the flows of <see cref="All"/> and the ones above.</summary>
     public bool Newcomer => All && CameraZoneEvent && OccupancyChanged && DischargeLoudspeaker && GuardAcknowledged;
@@ -58,6 +64,7 @@ public sealed class DemoFlows(HttpClient api)
             OccupancyChanged ? null : "gym occupancy above 0",
             DischargeLoudspeaker ? null : "discharge play_voice acknowledged by a loudspeaker",
             GuardAcknowledged ? null : "guard acknowledged the danger-zone alert",
+            GbCameraRecorded ? null : "GB/T 28181 camera registered and recorded",
         }.OfType<string>()) + $"; beach risk samples: {string.Join(" ", _risks.TakeLast(40))}";
 
     public async Task<JsonElement[]> AlertsAsync() =>
@@ -75,8 +82,18 @@ public sealed class DemoFlows(HttpClient api)
         CameraZoneEvent = CameraZoneEvent || await CameraZoneEventAsync();
         OccupancyChanged = OccupancyChanged || await OccupancyAsync();
         DischargeLoudspeaker = DischargeLoudspeaker || await DischargeLoudspeakerAsync();
+        GbCameraRecorded = GbCameraRecorded || await GbCameraRecordedAsync();
         GuardAcknowledged = GuardAcknowledged || alerts.Any(a => a.GetProperty("type").GetString() == "danger_zone_person"
             && a.GetProperty("acknowledgedBy").ValueKind == JsonValueKind.String && a.GetProperty("acknowledgedBy").GetString() == Guard);
+    }
+
+    /// <summary>A segment of the GB channel with video in it: the device registered, answered the catalog and the INVITE, and sent PS over RTP.</summary>
+    private async Task<bool> GbCameraRecordedAsync()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var response = await api.GetAsync($"/api/video/cameras/{GbCamera}/segments?from={now - 3_600_000}&to={now + 60_000}");
+        return response.IsSuccessStatusCode // 404 until the catalog has made the channel a camera.
+            && (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Any(s => s.GetProperty("size").GetInt64() > 1_000);
     }
 
     private async Task<bool> CameraZoneEventAsync()

@@ -35,7 +35,8 @@ public sealed class RunShProcess : IAsyncDisposable
         [
             "--no-build", "--demo-speed", speed.ToString(CultureInfo.InvariantCulture),
             "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--mqtt-port", mqttPort.ToString(CultureInfo.InvariantCulture),
-            "--stream-port", streamPort.ToString(CultureInfo.InvariantCulture), "--data-dir", dataDirectory,
+            "--stream-port", streamPort.ToString(CultureInfo.InvariantCulture), "--sip-port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            "--data-dir", dataDirectory,
         ]);
 
     /// <summary>
@@ -48,6 +49,7 @@ public sealed class RunShProcess : IAsyncDisposable
             ["SC_HTTP_PORT"] = httpPort.ToString(CultureInfo.InvariantCulture),
             ["SC_MQTT_PORT"] = mqttPort.ToString(CultureInfo.InvariantCulture),
             ["SC_STREAM_PORT"] = streamPort.ToString(CultureInfo.InvariantCulture),
+            ["SC_SIP_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["SC_DATA_DIR"] = dataDirectory,
         }, []);
 
@@ -67,7 +69,7 @@ public sealed class RunShProcess : IAsyncDisposable
         }
 
         // The test's own settings must not reach run.sh in place of its defaults.
-        foreach (var name in new[] { "SC_HTTP_PORT", "SC_MQTT_PORT", "SC_STREAM_PORT", "SC_DEMO_SPEED", "SC_DATA_DIR", "SC_ADMIN_PASSWORD" })
+        foreach (var name in new[] { "SC_HTTP_PORT", "SC_MQTT_PORT", "SC_STREAM_PORT", "SC_SIP_PORT", "SC_DEMO_SPEED", "SC_DATA_DIR", "SC_ADMIN_PASSWORD" })
         {
             info.Environment.Remove(name);
         }

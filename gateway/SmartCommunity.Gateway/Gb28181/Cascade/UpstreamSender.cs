@@ -8,8 +8,8 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 
 /// <summary>
 /// The media half of <see cref="UpstreamMedia"/>: one ffmpeg (the ffmpeg module's <see cref="ProgramStreamArguments"/>,
-/// credentials on its stdin) reads the camera's main stream and writes PS; the packs go out as RTP over the stream's
-/// UDP socket, or over one TCP connection to the superior with RFC 4571 framing. Ends when ffmpeg ends (the camera
+/// credentials on its stdin) reads the camera's main stream (or its recorded segments) and writes PS; <see cref="PsRtpStreamer"/>
+/// sends the packs as RTP over the stream's UDP socket, or over one TCP connection to the superior with RFC 4571 framing. Ends when ffmpeg ends (the camera
 /// stopped), the TCP peer goes, or the caller cancels.
 /// </summary>
 public static class UpstreamSender
@@ -39,49 +39,11 @@ public static class UpstreamSender
             ? ProgramStreamArguments.Playback(ffmpeg, footage.Files, footage.Offset, footage.Length)
             : ProgramStreamArguments.Build(ffmpeg, source), logger);
         var packetizer = new PsRtpPacketizer(stream.Ssrc, ProgramStreamArguments.PackBytes, (ushort)Random.Shared.Next(65_536));
-        var network = tcp?.GetStream();
-        using var framed = new MemoryStream();
-        var buffer = new byte[64 * 1024];
-        long reported = 0;
         string? error = null;
-
-        // UDP: each packet leaves at once; TCP: a read's packets are framed (RFC 4571) and written together.
-        void Send(ReadOnlySpan<byte> packet)
-        {
-            if (stream.Udp is { } udp)
-            {
-                udp.SendTo(packet, SocketFlags.None, stream.Target);
-            }
-            else
-            {
-                framed.Write(Rfc4571Framer.Frame(packet));
-            }
-        }
-
-        async Task WriteFramedAsync()
-        {
-            if (network is not null && framed.Length > 0)
-            {
-                await network.WriteAsync(framed.GetBuffer().AsMemory(0, (int)framed.Length), cancellationToken).ConfigureAwait(false);
-            }
-
-            metrics.UpstreamPackets(packetizer.Packets - reported);
-            reported = packetizer.Packets;
-        }
-
         try
         {
-            int read;
-            while ((read = await process.StandardOutput.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                framed.SetLength(0);
-                packetizer.Add(buffer.AsSpan(0, read), Send);
-                await WriteFramedAsync().ConfigureAwait(false);
-            }
-
-            framed.SetLength(0);
-            packetizer.Flush(Send); // The last pack, held until the stream ended.
-            await WriteFramedAsync().ConfigureAwait(false);
+            await PsRtpStreamer.PumpAsync(process.StandardOutput, packetizer, stream.Udp, stream.Target, tcp?.GetStream(), metrics.UpstreamPackets, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
