@@ -25,15 +25,34 @@ public static class ProgramStreamArguments
 
     /// <summary>
     /// Recorded segments played at their own rate (<c>-re</c>), joined by the concat demuxer from the list on stdin
-    /// (<paramref name="files"/>: local paths; no list file left behind), from <paramref name="offset"/> into the first
-    /// for <paramref name="length"/>: a superior platform's playback of footage the gateway stored. The paths are given
-    /// as <c>file:</c> URLs: a list read from <c>pipe:0</c> resolves bare paths against <c>pipe:</c> (measured).
+    /// (<paramref name="files"/>: local paths; no list file left behind), from <paramref name="inpoint"/> into the first
+    /// to <paramref name="outpoint"/> into the last (the list's <c>inpoint</c>/<c>outpoint</c> directives,
+    /// ffmpeg-formats "concat"): a superior platform's playback of footage the gateway stored. Measured on 2 s segments:
+    /// <c>-ss</c>/<c>-t</c> around a concat input gave 3.5–4.3 s for a 4 s range depending on the offset; the directives
+    /// gave 4 s each time. The paths are given as <c>file:</c> URLs: a list read from <c>pipe:0</c> resolves bare paths
+    /// against <c>pipe:</c> (measured).
     /// </summary>
-    public static MediaCommand Playback(string ffmpeg, IEnumerable<string> files, TimeSpan offset, TimeSpan length)
+    public static MediaCommand Playback(string ffmpeg, IReadOnlyList<string> files, TimeSpan inpoint, TimeSpan outpoint)
     {
+        ArgumentNullException.ThrowIfNull(files);
         var seconds = (TimeSpan t) => t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var list = new System.Text.StringBuilder();
+        for (var i = 0; i < files.Count; i++)
+        {
+            list.Append(Clips.ClipArguments.ConcatList(["file:" + files[i]]));
+            if (i == 0 && inpoint > TimeSpan.Zero)
+            {
+                list.Append("inpoint ").Append(seconds(inpoint)).Append('\n');
+            }
+
+            if (i == files.Count - 1)
+            {
+                list.Append("outpoint ").Append(seconds(outpoint)).Append('\n');
+            }
+        }
+
         return new MediaCommand(ffmpeg, ["-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe",
-            "-ss", seconds(offset), "-i", "pipe:0", "-t", seconds(length), .. Output], Clips.ClipArguments.ConcatList(files.Select(f => "file:" + f)), StandardInputForLog: "list of recorded segments");
+            "-i", "pipe:0", .. Output], list.ToString(), StandardInputForLog: "list of recorded segments");
     }
 
     public static MediaCommand Build(string ffmpeg, StreamSource source)

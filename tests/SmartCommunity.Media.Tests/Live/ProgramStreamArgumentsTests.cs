@@ -29,13 +29,19 @@ public class ProgramStreamArgumentsTests
     }
 
     [Fact]
-    public void RecordedSegmentsArePlayedAtTheirOwnRateFromAListOnStdinAsFileUrls()
+    public void RecordedSegmentsArePlayedAtTheirOwnRateFromAListOnStdinCutByInpointAndOutpoint()
     {
-        var command = ProgramStreamArguments.Playback("ffmpeg", ["/var/lib/sc/video/a.ts", "/var/lib/sc/video/it's.ts"], TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(4));
+        var command = ProgramStreamArguments.Playback("ffmpeg", ["/var/lib/sc/video/a.ts", "/var/lib/sc/video/b.ts", "/var/lib/sc/video/it's.ts"],
+            TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.25));
 
-        Assert.Equal(["-re", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-ss", "1.5", "-i", "pipe:0", "-t", "4"],
-            command.Arguments.SkipWhile(a => a != "-re").Take(13));
-        Assert.Equal("file 'file:/var/lib/sc/video/a.ts'\nfile 'file:/var/lib/sc/video/it'\\''s.ts'\n", command.StandardInput);
+        Assert.Equal(["-re", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", "pipe:0", "-map"], command.Arguments.SkipWhile(a => a != "-re").Take(10));
+        Assert.Equal("file 'file:/var/lib/sc/video/a.ts'\ninpoint 1.5\nfile 'file:/var/lib/sc/video/b.ts'\nfile 'file:/var/lib/sc/video/it'\\''s.ts'\noutpoint 0.25\n",
+            command.StandardInput);
         Assert.Equal("pipe:1", command.Arguments[^1]);
     }
+
+    [Fact]
+    public void OneSegmentCarriesBothItsInpointAndItsOutpoint() =>
+        Assert.Equal("file 'file:/v/a.ts'\ninpoint 0.5\noutpoint 4.5\n",
+            ProgramStreamArguments.Playback("ffmpeg", ["/v/a.ts"], TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(4.5)).StandardInput);
 }

@@ -166,10 +166,10 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
             return null;
         }
 
-        // Stream copy starts at the key frame at or before the offset (a segment starts with one).
-        var offset = TimeSpan.FromMilliseconds(Math.Max(0, (range.Start * 1000) - segments[0].Segment.StartMs));
-        var length = TimeSpan.FromMilliseconds(Math.Min(range.End * 1000, segments[^1].Segment.EndMs) - Math.Max(range.Start * 1000, segments[0].Segment.StartMs));
-        return new PlaybackRange([.. segments.Select(s => s.File!)], offset, length);
+        // Into the first segment and the last, as the concat demuxer's inpoint and outpoint take them.
+        var inpoint = TimeSpan.FromMilliseconds(Math.Max(0, (range.Start * 1000) - segments[0].Segment.StartMs));
+        var outpoint = TimeSpan.FromMilliseconds(Math.Min(range.End * 1000, segments[^1].Segment.EndMs) - segments[^1].Segment.StartMs);
+        return new PlaybackRange([.. segments.Select(s => s.File!)], inpoint, outpoint);
     }
 
     private async Task RunAsync(UpwardFeed stream)
@@ -297,5 +297,5 @@ public sealed class UpwardFeed(string callId, string channelId, Camera camera, S
     public Task? Run { get; set; }
 }
 
-/// <summary>Recorded segment files to play, from <paramref name="Offset"/> into the first, for <paramref name="Length"/>.</summary>
-public sealed record PlaybackRange(IReadOnlyList<string> Files, TimeSpan Offset, TimeSpan Length);
+/// <summary>Recorded segment files to play, from <paramref name="Inpoint"/> into the first to <paramref name="Outpoint"/> into the last.</summary>
+public sealed record PlaybackRange(IReadOnlyList<string> Files, TimeSpan Inpoint, TimeSpan Outpoint);

@@ -36,7 +36,7 @@ public static class UpstreamSender
 
         var source = StreamAddress.Source(stream.Camera.Streams.MainUrl, stream.Camera.Streams);
         using var process = MediaProcess.Start(stream.Playback is { } footage
-            ? ProgramStreamArguments.Playback(ffmpeg, footage.Files, footage.Offset, footage.Length)
+            ? ProgramStreamArguments.Playback(ffmpeg, footage.Files, footage.Inpoint, footage.Outpoint)
             : ProgramStreamArguments.Build(ffmpeg, source), logger);
         var packetizer = new PsRtpPacketizer(stream.Ssrc, ProgramStreamArguments.PackBytes, (ushort)Random.Shared.Next(65_536));
         string? error = null;
