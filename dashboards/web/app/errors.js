@@ -56,6 +56,13 @@ const messages = {
   live_timeout: ['摄像机未及时送出画面', 'The camera sent no picture in time'],
   invalid_stream: ['码流须为主码流或子码流', 'The stream must be main or sub'],
   from_required: ['请给出出发的避难所或位置', 'Give a shelter or a position to start from'],
+  // GB/T 28181 devices (PTZ, device recordings, catalog on demand)
+  unknown_device: ['没有这台设备', 'No such device'],
+  unknown_channel: ['不是国标（GB/T 28181）通道', 'Not a GB/T 28181 channel'],
+  device_offline: ['设备当前未注册（离线）', 'The device is not registered now (offline)'],
+  device_no_answer: ['设备未响应查询', 'The device did not answer the query'],
+  catalog_timeout: ['设备未在 30 秒内送完目录', 'The device sent no complete catalog within 30 s'],
+  invalid_ptz: ['云台指令无效', 'The PTZ command is not valid'],
 };
 
 // Fields the gateway names in `errors`, as the forms label them.

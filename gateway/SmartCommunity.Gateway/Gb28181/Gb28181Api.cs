@@ -24,6 +24,8 @@ public static class Gb28181Api
         api.MapGet("channels/{id}/records", Playback.RecordsApi.Records).RequireAuthorization(AuthPolicies.PublicSecurity);
         api.MapGet("channels/{id}/playback", Playback.RecordsApi.Playback).RequireAuthorization(AuthPolicies.PublicSecurity);
         api.MapPost("playbacks/{id}/control", Playback.PlaybackControlApi.Control).RequireAuthorization(AuthPolicies.PublicSecurity);
+        // Asking an NVR for its channels again changes the camera registry: admins and public security, as camera settings.
+        api.MapPost("devices/{id}/catalog", CatalogApi.Query).RequireAuthorization(AuthPolicies.PublicSecurity);
     }
 
     private static async Task<Results<Ok, BadRequest<ApiProblem>, NotFound<ApiProblem>, Conflict<ApiProblem>, ProblemHttpResult>> Ptz(
