@@ -16,6 +16,7 @@ public sealed partial class RoleMatrixTests
         ("PUT", "api/video/cameras/{id}/regions", "/api/video/cameras/43010200011320000088/regions", "{}", ["admin", "ps"]),
         // GB/T 28181 PTZ (issue 18): moving a camera is public security's; a bad body is refused with 400 after authorisation.
         ("POST", "api/gb28181/channels/{id}/ptz", "/api/gb28181/channels/34020000001320000001/ptz", "{}", ["admin", "ps"]),
+        ("POST", "api/gb28181/devices/{id}/catalog", "/api/gb28181/devices/34020000001180000001/catalog", "{}", ["admin", "ps"]),
         // GB/T 28181 recordings on the device are footage of evidence: public security and admins (a bad range is refused with 400 after authorisation).
         ("GET", "api/gb28181/channels/{id}/records", "/api/gb28181/channels/34020000001320000001/records?start=bad", null, ["admin", "ps"]),
         ("GET", "api/gb28181/channels/{id}/playback", "/api/gb28181/channels/34020000001320000001/playback?start=bad", null, ["admin", "ps"]),
