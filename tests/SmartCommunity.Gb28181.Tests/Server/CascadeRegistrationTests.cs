@@ -1,27 +1,16 @@
-using System.Globalization;
 using SmartCommunity.Gb28181.Tests.Support;
 using SmartCommunity.Testing;
 
 namespace SmartCommunity.Gb28181.Tests.Server;
 
 /// <summary>A gateway with its own superior platform (a port of its own), for the registration's failure and refresh paths.</summary>
-public sealed class CascadeRefreshGateway() : GbGateway(Settings(UpstreamPort))
+public sealed class CascadeRefreshGateway() : GbGateway(CascadeGateway.UpstreamSettings(UpstreamId, UpstreamDomain, UpstreamPassword, UpstreamPort))
 {
     public const string UpstreamId = "44010000002000000002";
     public const string UpstreamDomain = "4401000000";
     public const string UpstreamPassword = "upstream-password-0002";
 
     public static readonly int UpstreamPort = FreePort.Next();
-
-    private static Dictionary<string, string> Settings(int port) => new()
-    {
-        ["Gb28181__Upstream__Enabled"] = "true",
-        ["Gb28181__Upstream__ServerId"] = UpstreamId,
-        ["Gb28181__Upstream__Domain"] = UpstreamDomain,
-        ["Gb28181__Upstream__Address"] = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
-        ["Gb28181__Upstream__Password"] = UpstreamPassword,
-        ["Gb28181__Upstream__KeepaliveInterval"] = "00:10:00",
-    };
 }
 
 /// <summary>

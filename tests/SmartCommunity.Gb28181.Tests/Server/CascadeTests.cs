@@ -18,16 +18,21 @@ public sealed class CascadeGateway() : GbGateway(Settings(UpstreamPort))
     /// <summary>Fixed before the gateway starts, as its configuration names it.</summary>
     public static readonly int UpstreamPort = FreePort.Next();
 
-    private static Dictionary<string, string> Settings(int port) => new()
+    private static Dictionary<string, string> Settings(int port) => new(UpstreamSettings(UpstreamId, UpstreamDomain, UpstreamPassword, port))
     {
-        ["Gb28181__Upstream__Enabled"] = "true",
-        ["Gb28181__Upstream__ServerId"] = UpstreamId,
-        ["Gb28181__Upstream__Domain"] = UpstreamDomain,
-        ["Gb28181__Upstream__Address"] = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
-        ["Gb28181__Upstream__Password"] = UpstreamPassword,
-        ["Gb28181__Upstream__KeepaliveInterval"] = "00:10:00",
         ["Gb28181__Upstream__CatalogItemsPerMessage"] = "2",
         ["Video__AllowFileUrls"] = "true", // The camera the superior plays (CascadeTests.Media) is a clip on disk.
+    };
+
+    /// <summary>A superior platform at 127.0.0.1:<paramref name="port"/>, keepalives 10 minutes apart (the scenarios expect none unasked).</summary>
+    public static Dictionary<string, string> UpstreamSettings(string id, string domain, string password, int port) => new()
+    {
+        ["Gb28181__Upstream__Enabled"] = "true",
+        ["Gb28181__Upstream__ServerId"] = id,
+        ["Gb28181__Upstream__Domain"] = domain,
+        ["Gb28181__Upstream__Address"] = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+        ["Gb28181__Upstream__Password"] = password,
+        ["Gb28181__Upstream__KeepaliveInterval"] = "00:10:00",
     };
 }
 
