@@ -153,6 +153,23 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd or an operator stops it: the host's shutdown code runs; waits for the exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+    }
+
     /// <summary>Starts the gateway again on the same data directory, ports and settings, after <see cref="KillAsync"/>.</summary>
     public async Task RestartAsync()
     {

@@ -44,6 +44,9 @@ public class GbGateway : IAsyncLifetime
     /// <summary>NVR for the live test over active TCP (attribute gb28181.mediaTransport TCP-ACTIVE: the gateway connects).</summary>
     public const string LiveNvrTcpActive = "34020000001180000011";
 
+    /// <summary>NVR whose subscriptions are granted only 4 s, so the gateway refreshes them (same password as the live NVRs).</summary>
+    public const string RefreshNvr = "34020000001180000012";
+
     public const int MaxRegistersPerMinute = 30;
 
     /// <summary>Channels of one device recorded and analysed by default (the catalog test's NVR has more).</summary>
@@ -98,6 +101,7 @@ public class GbGateway : IAsyncLifetime
 
         _gateway = await GatewayProcess.StartAsync(work, 0, settings, [
             new { id = SubscribeNvr, kind = "camera", name = "订阅 NVR", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.subscribe"] = "Catalog,Alarm" } },
+            new { id = RefreshNvr, kind = "camera", name = "续订 NVR", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.subscribe"] = "Catalog,Alarm" } },
             new { id = PlaybackNvr, kind = "camera", name = "回放 NVR", cellId = "c1", secret = LivePassword },
             new { id = PlaybackNvrTcp, kind = "camera", name = "回放 NVR TCP", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP" } },
             new { id = PlaybackNvrTcpActive, kind = "camera", name = "回放 NVR TCP 主动", cellId = "c1", secret = LivePassword, attributes = new Dictionary<string, string> { ["gb28181.mediaTransport"] = "TCP-ACTIVE" } },

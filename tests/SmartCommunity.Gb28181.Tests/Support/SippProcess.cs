@@ -31,8 +31,9 @@ public sealed class SippProcess : IAsyncDisposable
     /// <param name="transport"><c>u1</c> (UDP) or <c>t1</c> (TCP).</param>
     /// <param name="timeout">SIPp's own limit for the whole run (its <c>-timeout</c>).</param>
     /// <param name="localPort">SIPp's own port (a superior platform's the gateway is configured with), or 0 for a free one.</param>
+    /// <param name="extraArguments">More SIPp options, e.g. <c>-deadcall_wait 0</c>.</param>
     public static SippProcess Start(int gatewayPort, string scenario, IReadOnlyDictionary<string, string> values, string? outOfCall = null, string transport = "u1", string timeout = "90s",
-        int localPort = 0)
+        int localPort = 0, IEnumerable<string>? extraArguments = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("sc-sipp-").FullName;
         values = new Dictionary<string, string>(values) { ["dir"] = directory };
@@ -60,6 +61,11 @@ public sealed class SippProcess : IAsyncDisposable
         {
             info.ArgumentList.Add("-oocsf");
             info.ArgumentList.Add(Render(directory, outOfCall, values));
+        }
+
+        foreach (var argument in extraArguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("sipp did not start (is sip-tester installed?)");
