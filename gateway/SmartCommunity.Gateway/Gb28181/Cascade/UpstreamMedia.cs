@@ -30,6 +30,9 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras, IOptions<VideoOptions> video, UpstreamPlatform platform, SegmentIndex index,
     VideoPaths paths, Gb28181Metrics metrics, TimeProvider time, ILogger<UpstreamMedia> logger)
 {
+    private static readonly long FirstSecond = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+    private static readonly long LastSecond = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
     private readonly ConcurrentDictionary<string, UpwardFeed> _streams = new(StringComparer.Ordinal);
     private int _gauges;
 
@@ -141,7 +144,10 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
             return ("session-not-supported", 488); // Download (and its a=downloadspeed) upward is not implemented (docs/gb28181.md).
         }
 
-        if (sdp.SessionName == "Playback" && (sdp.Time is not { } t || t.End <= t.Start || TimeSpan.FromSeconds(t.End - t.Start) > options.MaxPlaybackSpan))
+        // t= in seconds since 1970, years 2000–2099 as MANSCDP times are read (RecordInfoCollector.TryParseTime): a
+        // hostile start near long.MaxValue would overflow the milliseconds the segment index is asked in.
+        if (sdp.SessionName == "Playback" && (sdp.Time is not { } t || t.Start < FirstSecond || t.End > LastSecond || t.End <= t.Start
+            || TimeSpan.FromSeconds(t.End - t.Start) > options.MaxPlaybackSpan))
         {
             return ("bad-time-range", 400);
         }
