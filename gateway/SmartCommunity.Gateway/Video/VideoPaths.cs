@@ -27,6 +27,13 @@ public sealed class VideoPaths(IOptions<StorageOptions> storage, IOptions<VideoO
         return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
     }
 
+    /// <summary>The segment's file when it is inside the root and still on disk (retention or a full disk may have taken it), else null.</summary>
+    public string? FileOf(Recording.VideoSegment segment) => Resolve(segment.Path) is { } file && File.Exists(file) ? file : null;
+
+    /// <summary>The segments whose files are still on disk, in their order, each with its file.</summary>
+    public List<(Recording.VideoSegment Segment, string File)> OnDisk(IEnumerable<Recording.VideoSegment> segments) =>
+        [.. segments.Select(s => (Segment: s, File: FileOf(s))).Where(s => s.File is not null).Select(s => (s.Segment, s.File!))];
+
     public string Relative(string full) => Path.GetRelativePath(Root, full);
 
     private string Inside(string path)

@@ -163,10 +163,7 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
     /// <summary>The recorded segments of the camera over the range (seconds since 1970, as <c>t=</c> has them), or null when it has none.</summary>
     private PlaybackRange? Footage(Camera camera, (long Start, long End) range)
     {
-        var segments = index.Range(camera.Id, range.Start * 1000, range.End * 1000)
-            .Select(s => (Segment: s, File: paths.Resolve(s.Path)))
-            .Where(s => s.File is not null && File.Exists(s.File))
-            .ToList();
+        var segments = paths.OnDisk(index.Range(camera.Id, range.Start * 1000, range.End * 1000));
         if (segments.Count == 0)
         {
             return null;
@@ -175,7 +172,7 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         // Into the first segment and the last, as the concat demuxer's inpoint and outpoint take them.
         var inpoint = TimeSpan.FromMilliseconds(Math.Max(0, (range.Start * 1000) - segments[0].Segment.StartMs));
         var outpoint = TimeSpan.FromMilliseconds(Math.Min(range.End * 1000, segments[^1].Segment.EndMs) - segments[^1].Segment.StartMs);
-        return new PlaybackRange([.. segments.Select(s => s.File!)], inpoint, outpoint);
+        return new PlaybackRange([.. segments.Select(s => s.File)], inpoint, outpoint);
     }
 
     private async Task RunAsync(UpwardFeed stream)

@@ -74,10 +74,7 @@ public sealed class ClipExporter(
     private async Task ExportAsync(Clip clip, CancellationToken stoppingToken)
     {
         var o = options.Value;
-        var segments = index.Range(clip.CameraId, clip.From.ToUnixTimeMilliseconds(), clip.To.ToUnixTimeMilliseconds())
-            .Select(s => (Segment: s, File: paths.Resolve(s.Path)))
-            .Where(s => s.File is not null && File.Exists(s.File))
-            .ToList();
+        var segments = paths.OnDisk(index.Range(clip.CameraId, clip.From.ToUnixTimeMilliseconds(), clip.To.ToUnixTimeMilliseconds()));
         if (segments.Count == 0)
         {
             Fail(clip, "No footage of this camera in the range.");
@@ -88,7 +85,7 @@ public sealed class ClipExporter(
         var target = Path.Combine(paths.Clips, clip.Id + ".mp4");
         var temporary = target + ".part.mp4";
         var list = target + ".txt";
-        await File.WriteAllTextAsync(list, ClipArguments.ConcatList(segments.Select(s => s.File!)), stoppingToken);
+        await File.WriteAllTextAsync(list, ClipArguments.ConcatList(segments.Select(s => s.File)), stoppingToken);
         var offset = TimeSpan.FromMilliseconds(Math.Max(0, clip.From.ToUnixTimeMilliseconds() - segments[0].Segment.StartMs));
         MediaResult result;
         try

@@ -76,7 +76,7 @@ public static class FootageApi
 
     private static IResult SegmentFile(string id, long segmentId, ClaimsPrincipal user, CameraRegistry cameras, GridRegistry grid, SegmentIndex index, VideoPaths paths) =>
         cameras.Visible(id, user, grid) is not null && index.Get(segmentId) is { } segment && segment.CameraId == id
-        && paths.Resolve(segment.Path) is { } file && File.Exists(file)
+        && paths.FileOf(segment) is { } file
             ? TypedResults.PhysicalFile(file, "video/mp2t", enableRangeProcessing: true)
             : TypedResults.NotFound();
 }

@@ -137,7 +137,7 @@ public sealed class FootageRetention(
     private long Delete(VideoSegment segment)
     {
         long bytes = 0;
-        if (paths.Resolve(segment.Path) is { } file && File.Exists(file))
+        if (paths.FileOf(segment) is { } file)
         {
             bytes = new FileInfo(file).Length;
             File.Delete(file);

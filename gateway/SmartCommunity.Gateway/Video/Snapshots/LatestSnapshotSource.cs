@@ -16,7 +16,7 @@ public sealed class LatestSnapshotSource(SegmentIndex index, VideoPaths paths, M
 
     public async Task<string?> FromNewestSegmentAsync(string cameraId, CancellationToken cancellationToken)
     {
-        if (index.Newest(cameraId) is not { } segment || paths.Resolve(segment.Path) is not { } source || !File.Exists(source))
+        if (index.Newest(cameraId) is not { } segment || paths.FileOf(segment) is not { } source)
         {
             return null;
         }
