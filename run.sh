@@ -72,7 +72,17 @@ stop() {
     [ $alive = 0 ] && break
     sleep 0.1
   done
-  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  if [ $alive = 1 ]; then
+    echo "Some processes did not stop within 10 s; killing them." >&2
+    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+    # A killed process lingers for a moment: return only once none is left, so nothing outlives this script.
+    for _ in $(seq 1 50); do
+      alive=0
+      for pid in "${pids[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+      [ $alive = 0 ] && break
+      sleep 0.1
+    done
+  fi
   pids=()
 }
 trap 'stop; exit 130' INT

@@ -154,11 +154,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, as systemd or an operator stops it: the host's shutdown code runs; waits for the exit.</summary>
-    public async Task StopAsync(TimeSpan timeout)
+    public async Task<int> StopAsync(TimeSpan timeout)
     {
         if (_process.HasExited)
         {
-            return;
+            return _process.ExitCode;
         }
 
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
@@ -168,6 +168,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>Starts the gateway again on the same data directory, ports and settings, after <see cref="KillAsync"/>.</summary>

@@ -102,7 +102,17 @@ public sealed class DemoGbCamera(DemoPlan plan, DemoGb28181Options options, ILog
                 await feed.Stop.CancelAsync();
             }
 
-            await RegisterAsync(password, 0, CancellationToken.None); // Expires: 0, as a device switched off cleanly.
+            // Expires: 0, as a device switched off cleanly. At most 2 s: when the gateway stopped first (run.sh stops
+            // both at once) nobody answers, and retransmitting for 8 s held up the agent's exit.
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await RegisterAsync(password, 0, limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                logger.LogInformation("Demo GB/T 28181 camera {Device}: no answer to its unregistration within 2 s", options.Device);
+            }
             await receiving;
         }
     }

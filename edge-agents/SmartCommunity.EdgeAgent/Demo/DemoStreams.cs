@@ -12,7 +12,7 @@ namespace SmartCommunity.EdgeAgent.Demo;
 /// <c>ffmpeg -re</c> that starts at the scenario's present moment and loops the clip, so what the gateway sees
 /// stays in step with the levels and doors; it is killed when the client goes or the agent stops.
 /// </summary>
-public sealed class DemoStreams(DemoPlan plan, TimeProvider time, ILogger<DemoStreams> logger) : BackgroundService
+public sealed class DemoStreams(DemoPlan plan, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DemoStreams> logger) : BackgroundService
 {
     private readonly HttpListener _listener = new();
 
@@ -45,6 +45,10 @@ public sealed class DemoStreams(DemoPlan plan, TimeProvider time, ILogger<DemoSt
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Streams end as soon as the agent begins to stop, not at this service's turn in the host's sequential stop:
+        // a gateway reconnecting meanwhile would get a fresh ffmpeg that nothing stops.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        stoppingToken = stopping.Token;
         while (!stoppingToken.IsCancellationRequested)
         {
             HttpListenerContext context;

@@ -62,7 +62,7 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             await upward.StopAllAsync().ConfigureAwait(false);
             await subscriptions.StopAllAsync().ConfigureAwait(false);
             await cascade.ConfigureAwait(false); // Unregisters from the superior platform.
-            await relay.DisposeAsync().ConfigureAwait(false);
+            await relay.StopAsync().ConfigureAwait(false);
             await _transport.DisposeAsync().ConfigureAwait(false);
         }
     }

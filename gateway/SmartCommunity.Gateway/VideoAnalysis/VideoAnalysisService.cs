@@ -39,6 +39,7 @@ public sealed partial class VideoAnalysisService : BackgroundService
     private readonly ConcurrentDictionary<string, (string Error, DateTimeOffset At)> _invalid = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IngestEventSink> _sinks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CameraMetrics> _cameraMetrics = new(StringComparer.Ordinal);
+    private readonly IHostApplicationLifetime _lifetime;
     private PipelineScheduler? _scheduler;
 
     public VideoAnalysisService(
@@ -47,8 +48,10 @@ public sealed partial class VideoAnalysisService : BackgroundService
         AnalysisMetrics metrics,
         IOptions<VideoAnalysisOptions> options,
         TimeProvider time,
+        IHostApplicationLifetime lifetime,
         ILoggerFactory loggers)
     {
+        _lifetime = lifetime;
         // Both are the video feature's (camera registry, footage); the gateway runs without analysis when they are absent.
         _catalog = services.GetService<ICameraCatalog>();
         _snapshots = services.GetService<ISnapshotStore>();
@@ -90,6 +93,11 @@ public sealed partial class VideoAnalysisService : BackgroundService
             LogNotRunning(_logger, _options.Enabled ? "no camera catalog is registered" : "VideoAnalysis:Enabled is false");
             return;
         }
+
+        // Cameras stop as soon as the gateway begins to stop, not at this service's turn (see RecordingSupervisor):
+        // a decoder killed by the same SIGTERM is not started again.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _lifetime.ApplicationStopping);
+        stoppingToken = stopping.Token;
 
         // The workers outlive stoppingToken: stopping cameras analyse the frames they already decoded.
         using var workersStop = new CancellationTokenSource();

@@ -31,7 +31,8 @@ public sealed class SubscriptionRefreshTests(GbGateway gateway) : IClassFixture<
         Assert.Equal(0, await gateway.RefusedAsync("subscribe-timeout"));
         Assert.Equal(0, await gateway.RefusedAsync("subscribe-refused"));
 
-        await gateway.Process.StopAsync(Wait);
+        // A clean exit: the GB module's shutdown used to dispose its loopback relay twice and abort the process.
+        Assert.True(await gateway.Process.StopAsync(Wait) == 0, Said());
         Assert.Contains("end Catalog", Lines());
         Assert.Contains("end presence", Lines());
     }

@@ -22,6 +22,7 @@ public sealed class LiveRelay(Gb28181Options options, LiveStreams streams, ICame
     private readonly CancellationTokenSource _stop = new();
     private TcpListener? _listener;
     private Task _loop = Task.CompletedTask;
+    private int _stopped;
 
     public int Port => (_listener?.LocalEndpoint as IPEndPoint)?.Port ?? 0;
 
@@ -151,11 +152,22 @@ public sealed class LiveRelay(Gb28181Options options, LiveStreams streams, ICame
     private static Task ReplyAsync(NetworkStream stream, string status, string headers = "") =>
         stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.0 {status}\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n")).AsTask();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops accepting and waits for the accept loop. Idempotent: the GB server stops the relay when it stops, and the
+    /// container disposes it again at exit (a second cancel of a disposed source aborted the process).
+    /// </summary>
+    public async Task StopAsync()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener?.Stop();
         await _loop.ConfigureAwait(false);
         _stop.Dispose();
     }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 }

@@ -21,6 +21,7 @@ public sealed class RecordingSupervisor(
     VideoMetrics metrics,
     IOptions<VideoOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILoggerFactory loggers) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Stop, Task Run, CameraRecorder Recorder)> _recorders = new(StringComparer.Ordinal);
@@ -39,6 +40,11 @@ public sealed class RecordingSupervisor(
         }
 
         await Task.Yield();
+        // The host stops its services one after another, and a service's own token is cancelled only at its turn:
+        // meanwhile a recorder whose ffmpeg died of the same SIGTERM (run.sh signals the whole process group) would
+        // start another one that nothing stops. Every recorder ends as soon as the gateway begins to stop.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        stoppingToken = stopping.Token;
         _stopping = stoppingToken;
         foreach (var cameraId in repair.CamerasOnDisk())
         {
