@@ -34,6 +34,7 @@ public static class Gb28181Extensions
         builder.Services.AddSingleton<GbAlarms>();
         builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddSingleton<Cascade.UpstreamRecords>();
+        builder.Services.AddSingleton<Cascade.UpstreamQueries>();
         builder.Services.AddSingleton<Cascade.UpstreamPlatform>();
         builder.Services.AddSingleton<Cascade.UpstreamMedia>();
         builder.Services.AddSingleton<Cascade.UpstreamAlarms>();

@@ -15,11 +15,11 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 /// <see cref="UpstreamOptions.KeepaliveInterval"/> (§9.6; three unanswered register again), and answers the superior's
 /// Catalog query (§9.5.1) with the community's cameras that have a GB/T 28181 video ID, split over MESSAGEs of
 /// <see cref="UpstreamOptions.CatalogItemsPerMessage"/> items, and its RecordInfo query (§9.7.1) from the gateway's recordings
-/// (<see cref="UpstreamRecords"/>). Only MESSAGEs from the configured ID and address are
+/// (<see cref="UpstreamRecords"/>), and its DeviceInfo and DeviceStatus queries (<see cref="UpstreamQueries"/>). Only MESSAGEs from the configured ID and address are
 /// taken as the superior's. Live video upward is <see cref="UpstreamMedia"/>, alarms upward <see cref="UpstreamAlarms"/>.
 /// </summary>
-public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, CameraRegistry cameras, DeviceRegistry devices, UpstreamRecords records, Gb28181Metrics metrics,
-    TimeProvider time, ILogger<UpstreamPlatform> logger)
+public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, CameraRegistry cameras, DeviceRegistry devices, UpstreamRecords records, UpstreamQueries queries,
+    Gb28181Metrics metrics, TimeProvider time, ILogger<UpstreamPlatform> logger)
 {
     private readonly UpstreamOptions _upstream = options.Upstream;
     private readonly string _callId = Random(12) + "@" + options.EffectiveAddress;
@@ -116,6 +116,17 @@ public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, C
             var items = valid ? records.Items(body.DeviceId, start, end) : [];
             _ = SendListAsync("RecordInfo", body.Sn, body.DeviceId, "RecordList", items, [new XElement("Name", cameras.Find(body.DeviceId)?.Name ?? "")]);
         }
+        else if (body is { Kind: "Query", CmdType: "DeviceInfo" or "DeviceStatus" })
+        {
+            if (!queries.Knows(body.DeviceId))
+            {
+                metrics.Refused("cascade-unknown-device");
+            }
+
+            metrics.Cascade(body.CmdType.ToLowerInvariant() + "-query");
+            var reply = body.CmdType == "DeviceInfo" ? queries.DeviceInfo(body.Sn, body.DeviceId, CatalogItems().Count) : queries.DeviceStatus(body.Sn, body.DeviceId);
+            _ = SendOneAsync(body.CmdType.ToLowerInvariant(), reply);
+        }
         else
         {
             metrics.Refused("cascade-unhandled-cmd");
@@ -153,23 +164,33 @@ public sealed class UpstreamPlatform(Gb28181Options options, SipClient client, C
     /// <summary>A list answer (Catalog, RecordInfo) split over MESSAGEs of <see cref="UpstreamOptions.CatalogItemsPerMessage"/> items, each with the total in SumNum.</summary>
     private async Task SendListAsync(string cmdType, long sn, string deviceId, string listName, IReadOnlyList<XElement> items, XElement[] head)
     {
-        var counter = cmdType.ToLowerInvariant();
+        var per = _upstream.CatalogItemsPerMessage;
+        for (var i = 0; i == 0 || i < items.Count; i += per)
+        {
+            var part = items.Skip(i).Take(per).ToList();
+            var answer = new XElement("Response", new XElement("CmdType", cmdType), new XElement("SN", sn), new XElement("DeviceID", deviceId),
+                head, new XElement("SumNum", items.Count), new XElement(listName, new XAttribute("Num", part.Count), part));
+            if (!await SendOneAsync(cmdType.ToLowerInvariant(), answer).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One answer MESSAGE to the superior, counted as <c>{counter}-sent</c>, <c>-unanswered</c> or <c>-failed</c> (then false).</summary>
+    private async Task<bool> SendOneAsync(string counter, XElement answer)
+    {
         try
         {
-            var per = _upstream.CatalogItemsPerMessage;
-            for (var i = 0; i == 0 || i < items.Count; i += per)
-            {
-                var part = items.Skip(i).Take(per).ToList();
-                var body = ManscdpBodies.Serialize(new XElement("Response", new XElement("CmdType", cmdType), new XElement("SN", sn), new XElement("DeviceID", deviceId),
-                    head, new XElement("SumNum", items.Count), new XElement(listName, new XAttribute("Num", part.Count), part)));
-                var answer = await SendAsync(Request("MESSAGE", body), TimeSpan.FromSeconds(8), CancellationToken.None).ConfigureAwait(false);
-                metrics.Cascade(counter + (answer?.StatusCode is >= 200 and < 300 ? "-sent" : "-unanswered"));
-            }
+            var reply = await SendAsync(Request("MESSAGE", ManscdpBodies.Serialize(answer)), TimeSpan.FromSeconds(8), CancellationToken.None).ConfigureAwait(false);
+            metrics.Cascade(counter + (reply?.StatusCode is >= 200 and < 300 ? "-sent" : "-unanswered"));
+            return true;
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             metrics.Cascade(counter + "-failed");
-            logger.LogWarning(ex, "GB/T 28181: {CmdType} answer to the superior platform failed", cmdType);
+            logger.LogWarning(ex, "GB/T 28181: {Answer} answer to the superior platform failed", counter);
+            return false;
         }
     }
 
