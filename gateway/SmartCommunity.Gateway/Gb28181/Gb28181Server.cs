@@ -121,6 +121,9 @@ public sealed class Gb28181Server(IOptions<Gb28181Options> options, Registrar re
             case "INVITE" when upstream.IsFromUpstream(message, peer):
                 await upward.HandleInviteAsync(message, peer).ConfigureAwait(false);
                 break;
+            case "INFO" when upstream.IsFromUpstream(message, peer):
+                await upward.HandleInfoAsync(message, peer).ConfigureAwait(false); // Playback control (§9.8.2).
+                break;
             case "ACK":
                 upward.OnAck(message.CallId);
                 break; // RFC 3261 §17.2.1: no response to ACK.

@@ -24,7 +24,7 @@ public static class ProgramStreamArguments
         "-packetsize", PackBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "-muxdelay", "0.5", "-muxpreload", "0", "-flush_packets", "1", "pipe:1"];
 
     /// <summary>
-    /// Recorded segments played at their own rate (<c>-re</c>), joined by the concat demuxer from the list on stdin
+    /// Recorded segments played at their own rate times <paramref name="speed"/> (<c>-readrate</c>), joined by the concat demuxer from the list on stdin
     /// (<paramref name="files"/>: local paths; no list file left behind), from <paramref name="inpoint"/> into the first
     /// to <paramref name="outpoint"/> into the last (the list's <c>inpoint</c>/<c>outpoint</c> directives,
     /// ffmpeg-formats "concat"): a superior platform's playback of footage the gateway stored. Measured on 2 s segments:
@@ -32,9 +32,10 @@ public static class ProgramStreamArguments
     /// gave 4 s each time. The paths are given as <c>file:</c> URLs: a list read from <c>pipe:0</c> resolves bare paths
     /// against <c>pipe:</c> (measured).
     /// </summary>
-    public static MediaCommand Playback(string ffmpeg, IReadOnlyList<string> files, TimeSpan inpoint, TimeSpan outpoint)
+    public static MediaCommand Playback(string ffmpeg, IReadOnlyList<string> files, TimeSpan inpoint, TimeSpan outpoint, double speed = 1)
     {
         ArgumentNullException.ThrowIfNull(files);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(speed);
         var seconds = (TimeSpan t) => t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         var list = new System.Text.StringBuilder();
         for (var i = 0; i < files.Count; i++)
@@ -51,7 +52,8 @@ public static class ProgramStreamArguments
             }
         }
 
-        return new MediaCommand(ffmpeg, ["-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe",
+        // -readrate 1 is -re; a superior's Scale (GB/T 28181-2016 Appendix B: 0.25 to 4) reads faster or slower.
+        return new MediaCommand(ffmpeg, ["-nostdin", "-hide_banner", "-loglevel", "error", "-readrate", speed.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe",
             "-i", "pipe:0", .. Output], list.ToString(), StandardInputForLog: "list of recorded segments");
     }
 

@@ -34,11 +34,25 @@ public class ProgramStreamArgumentsTests
         var command = ProgramStreamArguments.Playback("ffmpeg", ["/var/lib/sc/video/a.ts", "/var/lib/sc/video/b.ts", "/var/lib/sc/video/it's.ts"],
             TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.25));
 
-        Assert.Equal(["-re", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", "pipe:0", "-map"], command.Arguments.SkipWhile(a => a != "-re").Take(10));
+        Assert.Equal(["-readrate", "1", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", "pipe:0", "-map"],
+            command.Arguments.SkipWhile(a => a != "-readrate").Take(11));
         Assert.Equal("file 'file:/var/lib/sc/video/a.ts'\ninpoint 1.5\nfile 'file:/var/lib/sc/video/b.ts'\nfile 'file:/var/lib/sc/video/it'\\''s.ts'\noutpoint 0.25\n",
             command.StandardInput);
         Assert.Equal("pipe:1", command.Arguments[^1]);
     }
+
+    [Theory]
+    [InlineData(0.25, "0.25")]
+    [InlineData(4, "4")]
+    public void APlaybackAtASuperiorsSpeedReadsAtThatRate(double speed, string rate) =>
+        Assert.Equal(["-readrate", rate], ProgramStreamArguments.Playback("ffmpeg", ["/v/a.ts"], TimeSpan.Zero, TimeSpan.FromSeconds(2), speed).Arguments
+            .SkipWhile(a => a != "-readrate").Take(2));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void ASpeedOfZeroOrLessIsRefused(double speed) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProgramStreamArguments.Playback("ffmpeg", ["/v/a.ts"], TimeSpan.Zero, TimeSpan.FromSeconds(2), speed));
 
     [Fact]
     public void OneSegmentCarriesBothItsInpointAndItsOutpoint() =>

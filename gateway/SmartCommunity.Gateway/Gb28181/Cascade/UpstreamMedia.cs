@@ -10,6 +10,9 @@ using System.Xml.Linq;
 using SmartCommunity.Gateway.Video.Cameras;
 using SmartCommunity.Gateway.Video.Recording;
 using SmartCommunity.Gb28181.Manscdp;
+using SmartCommunity.Gb28181.Media;
+using SmartCommunity.Media.Live;
+using SmartCommunity.Media.Running;
 using SmartCommunity.Gb28181.Sip;
 using SmartCommunity.Protocol.Identity;
 
@@ -56,8 +59,8 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         }
 
         var (refusal, status) = Check(invite, out var channelId, out var camera, out var sdp, out var ssrc);
-        var playback = refusal is null && sdp!.SessionName == "Playback" ? Footage(camera!, sdp.Time!.Value) : null;
-        if (refusal is null && sdp!.SessionName == "Playback" && playback is null)
+        var range = refusal is null && sdp!.SessionName == "Playback" ? (sdp.Time!.Value.Start * 1000, sdp.Time.Value.End * 1000) : ((long, long)?)null;
+        if (range is { } r && Footage(camera!, r.Item1, r.Item2) is null)
         {
             (refusal, status) = ("no-footage", 404);
         }
@@ -79,7 +82,7 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         answer.Add("Contact", $"<sip:{options.ServerId}@{options.EffectiveAddress}:{options.Port.ToString(CultureInfo.InvariantCulture)}>");
         answer.Add("Content-Type", "APPLICATION/SDP");
         answer.Body = Encoding.ASCII.GetBytes(Sdp.SendAnswer(channelId!, sdp.SessionName, options.EffectiveAddress, localPort, sdp.Ssrc!, tcp));
-        var stream = new UpwardFeed(callId, channelId!, camera!, invite, answer, peer, target, udp, ssrc, playback);
+        var stream = new UpwardFeed(callId, channelId!, camera!, invite, answer, peer, target, udp, ssrc, range, time);
         if (!_streams.TryAdd(callId, stream))
         {
             udp?.Dispose();
@@ -160,19 +163,88 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         return _streams.Count >= options.Upstream.MaxStreams ? ("busy", 486) : (null, 200);
     }
 
-    /// <summary>The recorded segments of the camera over the range (seconds since 1970, as <c>t=</c> has them), or null when it has none.</summary>
-    private PlaybackRange? Footage(Camera camera, (long Start, long End) range)
+    /// <summary>The recorded segments of the camera between two instants (Unix ms), or null when it has none there.</summary>
+    private PlaybackRange? Footage(Camera camera, long fromMs, long toMs)
     {
-        var segments = paths.OnDisk(index.Range(camera.Id, range.Start * 1000, range.End * 1000));
+        var segments = fromMs >= toMs ? [] : paths.OnDisk(index.Range(camera.Id, fromMs, toMs));
         if (segments.Count == 0)
         {
             return null;
         }
 
         // Into the first segment and the last, as the concat demuxer's inpoint and outpoint take them.
-        var inpoint = TimeSpan.FromMilliseconds(Math.Max(0, (range.Start * 1000) - segments[0].Segment.StartMs));
-        var outpoint = TimeSpan.FromMilliseconds(Math.Min(range.End * 1000, segments[^1].Segment.EndMs) - segments[^1].Segment.StartMs);
+        var inpoint = TimeSpan.FromMilliseconds(Math.Max(0, fromMs - segments[0].Segment.StartMs));
+        var outpoint = TimeSpan.FromMilliseconds(Math.Min(toMs, segments[^1].Segment.EndMs) - segments[^1].Segment.StartMs);
         return new PlaybackRange([.. segments.Select(s => s.File)], inpoint, outpoint);
+    }
+
+    /// <summary>
+    /// The superior's INFO in the dialog of a playback it asked for (§9.8.2, MANSRTSP, Appendix B): PAUSE, PLAY (resume,
+    /// seek with <c>Range: npt=</c>, speed with <c>Scale</c>) or TEARDOWN; 200 once applied. Refused, each counted
+    /// <c>cascade-control-…</c>: no such dialog (481), a live stream, which has nothing to control (488), a body that is
+    /// not such a control (400).
+    /// </summary>
+    public async Task HandleInfoAsync(SipMessage info, SipPeer peer)
+    {
+        var stream = info.CallId is { } callId ? _streams.GetValueOrDefault(callId) : null;
+        var reason = "";
+        var control = stream?.Cursor is null ? null : MansRtsp.Parse(info.Body.Span, out reason);
+        var (refusal, status) = stream is null ? ("unknown-dialog", 481) : stream.Cursor is null ? ("live", 488) : control is null ? (reason, 400) : ((string?)null, 200);
+        if (refusal is not null)
+        {
+            metrics.Refused("cascade-control-" + refusal);
+            await peer.SendAsync(SipMessage.ResponseTo(info, status, (status == 481 ? "Call/Transaction Does Not Exist" : Reason(status)) + ": " + refusal)).ConfigureAwait(false);
+            return;
+        }
+
+        switch (control!.Method)
+        {
+            case "PAUSE":
+                stream!.Cursor!.Pause();
+                break;
+            case "PLAY":
+                stream!.Cursor!.Play(control.StartSeconds, control.Scale);
+                break;
+            default:
+                await stream!.Stop.CancelAsync().ConfigureAwait(false); // TEARDOWN: ended as by the gateway, which says BYE.
+                break;
+        }
+
+        metrics.Cascade("control-" + control.Method.ToLowerInvariant());
+        logger.LogInformation("GB/T 28181: the superior's {Method} for the playback of {Channel}: at {Position}, speed {Scale}", control.Method, stream.ChannelId,
+            stream.Cursor!.Position, stream.Cursor.Scale);
+        await peer.SendAsync(SipMessage.ResponseTo(info, 200, "OK")).ConfigureAwait(false);
+    }
+
+    /// <summary>Plays the footage from the cursor until its end; a control restarts ffmpeg from the new position and speed, or waits while paused.</summary>
+    private async Task<UpstreamSender.Result> PlayFootageAsync(UpwardFeed stream)
+    {
+        var cursor = stream.Cursor!;
+        while (true)
+        {
+            var changed = cursor.Changed;
+            using var run = CancellationTokenSource.CreateLinkedTokenSource(stream.Stop.Token, changed);
+            try
+            {
+                if (cursor.Paused)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, time, run.Token).ConfigureAwait(false);
+                }
+
+                var from = stream.Range!.Value.StartMs + (long)cursor.Position.TotalMilliseconds;
+                if (Footage(stream.Camera, from, stream.Range.Value.EndMs) is not { } footage)
+                {
+                    return new UpstreamSender.Result(stream.Packetizer.Packets, null); // Sought to the end, or nothing recorded after it.
+                }
+
+                return await UpstreamSender.SendAsync(ProgramStreamArguments.Playback(video.Value.FfmpegPath, footage.Files, footage.Inpoint, footage.Outpoint, cursor.Scale),
+                    stream, metrics, logger, run.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (changed.IsCancellationRequested && !stream.Stop.IsCancellationRequested)
+            {
+                // A control changed the state: again from the new one.
+            }
+        }
     }
 
     private async Task RunAsync(UpwardFeed stream)
@@ -201,9 +273,13 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
 
             logger.LogInformation("GB/T 28181: sending camera {Channel} to the superior at {Target} ({Transport}), SSRC {Ssrc}", stream.ChannelId, stream.Target,
                 stream.Udp is null ? "TCP" : "UDP", stream.Ssrc);
-            var sent = await UpstreamSender.SendAsync(video.Value.FfmpegPath, stream, metrics, logger, stream.Stop.Token).ConfigureAwait(false);
+            var sent = await UpstreamSender.ConnectAsync(stream, metrics, stream.Stop.Token).ConfigureAwait(false)
+                ?? (stream.Cursor is null
+                    ? await UpstreamSender.SendAsync(ProgramStreamArguments.Build(video.Value.FfmpegPath, StreamAddress.Source(stream.Camera.Streams.MainUrl, stream.Camera.Streams)),
+                        stream, metrics, logger, stream.Stop.Token).ConfigureAwait(false)
+                    : await PlayFootageAsync(stream).ConfigureAwait(false));
             reason = sent.Error is null ? "source-ended" : "failed";
-            if (stream.Playback is not null && sent.Error is null)
+            if (stream.Cursor is not null && sent.Error is null)
             {
                 // The end of the footage (A.2.5 MediaStatus, NotifyType 121); the superior is expected to BYE, else the gateway does after 10 s.
                 reason = "file-end";
@@ -221,7 +297,9 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         finally
         {
             stream.Udp?.Dispose();
+            stream.Tcp?.Dispose();
             _streams.TryRemove(stream.CallId, out _);
+            stream.Cursor?.Dispose();
             metrics.Cascade("media-ended-" + reason);
             logger.LogInformation("GB/T 28181: camera {Channel} to the superior ended ({Reason})", stream.ChannelId, reason);
             if (!stream.ByeReceived && reason != "no-ack")
@@ -264,41 +342,3 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
 
     private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
 }
-
-/// <summary>One camera sent upward: the superior's INVITE dialog, where the media goes, and the sender's state.</summary>
-public sealed class UpwardFeed(string callId, string channelId, Camera camera, SipMessage invite, SipMessage answer, SipPeer peer, IPEndPoint target, Socket? udp, uint ssrc,
-    PlaybackRange? playback)
-{
-    /// <summary>Footage to play (<c>s=Playback</c>), or null for live.</summary>
-    public PlaybackRange? Playback { get; } = playback;
-
-    public string CallId { get; } = callId;
-
-    public string ChannelId { get; } = channelId;
-
-    public Camera Camera { get; } = camera;
-
-    public SipMessage Invite { get; } = invite;
-
-    public SipMessage Answer { get; } = answer;
-
-    public SipPeer Peer { get; } = peer;
-
-    public IPEndPoint Target { get; } = target;
-
-    /// <summary>The UDP socket media leaves from (null over TCP).</summary>
-    public Socket? Udp { get; } = udp;
-
-    public uint Ssrc { get; } = ssrc;
-
-    public TaskCompletionSource Acked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public CancellationTokenSource Stop { get; } = new();
-
-    public bool ByeReceived { get; set; }
-
-    public Task? Run { get; set; }
-}
-
-/// <summary>Recorded segment files to play, from <paramref name="Inpoint"/> into the first to <paramref name="Outpoint"/> into the last.</summary>
-public sealed record PlaybackRange(IReadOnlyList<string> Files, TimeSpan Inpoint, TimeSpan Outpoint);

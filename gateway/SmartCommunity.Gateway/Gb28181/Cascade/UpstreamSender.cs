@@ -9,40 +9,44 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 /// <summary>
 /// The media half of <see cref="UpstreamMedia"/>: one ffmpeg (the ffmpeg module's <see cref="ProgramStreamArguments"/>,
 /// credentials on its stdin) reads the camera's main stream (or its recorded segments) and writes PS; <see cref="PsRtpStreamer"/>
-/// sends the packs as RTP over the stream's UDP socket, or over one TCP connection to the superior with RFC 4571 framing. Ends when ffmpeg ends (the camera
-/// stopped), the TCP peer goes, or the caller cancels.
+/// sends the packs as RTP over the stream's UDP socket, or over one TCP connection to the superior with RFC 4571 framing (made once per dialog). Ends
+/// when ffmpeg ends (the camera stopped, the footage ended), the TCP peer goes, or the caller cancels.
 /// </summary>
 public static class UpstreamSender
 {
     public sealed record Result(long Packets, string? Error);
 
-    public static async Task<Result> SendAsync(string ffmpeg, UpwardFeed stream, Gb28181Metrics metrics, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Over TCP, connects to the superior once for the whole dialog (null when done, or UDP); the failure otherwise.</summary>
+    public static async Task<Result?> ConnectAsync(UpwardFeed stream, Gb28181Metrics metrics, CancellationToken cancellationToken)
     {
-        using var tcp = stream.Udp is null ? new TcpClient(stream.Target.AddressFamily) : null;
-        if (tcp is not null)
+        if (stream.Udp is not null)
         {
-            using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            connecting.CancelAfter(TimeSpan.FromSeconds(10));
-            try
-            {
-                await tcp.ConnectAsync(stream.Target, connecting.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                metrics.Refused("cascade-media-connect-failed");
-                return new Result(0, "could not connect to " + stream.Target + ": " + ex.Message);
-            }
+            return null;
         }
 
-        var source = StreamAddress.Source(stream.Camera.Streams.MainUrl, stream.Camera.Streams);
-        using var process = MediaProcess.Start(stream.Playback is { } footage
-            ? ProgramStreamArguments.Playback(ffmpeg, footage.Files, footage.Inpoint, footage.Outpoint)
-            : ProgramStreamArguments.Build(ffmpeg, source), logger);
-        var packetizer = new PsRtpPacketizer(stream.Ssrc, ProgramStreamArguments.PackBytes, (ushort)Random.Shared.Next(65_536));
+        stream.Tcp = new TcpClient(stream.Target.AddressFamily);
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await stream.Tcp.ConnectAsync(stream.Target, connecting.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            metrics.Refused("cascade-media-connect-failed");
+            return new Result(0, "could not connect to " + stream.Target + ": " + ex.Message);
+        }
+    }
+
+    /// <summary>Runs <paramref name="command"/> (PS on its stdout) and sends what it writes until it ends; throws when cancelled.</summary>
+    public static async Task<Result> SendAsync(MediaCommand command, UpwardFeed stream, Gb28181Metrics metrics, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var process = MediaProcess.Start(command, logger);
         string? error = null;
         try
         {
-            await PsRtpStreamer.PumpAsync(process.StandardOutput, packetizer, stream.Udp, stream.Target, tcp?.GetStream(), metrics.UpstreamPackets, cancellationToken)
+            await PsRtpStreamer.PumpAsync(process.StandardOutput, stream.Packetizer, stream.Udp, stream.Target, stream.Tcp?.GetStream(), metrics.UpstreamPackets, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
@@ -69,6 +73,6 @@ public static class UpstreamSender
             logger.LogWarning("GB/T 28181: ffmpeg for camera {Channel} upward: {Error}", stream.ChannelId, tail);
         }
 
-        return new Result(packetizer.Packets, error);
+        return new Result(stream.Packetizer.Packets, error);
     }
 }
