@@ -8,6 +8,9 @@ public sealed record SdpMedia(string SessionName, string Address, int Port, stri
 {
     /// <summary>The <c>t=</c> line's start and stop as GB/T 28181 writes them (seconds since 1970; 0 0 for live), when both are numbers.</summary>
     public (long Start, long End)? Time { get; init; }
+
+    /// <summary>A download's <c>a=downloadspeed:</c> (GB/T 28181-2016 §9.9, Appendix F), as written; null when absent.</summary>
+    public string? DownloadSpeed { get; init; }
 }
 
 /// <summary>Reading and writing the SDP of GB/T 28181 INVITEs.</summary>
@@ -21,7 +24,7 @@ public static class Sdp
             return null;
         }
 
-        string? session = null, address = null, transport = null, ssrc = null, setup = null;
+        string? session = null, address = null, transport = null, ssrc = null, setup = null, downloadSpeed = null;
         (long, long)? time = null;
         var port = -1;
         foreach (var raw in Encoding.UTF8.GetString(body).Split('\n'))
@@ -62,10 +65,13 @@ public static class Sdp
                 case 'a' when value.StartsWith("setup:", StringComparison.Ordinal):
                     setup = value[6..].Trim();
                     break;
+                case 'a' when value.StartsWith("downloadspeed:", StringComparison.Ordinal):
+                    downloadSpeed = value[14..].Trim();
+                    break;
             }
         }
 
-        return session is not null && address is not null && port > 0 && transport is not null ? new SdpMedia(session, address, port, transport, ssrc, setup) { Time = time } : null;
+        return session is not null && address is not null && port > 0 && transport is not null ? new SdpMedia(session, address, port, transport, ssrc, setup) { Time = time, DownloadSpeed = downloadSpeed } : null;
     }
 
     /// <summary>

@@ -90,7 +90,11 @@ public sealed partial class CascadeTests
 
     [Theory]
     [InlineData("34020000001320000299", "s=Play", "RTP/AVP", 404, "unknown-channel")]
-    [InlineData(UpwardCamera, "s=Download", "RTP/AVP", 488, "session-not-supported")]
+    [InlineData(UpwardCamera, "s=Talk", "RTP/AVP", 488, "session-not-supported")]
+    [InlineData(UpwardCamera, "s=Download\r\nt=1700000000 1700000010\r\na=downloadspeed:99", "RTP/AVP", 400, "bad-download-speed")]
+    [InlineData(UpwardCamera, "s=Download\r\nt=1700000000 1700000010\r\na=downloadspeed:-4", "RTP/AVP", 400, "bad-download-speed")]
+    [InlineData(UpwardCamera, "s=Download", "RTP/AVP", 400, "bad-time-range")] // t=0 0
+    [InlineData(UpwardCamera, "s=Download\r\nt=1700000000 1700000010\r\na=downloadspeed:4", "RTP/AVP", 404, "no-footage")]
     [InlineData(UpwardCamera, "s=Playback", "RTP/AVP", 400, "bad-time-range")] // t=0 0
     [InlineData(UpwardCamera, "s=Playback\r\nt=9223372036854775000 9223372036854775010", "RTP/AVP", 400, "bad-time-range")] // Hostile: milliseconds would overflow.
     [InlineData(UpwardCamera, "s=Playback\r\nt=1000 1010", "RTP/AVP", 400, "bad-time-range")] // 1970: a device clock fault, not footage.

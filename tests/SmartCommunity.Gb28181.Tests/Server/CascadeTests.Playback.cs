@@ -20,8 +20,10 @@ public sealed partial class CascadeTests
     private const string RecordedCamera = "34020000001320000202";
     private static readonly TimeSpan DeviceOffset = TimeSpan.FromHours(8);
 
-    [Fact]
-    public async Task TheSuperiorFindsAndPlaysBackTheGatewaysRecordingsAndTheGatewayEndsThePlaybackAtTheirEnd()
+    [Theory]
+    [InlineData("Playback", 1)]
+    [InlineData("Download", 4)] // §9.9: a=downloadspeed:4, the same footage sent at four times real time.
+    public async Task TheSuperiorFindsAndPlaysBackTheGatewaysRecordingsAndTheGatewayEndsThePlaybackAtTheirEnd(string session, int speed)
     {
         var directory = Directory.CreateTempSubdirectory("sc-upward-rec-").FullName;
         var clip = await PsRtpSender.EncodeClipFileAsync(8, "mp4", Path.Combine(directory, "shelter-door.mp4"));
@@ -43,10 +45,10 @@ public sealed partial class CascadeTests
             }, Wait, "the gateway recorded six seconds of the camera");
             var startUnix = (Ms(segments[0], "start") / 1000) + 1;
             var endUnix = startUnix + 4;
-            var packets = new ConcurrentQueue<byte[]>();
             using var receiving = new CancellationTokenSource();
             var mediaPort = FreePort.Next();
-            var receiver = ReceiveUdpAsync(mediaPort, packets, receiving.Token);
+            var arrivals = new ConcurrentQueue<(DateTimeOffset At, byte[] Bytes)>();
+            var receiver = ReceiveTimedUdpAsync(mediaPort, arrivals, receiving.Token);
             var fileEnds = await gateway.Process.MetricAsync("sc_gb28181_cascade_total", "result=\"media-ended-file-end\"");
 
             var values = new Dictionary<string, string>
@@ -55,6 +57,8 @@ public sealed partial class CascadeTests
                 ["channel"] = RecordedCamera, ["ssrc"] = "1440000002", ["mediaPort"] = mediaPort.ToString(CultureInfo.InvariantCulture),
                 ["from"] = DeviceTime(startUnix - 600), ["to"] = DeviceTime(endUnix + 600),
                 ["startUnix"] = startUnix.ToString(CultureInfo.InvariantCulture), ["endUnix"] = endUnix.ToString(CultureInfo.InvariantCulture),
+                ["session"] = session,
+                ["mediaAttributes"] = "a=rtpmap:96 PS/90000" + (session == "Download" ? "\na=downloadspeed:" + speed.ToString(CultureInfo.InvariantCulture) : ""),
             };
             await using (var sipp = SippProcess.Start(gateway.SipPort, "upstream-playback.xml", values, outOfCall: "upstream-ooc.xml", timeout: "180s",
                 localPort: CascadeGateway.UpstreamPort))
@@ -79,8 +83,12 @@ public sealed partial class CascadeTests
             Assert.Equal(fileEnds + 1, await gateway.Process.MetricAsync("sc_gb28181_cascade_total", "result=\"media-ended-file-end\""));
             await receiving.CancelAsync();
             await receiver;
+            // Four seconds of footage (up to a second more from the key frame before the start) took that long at real
+            // time, and about a quarter of it at four times.
+            var span = arrivals.Max(a => a.At) - arrivals.Min(a => a.At);
+            Assert.True(speed == 1 ? span >= TimeSpan.FromSeconds(3) : span < TimeSpan.FromSeconds(3), $"{session} at x{speed} arrived over {span}");
             var ps = new MemoryStream();
-            foreach (var bytes in packets)
+            foreach (var (_, bytes) in arrivals)
             {
                 Assert.True(RtpPacket.TryParse(bytes, out var packet, out var reason), reason);
                 Assert.Equal(1_440_000_002u, packet.Ssrc);

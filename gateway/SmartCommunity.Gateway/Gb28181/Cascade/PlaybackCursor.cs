@@ -5,7 +5,7 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 /// whether it is paused, as the superior's MANSRTSP controls set them. The position runs with the clock at the speed
 /// while playing. Each change cancels <see cref="Changed"/>, and the sender starts ffmpeg again from the new state.
 /// </summary>
-public sealed class PlaybackCursor(TimeSpan length, TimeProvider time) : IDisposable
+public sealed class PlaybackCursor(TimeSpan length, double scale, TimeProvider time) : IDisposable
 {
     private readonly Lock _lock = new();
     private TimeSpan _position;
@@ -15,7 +15,7 @@ public sealed class PlaybackCursor(TimeSpan length, TimeProvider time) : IDispos
 
     public TimeSpan Length { get; } = length;
 
-    public double Scale { get; private set; } = 1;
+    public double Scale { get; private set; } = scale;
 
     public bool Paused { get; private set; }
 

@@ -26,13 +26,17 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 /// (RFC 3261 §13.3.1.4), then reads the camera as live view does, copies its video into an MPEG-2 PS and sends it as RTP
 /// (<see cref="SmartCommunity.Gb28181.Media.PsRtpPacketizer"/>, RFC 4571 framing over TCP), until the superior's BYE; when the camera's stream ends
 /// first, the gateway sends BYE. Refused, each counted <c>cascade-invite-…</c>: a body that is not such an SDP (400), a
-/// channel that is not a GB/T 28181 camera of the community (404), playback (<c>s=Playback</c>) and a superior asking
-/// the gateway to listen (<c>a=setup:active</c>) (488, not implemented), more than
-/// <see cref="UpstreamOptions.MaxStreams"/> at once (486).
+/// channel that is not a GB/T 28181 camera of the community (404), a superior asking the gateway to listen
+/// (<c>a=setup:active</c>) (488, not implemented), more than <see cref="UpstreamOptions.MaxStreams"/> at once (486).
+/// Recorded footage is played (<c>s=Playback</c>, §9.8) or downloaded (<c>s=Download</c>, §9.9, at
+/// <c>a=downloadspeed</c> times real time) from the gateway's own segments, and can be controlled (<see cref="HandleInfoAsync"/>).
 /// </summary>
 public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras, IOptions<VideoOptions> video, UpstreamPlatform platform, SegmentIndex index,
     VideoPaths paths, Gb28181Metrics metrics, TimeProvider time, ILogger<UpstreamMedia> logger)
 {
+    /// <summary>The fastest download (ffmpeg copies faster than this on one core; the superior's link is the limit).</summary>
+    public const int MaxDownloadSpeed = 16;
+
     private static readonly long FirstSecond = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
     private static readonly long LastSecond = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
 
@@ -59,7 +63,7 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         }
 
         var (refusal, status) = Check(invite, out var channelId, out var camera, out var sdp, out var ssrc);
-        var range = refusal is null && sdp!.SessionName == "Playback" ? (sdp.Time!.Value.Start * 1000, sdp.Time.Value.End * 1000) : ((long, long)?)null;
+        var range = refusal is null && sdp!.SessionName != "Play" ? (sdp.Time!.Value.Start * 1000, sdp.Time.Value.End * 1000) : ((long, long)?)null;
         if (range is { } r && Footage(camera!, r.Item1, r.Item2) is null)
         {
             (refusal, status) = ("no-footage", 404);
@@ -82,7 +86,7 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
         answer.Add("Contact", $"<sip:{options.ServerId}@{options.EffectiveAddress}:{options.Port.ToString(CultureInfo.InvariantCulture)}>");
         answer.Add("Content-Type", "APPLICATION/SDP");
         answer.Body = Encoding.ASCII.GetBytes(Sdp.SendAnswer(channelId!, sdp.SessionName, options.EffectiveAddress, localPort, sdp.Ssrc!, tcp));
-        var stream = new UpwardFeed(callId, channelId!, camera!, invite, answer, peer, target, udp, ssrc, range, time);
+        var stream = new UpwardFeed(callId, channelId!, camera!, invite, answer, peer, target, udp, ssrc, range, DownloadSpeed(sdp) ?? 1, time);
         if (!_streams.TryAdd(callId, stream))
         {
             udp?.Dispose();
@@ -142,14 +146,19 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
             return ("unknown-channel", 404);
         }
 
-        if (sdp.SessionName is not ("Play" or "Playback"))
+        if (sdp.SessionName is not ("Play" or "Playback" or "Download"))
         {
-            return ("session-not-supported", 488); // Download (and its a=downloadspeed) upward is not implemented (docs/gb28181.md).
+            return ("session-not-supported", 488);
+        }
+
+        if (sdp.SessionName == "Download" && DownloadSpeed(sdp) is null)
+        {
+            return ("bad-download-speed", 400);
         }
 
         // t= in seconds since 1970, years 2000–2099 as MANSCDP times are read (RecordInfoCollector.TryParseTime): a
         // hostile start near long.MaxValue would overflow the milliseconds the segment index is asked in.
-        if (sdp.SessionName == "Playback" && (sdp.Time is not { } t || t.Start < FirstSecond || t.End > LastSecond || t.End <= t.Start
+        if (sdp.SessionName != "Play" && (sdp.Time is not { } t || t.Start < FirstSecond || t.End > LastSecond || t.End <= t.Start
             || TimeSpan.FromSeconds(t.End - t.Start) > options.MaxPlaybackSpan))
         {
             return ("bad-time-range", 400);
@@ -162,6 +171,14 @@ public sealed class UpstreamMedia(Gb28181Options options, ICameraCatalog cameras
 
         return _streams.Count >= options.Upstream.MaxStreams ? ("busy", 486) : (null, 200);
     }
+
+    /// <summary>
+    /// A download's speed (§9.9, <c>a=downloadspeed:</c>, a whole multiple of real time): 1 when absent, 1 to
+    /// <see cref="MaxDownloadSpeed"/> as asked, null when not such a number. A playback's is 1.
+    /// </summary>
+    private static double? DownloadSpeed(SdpMedia sdp) =>
+        sdp.SessionName != "Download" || sdp.DownloadSpeed is null ? 1
+        : int.TryParse(sdp.DownloadSpeed, NumberStyles.None, CultureInfo.InvariantCulture, out var speed) && speed is >= 1 and <= MaxDownloadSpeed ? speed : null;
 
     /// <summary>The recorded segments of the camera between two instants (Unix ms), or null when it has none there.</summary>
     private PlaybackRange? Footage(Camera camera, long fromMs, long toMs)

@@ -9,13 +9,13 @@ namespace SmartCommunity.Gateway.Gb28181.Cascade;
 
 /// <summary>One camera sent upward: the superior's INVITE dialog, where the media goes, and the sender's state.</summary>
 public sealed class UpwardFeed(string callId, string channelId, Camera camera, SipMessage invite, SipMessage answer, SipPeer peer, IPEndPoint target, Socket? udp, uint ssrc,
-    (long StartMs, long EndMs)? range, TimeProvider time)
+    (long StartMs, long EndMs)? range, double speed, TimeProvider time)
 {
-    /// <summary>The footage asked for (<c>s=Playback</c>, Unix ms), or null for live.</summary>
+    /// <summary>The footage asked for (<c>s=Playback</c> or <c>s=Download</c>, Unix ms), or null for live.</summary>
     public (long StartMs, long EndMs)? Range { get; } = range;
 
     /// <summary>Where the playback stands (null for live): the superior's MANSRTSP controls move it.</summary>
-    public PlaybackCursor? Cursor { get; } = range is { } r ? new PlaybackCursor(TimeSpan.FromMilliseconds(r.EndMs - r.StartMs), time) : null;
+    public PlaybackCursor? Cursor { get; } = range is { } r ? new PlaybackCursor(TimeSpan.FromMilliseconds(r.EndMs - r.StartMs), speed, time) : null;
 
     public string CallId { get; } = callId;
 
